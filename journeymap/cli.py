@@ -1,0 +1,151 @@
+"""The ``cx`` command line: a thin layer over the library (every command is a library call).
+
+Only the standard library and Typer are imported at start-up so ``cx --help`` is instant.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+app = typer.Typer(
+    name="cx",
+    help="Customer-experience toolkit for Vietnam: journey maps and Vietnamese feedback.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+class ColorBy(str, Enum):
+    emotion = "emotion"
+    ces = "ces"
+    none = "none"
+
+
+class Engine(str, Enum):
+    auto = "auto"
+    system = "system"
+    bundled = "bundled"
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    typer.secho(message, fg=typer.colors.RED, err=True)
+    raise typer.Exit(code)
+
+
+def _existing(path: Path) -> Path:
+    if not path.exists():
+        _fail(f"error: {path} does not exist")
+    if path.is_dir():
+        _fail(f"error: {path} is a folder; give a journey file (.yaml, .yml or .json)")
+    return path
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Journey files (.yaml, .yml, .json).")],
+) -> None:
+    """Check journey files and report [bold]every[/bold] problem with its line and what is allowed."""
+    from .errors import JourneyValidationError
+    from .io import load_journey
+
+    failed = 0
+    for path in files:
+        _existing(path)
+        try:
+            journey = load_journey(path)
+        except JourneyValidationError as exc:
+            failed += 1
+            typer.secho(str(exc), fg=typer.colors.RED, err=True)
+            continue
+        typer.secho(
+            f"{path}: ok — {len(journey.stages)} stages, {journey.graph.number_of_nodes()} touchpoints, "
+            f"{journey.graph.number_of_edges()} transitions",
+            fg=typer.colors.GREEN,
+        )
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def render(
+    file: Annotated[Path, typer.Argument(help="Journey file (.yaml, .yml, .json, .graphml, .node-link.json).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output file: .svg, .png, .pdf or .dot.")],
+    color_by: Annotated[ColorBy, typer.Option(help="Fill touchpoints by emotion, by CES, or not at all.")] = ColorBy.emotion,
+    engine: Annotated[Engine, typer.Option(help="Graphviz to use: system 'dot', the bundled one, or auto.")] = Engine.auto,
+) -> None:
+    """Draw a journey map: stages as columns, lanes, CES, drop-off, emotion and experience types."""
+    from .convert import read_any
+    from .errors import GraphvizNotFoundError, JourneyValidationError, RenderError
+    from .render import render_journey
+
+    _existing(file)
+    if output.exists() and output.resolve() == file.resolve():
+        _fail(f"error: refusing to overwrite the input file {file}; choose another output name")
+    try:
+        journey = read_any(file)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        written = render_journey(journey, output, color_by=color_by.value, engine=engine.value)
+    except JourneyValidationError as exc:
+        _fail(str(exc))
+    except (ValueError, GraphvizNotFoundError, RenderError) as exc:
+        _fail(f"error: {exc}")
+    typer.echo(f"wrote {written}")
+
+
+@app.command()
+def convert(
+    file: Annotated[Path, typer.Argument(help="Input: .yaml, .yml, .json, .node-link.json or .graphml.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output, format chosen by suffix.")],
+) -> None:
+    """Convert between journey files (YAML/JSON), networkx node-link JSON and GraphML."""
+    from .convert import convert_journey
+    from .errors import JourneyValidationError
+
+    _existing(file)
+    try:
+        written = convert_journey(file, output)
+    except JourneyValidationError as exc:
+        _fail(str(exc))
+    except ValueError as exc:
+        _fail(f"error: {exc}")
+    typer.echo(f"wrote {written}")
+
+
+@app.command()
+def schema(
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of printing.")] = None,
+) -> None:
+    """Print the JSON Schema of journey files (for editor autocompletion)."""
+    from .schema import journey_json_schema_text
+
+    text = journey_json_schema_text()
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {output}")
+
+
+@app.command()
+def demo(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the demo files.")] = Path("cx-demo"),
+) -> None:
+    """Validate and draw the bundled sample journeys, then print where the files are."""
+    from .demo import run_demo
+
+    results = run_demo(output)
+    typer.secho(f"cx demo: {len(results)} sample journeys validated and drawn into {output.resolve()}", bold=True)
+    for result in results:
+        typer.echo(f"\n{result.journey}\n  from {result.source}")
+        for path in result.files:
+            typer.echo(f"  → {path}")
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()

@@ -1,0 +1,110 @@
+"""Run Graphviz on a journey's DOT text: the system ``dot`` when present, else pygraphviz's bundled one."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Literal
+
+from .dot import ColorBy, journey_to_dot
+from .errors import GraphvizNotFoundError, RenderError
+from .journey import Journey
+
+__all__ = ["ColorBy", "Engine", "OutputFormat", "journey_to_svg", "render_dot", "render_journey"]
+
+OutputFormat = Literal["svg", "png", "pdf", "dot"]
+Engine = Literal["auto", "system", "bundled"]
+FORMATS: tuple[str, ...] = ("svg", "png", "pdf", "dot")
+PNG_DPI = 144
+
+
+def render_journey(
+    journey: Journey,
+    out: str | Path,
+    *,
+    color_by: ColorBy = "emotion",
+    engine: Engine = "auto",
+) -> Path:
+    """Draw ``journey`` to ``out``; the suffix (``.svg``, ``.png``, ``.pdf``, ``.dot``) picks the format.
+
+    Parameters
+    ----------
+    journey
+        The journey to draw.
+    out
+        Output path.
+    color_by
+        Fill touchpoints by ``"emotion"``, ``"ces"`` or ``"none"``.
+    engine
+        ``"system"`` runs the ``dot`` program on ``PATH``; ``"bundled"`` uses the Graphviz inside
+        the pygraphviz wheel; ``"auto"`` (default) prefers the system one.
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
+    out = Path(out)
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise ValueError(
+            f"cannot tell the output format from {out.name!r}; the file name must end in "
+            + ", ".join(f".{f}" for f in FORMATS)
+        )
+    source = journey_to_dot(journey, color_by=color_by)
+    data = source.encode("utf-8") if fmt == "dot" else render_dot(source, fmt, engine=engine)  # type: ignore[arg-type]
+    out.write_bytes(data)
+    return out
+
+
+def journey_to_svg(journey: Journey, *, color_by: ColorBy = "emotion", engine: Engine = "auto") -> str:
+    """The journey drawn as SVG text (what Jupyter shows for a :class:`Journey`)."""
+    return render_dot(journey_to_dot(journey, color_by=color_by), "svg", engine=engine).decode("utf-8")
+
+
+def render_dot(source: str, fmt: Literal["svg", "png", "pdf"], *, engine: Engine = "auto") -> bytes:
+    """Render DOT text that carries its own positions (``layout=nop2``) to SVG, PNG or PDF bytes."""
+    if engine not in ("auto", "system", "bundled"):
+        raise ValueError(f"engine must be 'auto', 'system' or 'bundled'; got {engine!r}")
+    if fmt not in ("svg", "png", "pdf"):
+        raise ValueError(f"format must be 'svg', 'png' or 'pdf'; got {fmt!r}")
+    engine = engine if engine != "auto" else os.environ.get("CX_GRAPHVIZ", "auto")  # type: ignore[assignment]
+    dot = shutil.which("dot")
+    if engine == "system" or (engine == "auto" and dot):
+        if not dot:
+            raise GraphvizNotFoundError(
+                "engine='system' but no 'dot' program is on PATH; install Graphviz "
+                "(apt install graphviz / brew install graphviz) or use engine='bundled'"
+            )
+        return _render_system(dot, source, fmt)
+    return _render_bundled(source, fmt)
+
+
+def _render_system(dot: str, source: str, fmt: str) -> bytes:
+    args = [dot, f"-T{fmt}"] + ([f"-Gdpi={PNG_DPI}"] if fmt == "png" else [])
+    result = subprocess.run(args, input=source.encode("utf-8"), capture_output=True, check=False)
+    if result.returncode != 0 or not result.stdout:
+        message = result.stderr.decode("utf-8", "replace").strip()
+        raise RenderError(f"Graphviz ({dot}) failed to draw the journey as {fmt}: {message}")
+    return result.stdout
+
+
+def _render_bundled(source: str, fmt: str) -> bytes:
+    try:
+        import pygraphviz
+    except ImportError:
+        raise GraphvizNotFoundError(
+            "no Graphviz found: install the bundled one with 'pip install pygraphviz' "
+            "or the system package (apt install graphviz)"
+        ) from None
+    graph = pygraphviz.AGraph(string=source)
+    args = "-n2" + (f" -Gdpi={PNG_DPI}" if fmt == "png" else "")
+    try:
+        data = graph.draw(format=fmt, prog="neato", args=args)
+    except (OSError, ValueError) as exc:
+        raise RenderError(f"Graphviz (bundled with pygraphviz) failed to draw the journey as {fmt}: {exc}") from exc
+    if not data:
+        raise RenderError(f"Graphviz (bundled with pygraphviz) produced no {fmt} output")
+    return data
