@@ -50,9 +50,9 @@ def journey_to_dot(journey: Journey, *, color_by: ColorBy = "emotion") -> str:
     --------
     >>> from journeymap import Journey
     >>> j = Journey("Gọi tổng đài", stages=["Liên hệ"])
-    >>> j.add_touchpoint("ivr", name='Menu "bấm phím 1" & <chờ>', stage="Liên hệ", ces=2)
+    >>> j.add_touchpoint("ivr", name='"Bấm phím 1" & <chờ>', stage="Liên hệ", ces=2)
     >>> dot = journey_to_dot(j, color_by="ces")
-    >>> 'Menu &quot;bấm phím 1&quot; &amp; &lt;chờ&gt;' in dot
+    >>> '&quot;Bấm phím 1&quot; &amp; &lt;chờ&gt;' in dot
     True
     """
     if color_by not in ("emotion", "ces", "none"):

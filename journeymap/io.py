@@ -41,8 +41,8 @@ def load_journey(path: str | Path) -> Journey:
     Examples
     --------
     >>> from journeymap import sample_journey_paths
-    >>> journey = load_journey(sample_journey_paths()[0])
-    >>> journey.stages[0]
+    >>> path = next(p for p in sample_journey_paths() if p.stem == "mo_tai_khoan_ngan_hang")
+    >>> load_journey(path).stages[0]
     'Nhận biết'
     """
     path = Path(path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
@@ -133,9 +134,7 @@ def problem_from_pydantic(
     if kind == "extra_forbidden":
         parent, key = loc[:-1], loc[-1]
         allowed = _KEYS.get(tuple(p for p in parent if not isinstance(p, int)), [])
-        hint = difflib.get_close_matches(str(key), allowed, n=1)
-        what = f"unknown key {key!r}"
-        what += f"; did you mean {hint[0]!r}?" if hint else ""
+        what = f"unknown key {key!r}" + (_suggest(str(key), allowed) or ".")
         what += f" Allowed keys: {', '.join(allowed)}" if allowed else ""
         return Problem(what, where(parent), line)
     field = next((str(p) for p in reversed(loc) if isinstance(p, str)), "")
@@ -207,11 +206,10 @@ def _cross_references(data: dict[str, Any], document: Document) -> list[Problem]
                 ids[tp_id] = index
         stage = tp.get("stage")
         if stages is not None and isinstance(stage, str) and stage not in stages:
-            hint = difflib.get_close_matches(stage, stages, n=1)
             problems.append(
                 Problem(
                     f"stage {stage!r} is not one of the journey's stages"
-                    + (f"; did you mean {hint[0]!r}?" if hint else "")
+                    + (_suggest(stage, stages) or ".")
                     + f" Stages: {', '.join(stages)}",
                     f"{where} → stage",
                     document.line_of(("touchpoints", index, "stage")),
@@ -227,18 +225,30 @@ def _cross_references(data: dict[str, Any], document: Document) -> list[Problem]
             for key in ("from", "to"):
                 ref = tr.get(key)
                 if isinstance(ref, str) and ref not in ids:
-                    hint = difflib.get_close_matches(ref, known, n=1)
                     shown = ", ".join(known[:12]) + (", …" if len(known) > 12 else "")
                     problems.append(
                         Problem(
                             f"transition {'from' if key == 'from' else 'to'} unknown touchpoint {ref!r}"
-                            + (f"; did you mean {hint[0]!r}?" if hint else "")
+                            + (_suggest(ref, known) or ".")
                             + f" Known ids: {shown}",
                             f"{_describe(('transitions', index), data)} → {key}",
                             document.line_of(("transitions", index, key)),
                         )
                     )
     return problems
+
+
+def _fold(text: str) -> str:
+    """Lower-case without diacritics, so 'Dang ky' is close to 'Đăng ký'."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _suggest(value: str, options: Sequence[str]) -> str:
+    """``"; did you mean 'x'?"`` for the closest option (ignoring case and diacritics), else ``""``."""
+    folded = {_fold(o): o for o in options}
+    hit = difflib.get_close_matches(_fold(value), list(folded), n=1, cutoff=0.6)
+    return f"; did you mean {folded[hit[0]]!r}?" if hit else ""
 
 
 def _at_line(line: int | None) -> str:

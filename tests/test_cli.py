@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+from journeymap.cli import app
+
+runner = CliRunner()
+
+
+def test_validate_ok_and_bad(good_file, tmp_path):
+    result = runner.invoke(app, ["validate", str(good_file)])
+    assert result.exit_code == 0, result.output
+    assert "ok — 3 stages, 4 touchpoints, 5 transitions" in result.output
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(good_file.read_text(encoding="utf-8").replace("ces: 6", "ces: 70"), encoding="utf-8")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    result = runner.invoke(app, ["validate", str(good_file), str(bad)])
+    assert result.exit_code == 1
+    assert "line 9" in result.output and "ces" in result.output and "70" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing written
+
+
+def test_validate_missing_file():
+    result = runner.invoke(app, ["validate", "no_such_journey.yaml"])
+    assert result.exit_code == 1
+    assert "does not exist" in result.output
+
+
+def test_render_writes_the_requested_format(good_file, tmp_path):
+    out = tmp_path / "sub" / "map.png"
+    result = runner.invoke(app, ["render", str(good_file), "-o", str(out), "--color-by", "ces"])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"\x89PNG")
+
+
+def test_render_never_overwrites_its_input(good_file):
+    before = good_file.read_bytes()
+    result = runner.invoke(app, ["render", str(good_file), "-o", str(good_file)])
+    assert result.exit_code == 1
+    assert "refusing to overwrite" in result.output
+    assert good_file.read_bytes() == before
+
+
+def test_render_invalid_journey_writes_nothing(good_file, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(good_file.read_text(encoding="utf-8").replace("drop_off: 0.40", "drop_off: 40"), encoding="utf-8")
+    out = tmp_path / "bad.svg"
+    result = runner.invoke(app, ["render", str(bad), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "drop_off" in result.output and "0 to 1" in result.output
+    assert not out.exists()
+
+
+def test_render_unknown_suffix(good_file, tmp_path):
+    result = runner.invoke(app, ["render", str(good_file), "-o", str(tmp_path / "map.jpeg")])
+    assert result.exit_code == 1
+    assert ".svg, .png, .pdf, .dot" in result.output
+
+
+def test_convert_round_trip_through_graphml(good_file, tmp_path):
+    graphml = tmp_path / "j.graphml"
+    assert runner.invoke(app, ["convert", str(good_file), "-o", str(graphml)]).exit_code == 0
+    back = tmp_path / "back.json"
+    assert runner.invoke(app, ["convert", str(graphml), "-o", str(back)]).exit_code == 0
+    data = json.loads(back.read_text(encoding="utf-8"))
+    assert data["touchpoints"][1]["name"] == 'Màn hình "Xác thực khuôn mặt" <eKYC> & OTP'
+
+
+def test_schema_command_prints_json_schema():
+    result = runner.invoke(app, ["schema"])
+    assert result.exit_code == 0
+    assert json.loads(result.output)["title"] == "Customer journey"
+
+
+def test_demo_renders_every_sample(tmp_path):
+    out = tmp_path / "demo"
+    result = runner.invoke(app, ["demo", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    files = sorted(p.suffix for p in out.iterdir())
+    assert files.count(".svg") == files.count(".png") == files.count(".pdf") == 4
+    assert str(out.resolve()) in result.output
+
+
+def test_help_and_import_do_not_load_heavy_libraries():
+    code = (
+        "import sys, journeymap; from journeymap.cli import app\n"
+        "from typer.testing import CliRunner\n"
+        "assert CliRunner().invoke(app, ['--help']).exit_code == 0\n"
+        "heavy = {'spacy', 'underthesea', 'pandas', 'duckdb', 'sklearn', 'pygraphviz'} & set(sys.modules)\n"
+        "print(sorted(heavy))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -1,0 +1,136 @@
+"""What a consultant relies on in the picture: formats, exact text, columns, lanes, exits."""
+
+from __future__ import annotations
+
+import shutil
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from journeymap import Journey, load_journey, render_journey
+from journeymap.dot import journey_to_dot
+from journeymap.errors import GraphvizNotFoundError
+from journeymap.render import render_dot
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _svg_groups(svg_text: str) -> dict[str, ET.Element]:
+    root = ET.fromstring(svg_text)
+    return {g.get("id"): g for g in root.iter(f"{SVG}g") if g.get("id")}
+
+
+def _text(group: ET.Element) -> str:
+    return " ".join(t.text or "" for t in group.iter(f"{SVG}text"))
+
+
+def _centre_x(group: ET.Element) -> float:
+    xs = [float(t.get("x")) for t in group.iter(f"{SVG}text")]
+    return sum(xs) / len(xs)
+
+
+def _top_y(group: ET.Element) -> float:
+    return min(float(t.get("y")) for t in group.iter(f"{SVG}text"))
+
+
+@pytest.mark.parametrize(("fmt", "magic"), [("svg", b"<?xml"), ("png", b"\x89PNG"), ("pdf", b"%PDF")])
+def test_bundled_graphviz_renders_every_format(good_file, tmp_path, fmt, magic):
+    out = render_journey(load_journey(good_file), tmp_path / f"j.{fmt}", engine="bundled")
+    assert out.read_bytes().startswith(magic)
+    assert out.stat().st_size > 2000
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="no system Graphviz 'dot' on PATH")
+def test_system_graphviz_draws_the_same_svg_text(good_file):
+    source = journey_to_dot(load_journey(good_file))
+    system = _svg_groups(render_dot(source, "svg", engine="system").decode())
+    bundled = _svg_groups(render_dot(source, "svg", engine="bundled").decode())
+    assert {k: _text(v) for k, v in system.items() if k.startswith("tp-")} == {
+        k: _text(v) for k, v in bundled.items() if k.startswith("tp-")
+    }
+
+
+def test_system_engine_without_dot_is_a_clear_error(good_file, monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(GraphvizNotFoundError, match="no 'dot' program is on PATH"):
+        render_dot("digraph{}", "svg", engine="system")
+
+
+def test_special_characters_and_diacritics_render_exactly(tmp_path):
+    j = Journey('Hành trình "đặc biệt" <b>&</b>', stages=["Giai đoạn <1>"])
+    name = 'Ký tự "lạ" <script>alert(1)</script> & Đặng Thị Ngọc Ánh'
+    j.add_touchpoint("x", name=name, stage="Giai đoạn <1>", channel="app & web")
+    svg = render_journey(j, tmp_path / "j.svg", engine="bundled").read_text(encoding="utf-8")
+    groups = _svg_groups(svg)
+    assert _text(groups["tp-x"]).replace(" ", "") == (name + "app & web").replace(" ", "")
+    assert _text(groups["title"]).startswith('Hành trình "đặc biệt" <b>&</b>')
+    assert "Giai đoạn <1>" in _text(groups["stage-0"])
+    assert "<script>" not in svg  # escaped, never live markup
+
+
+def test_stages_are_columns_in_order_and_backstage_is_below(sample_path):
+    journey = load_journey(sample_path)
+    groups = _svg_groups(render_dot(journey_to_dot(journey), "svg", engine="bundled").decode())
+    stage_x = [_centre_x(groups[f"stage-{i}"]) for i in range(len(journey.stages))]
+    assert stage_x == sorted(stage_x)
+    spans = list(zip(stage_x, stage_x[1:] + [float("inf")]))
+    for tp in journey.touchpoints:
+        x = _centre_x(groups[f"tp-{tp.id}"])
+        i = journey.stages.index(tp.stage)
+        assert x >= (stage_x[i - 1] if i else float("-inf")) and x < spans[i][1]
+    front = [_top_y(groups[f"tp-{t.id}"]) for t in journey.touchpoints if t.lane == "frontstage"]
+    back = [_top_y(groups[f"tp-{t.id}"]) for t in journey.touchpoints if t.lane == "backstage"]
+    assert back and min(back) > max(front)
+
+
+def test_drop_off_exit_shows_percentage_and_every_transition_is_drawn(good_file):
+    journey = load_journey(good_file)
+    groups = _svg_groups(render_dot(journey_to_dot(journey), "svg", engine="bundled").decode())
+    assert _text(groups["exit-fb_ad"]) == "40% rời bỏ"
+    for u, v in journey.graph.edges:
+        assert f"edge-{u}-{v}" in groups
+    assert "1.200" in _text(groups["edge-fb_ad-ekyc"])
+    assert "87.5%" in _text(groups["edge-ekyc-doi_chieu"])
+    assert "Chú giải" in _text(groups["legend"])
+
+
+def test_edge_width_grows_with_volume(good_file):
+    dot = journey_to_dot(load_journey(good_file))
+    width = {
+        line.split('"')[1]: float(line.split("penwidth=")[1].split(",")[0])
+        for line in dot.splitlines()
+        if 'id="edge-' in line
+    }
+    assert width["fb_ad"] > width["chuyen_khoan"]  # 1200 customers vs 10
+
+
+@pytest.mark.parametrize("color_by", ["emotion", "ces", "none"])
+def test_colour_choice(good_file, color_by):
+    dot = journey_to_dot(load_journey(good_file), color_by=color_by)
+    fills = {line.split('"')[1]: line.split('fillcolor="')[1][:7] for line in dot.splitlines() if 'id="tp-' in line}
+    if color_by == "emotion":
+        assert fills["fb_ad"] != fills["ekyc"]  # +1 vs −1
+    elif color_by == "ces":
+        assert fills["fb_ad"] != fills["ekyc"]  # 6 vs 3
+    else:
+        assert set(fills.values()) == {"#ffffff"}
+
+
+def test_bad_output_suffix_and_colour_are_rejected(good_file, tmp_path):
+    journey = load_journey(good_file)
+    with pytest.raises(ValueError, match=r"\.svg, \.png, \.pdf, \.dot"):
+        render_journey(journey, tmp_path / "j.jpg")
+    with pytest.raises(ValueError, match="color_by"):
+        journey_to_dot(journey, color_by="mood")  # type: ignore[arg-type]
+
+
+def test_dot_output_is_self_contained(good_file, tmp_path):
+    out = render_journey(load_journey(good_file), tmp_path / "j.dot")
+    text = out.read_text(encoding="utf-8")
+    assert "layout=nop2" in text
+    assert render_dot(text, "svg", engine="bundled").startswith(b"<?xml")
+
+
+def test_journey_displays_itself_as_svg_in_jupyter(good_file):
+    svg = load_journey(good_file)._repr_svg_()
+    assert svg.lstrip().startswith("<?xml") and "Quảng cáo Facebook" in svg
