@@ -232,7 +232,7 @@ def _lane_labels(layout: JourneyLayout, pt) -> list[str]:
 
 
 def _title_node(journey: Journey, layout: JourneyLayout, pt) -> str:
-    width = layout.width - 40
+    width = min(layout.width - 40, 1600.0)
     rows = [f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="17"><B>{_esc(journey.title)}</B></FONT></TD></TR>']
     if journey.persona:
         rows.append(

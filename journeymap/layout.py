@@ -2,7 +2,7 @@
 
 Stages are columns in order, left to right. Inside a stage, a touchpoint sits one column to the
 right of the touchpoints that lead to it (longest path over forward edges), so a stage reads as a
-small flow. Frontstage touchpoints sit in the upper band and backstage ones in the lower band,
+small flow; a stage longer than ``MAX_STEPS`` steps continues on the next row. Frontstage touchpoints sit in the upper band and backstage ones in the lower band,
 below the line of visibility. Transitions are routed through the empty channels between columns
 and rows, with rounded corners, so the drawing needs no general-purpose spline router (which takes
 tens of seconds on a few hundred touchpoints); Graphviz only paints what is computed here.
@@ -30,6 +30,7 @@ HEADER_H = 34.0
 BAND_PAD = 22.0
 EXIT_SPACE = 64.0
 ARROW = 9.0
+MAX_STEPS = 8  # a stage wider than this wraps onto further rows
 CORNER = 12.0
 
 Lane = Literal["frontstage", "backstage"]
@@ -127,13 +128,13 @@ def layout_journey(journey: Journey, *, legend_height: float = 0.0) -> JourneyLa
     steps_in_stage = [1] * len(stages)
     for node, s in step.items():
         i = stage_index[graph.nodes[node]["stage"]]
-        steps_in_stage[i] = max(steps_in_stage[i], s + 1)
+        steps_in_stage[i] = max(steps_in_stage[i], min(s, MAX_STEPS - 1) + 1)
     first_column = [sum(steps_in_stage[:i]) for i in range(len(stages))]
 
     cells: dict[tuple[int, Lane], list[str]] = defaultdict(list)
     for node in graph.nodes:
         attrs = graph.nodes[node]
-        column = first_column[stage_index[attrs["stage"]]] + step[node]
+        column = first_column[stage_index[attrs["stage"]]] + step[node] % MAX_STEPS
         cells[(column, attrs.get("lane", "frontstage"))].append(node)
 
     wrapped = {n: wrap_text(graph.nodes[n]["name"]) for n in graph.nodes}
