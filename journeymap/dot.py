@@ -34,6 +34,7 @@ EDGE_COLOR = "#51606b"
 BACK_EDGE_COLOR = "#8e5ea2"
 EXIT_COLOR = "#c0392b"
 LEGEND_HEIGHT = 118.0
+LEGEND_CENTRE_X = 350.0  # the legend hugs the left margin
 
 
 def journey_to_dot(journey: Journey, *, color_by: ColorBy = "emotion") -> str:
@@ -275,7 +276,5 @@ def _legend_node(layout: JourneyLayout, color_by: ColorBy, pt, max_volume: float
         f'<TR><TD ALIGN="LEFT">{symbols}</TD></TR>',
     ]
     table = f'<TABLE BORDER="1" COLOR="#b0bec5" CELLBORDER="0" CELLSPACING="2" CELLPADDING="4" BGCOLOR="white">{"".join(rows)}</TABLE>'
-    return f'  "legend" [id="legend", shape=plain, pos="{pt(LEFT_X + 330, layout.legend_y + 55)}", label=<{table}>];'
+    return f'  "legend" [id="legend", shape=plain, pos="{pt(LEGEND_CENTRE_X, layout.legend_y + 55)}", label=<{table}>];'
 
-
-LEFT_X = 20.0

@@ -70,7 +70,10 @@ def render_dot(source: str, fmt: Literal["svg", "png", "pdf"], *, engine: Engine
         raise ValueError(f"engine must be 'auto', 'system' or 'bundled'; got {engine!r}")
     if fmt not in ("svg", "png", "pdf"):
         raise ValueError(f"format must be 'svg', 'png' or 'pdf'; got {fmt!r}")
-    engine = engine if engine != "auto" else os.environ.get("CX_GRAPHVIZ", "auto")  # type: ignore[assignment]
+    if engine == "auto":
+        engine = os.environ.get("CX_GRAPHVIZ", "auto")  # type: ignore[assignment]
+        if engine not in ("auto", "system", "bundled"):
+            raise ValueError(f"environment variable CX_GRAPHVIZ must be auto, system or bundled; got {engine!r}")
     dot = shutil.which("dot")
     if engine == "system" or (engine == "auto" and dot):
         if not dot:

@@ -11,7 +11,6 @@ from ._schema import JourneySpec
 __all__ = ["SCHEMA_PATH", "journey_json_schema", "journey_json_schema_text"]
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "journey.schema.json"
-SCHEMA_ID = "https://github.com/cx-vn/cx/raw/main/journeymap/journey.schema.json"
 
 
 def journey_json_schema() -> dict[str, Any]:
@@ -24,7 +23,7 @@ def journey_json_schema() -> dict[str, Any]:
     ['journey', 'stages', 'touchpoints']
     """
     schema = JourneySpec.model_json_schema(by_alias=True)
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
 
 
 def journey_json_schema_text() -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import unicodedata
 from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
@@ -13,6 +12,7 @@ from ._parse import Document
 from ._schema import JourneySpec, TouchpointSpec, TransitionSpec
 from .errors import JourneyValidationError, Problem
 from .experience import ExperienceType
+from .text import fold_diacritics
 
 __all__ = ["problem_from_pydantic", "validate_journey_data"]
 
@@ -238,16 +238,10 @@ def _cross_references(data: dict[str, Any], document: Document) -> list[Problem]
     return problems
 
 
-def _fold(text: str) -> str:
-    """Lower-case without diacritics, so 'Dang ky' is close to 'Đăng ký'."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
 def _suggest(value: str, options: Sequence[str]) -> str:
     """``"; did you mean 'x'?"`` for the closest option (ignoring case and diacritics), else ``""``."""
-    folded = {_fold(o): o for o in options}
-    hit = difflib.get_close_matches(_fold(value), list(folded), n=1, cutoff=0.6)
+    folded = {fold_diacritics(o): o for o in options}
+    hit = difflib.get_close_matches(fold_diacritics(value), list(folded), n=1, cutoff=0.6)
     return f"; did you mean {folded[hit[0]]!r}?" if hit else ""
 
 

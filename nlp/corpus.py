@@ -6,11 +6,12 @@ Run ``python -m nlp.corpus`` to print the counts quoted in the data card.
 from __future__ import annotations
 
 import csv
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+
+from journeymap.text import fold_diacritics
 
 from .labels import CAUSES, SENTIMENTS
 
@@ -75,11 +76,6 @@ def load_corpus(path: str | Path | None = None, *, split: Split | None = None) -
     return rows
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
 def find_near_duplicates(
     texts: list[str], *, threshold: float = 0.75, min_words: int = 4
 ) -> list[tuple[int, int, float]]:
@@ -100,7 +96,7 @@ def find_near_duplicates(
     """
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    folded = [" ".join(_fold(t).split()) for t in texts]
+    folded = [" ".join(fold_diacritics(t).split()) for t in texts]
     pairs: list[tuple[int, int, float]] = []
     seen: dict[str, int] = {}
     for i, text in enumerate(folded):

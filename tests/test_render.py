@@ -134,3 +134,9 @@ def test_dot_output_is_self_contained(good_file, tmp_path):
 def test_journey_displays_itself_as_svg_in_jupyter(good_file):
     svg = load_journey(good_file)._repr_svg_()
     assert svg.lstrip().startswith("<?xml") and "Quảng cáo Facebook" in svg
+
+
+def test_bad_engine_setting_is_a_clear_error(monkeypatch):
+    monkeypatch.setenv("CX_GRAPHVIZ", "cairo")
+    with pytest.raises(ValueError, match="CX_GRAPHVIZ must be auto, system or bundled; got 'cairo'"):
+        render_dot("digraph{}", "svg")
