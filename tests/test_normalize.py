@@ -18,7 +18,7 @@ from nlp.normalize import (
 CASES = [
     ("Ko đc đâu, NV thái độ quá tệ!!!!", "không được đâu, nhân viên thái độ quá tệ!"),
     ("hok bik nua :(", "không biết nua :("),
-    ("ngonnnnn quáaaa 😍😍😍😍", "ngon quá 😍😍"),
+    ("ngonnnnn quáaaa 😍😍😍😍 thôi.....", "ngon quá 😍😍 thôi..."),
     ("Hoà bình, thuỷ lợi, KHOẺ", "hòa bình, thủy lợi, khỏe"),
     ("Ðúng hẹn", "đúng hẹn"),
     ("xem https://shop.vn/don?id=1 nhé", "xem <url> nhé"),
@@ -82,6 +82,7 @@ _teencode_words = st.lists(st.sampled_from(sorted(TEENCODE) + ["hoà", "thuỷ",
 @given(st.one_of(st.text(), _vietnamese, _teencode_words))
 @example("\ud800 lone surrogate")
 @example("roì")
+@example("R\u0300")
 @example("a" * 10_000)
 def test_normalize_is_idempotent_and_never_raises(text):
     once = normalize_text(text)
