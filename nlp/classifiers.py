@@ -1,0 +1,321 @@
+"""Sentiment and cause classifiers: scikit-learn estimators over raw Vietnamese comments.
+
+Both are linear SVMs on :class:`~nlp.features.FeedbackVectorizer` features, one per label
+(one-vs-rest), with Platt-scaled probabilities: a logistic curve fitted to out-of-fold decision
+values, so a probability of 0.8 means right about 80% of the time on data like the training data.
+The multi-label :class:`CauseClassifier` then picks one threshold per label, the one that maximises
+that label's F1 on the same out-of-fold probabilities.
+
+They follow the scikit-learn estimator contract (``fit`` returns ``self``, learned state ends in
+``_``) and work in ``Pipeline``, ``cross_validate`` and ``GridSearchCV``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.validation import check_is_fitted
+
+from .features import FeedbackVectorizer
+
+__all__ = ["CauseClassifier", "SentimentClassifier"]
+
+_THRESHOLDS = np.round(np.arange(0.05, 0.951, 0.01), 2)
+
+
+def _texts(X: Any, name: str = "X") -> list[str]:
+    if isinstance(X, str):
+        raise TypeError(f"{name} must be a list of comments, not a single string; wrap it: [{X!r:.40}]")
+    texts = list(X)
+    for position, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise TypeError(
+                f"{name}[{position}] is {type(text).__name__} ({text!r:.60}), not a str; "
+                "drop or fill empty comments before fitting"
+            )
+    return texts
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * z))  # = 1 / (1 + exp(-z)), without overflow warnings
+
+
+class _LinearHeads:
+    """Fitting and applying one calibrated linear SVM per column of an indicator matrix."""
+
+    @staticmethod
+    def fit(
+        X: Any, Y: np.ndarray, names: Sequence[str], *, C: float, class_weight: Any, random_state: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.model_selection import StratifiedKFold, cross_val_predict
+        from sklearn.svm import LinearSVC
+
+        n, k = Y.shape
+        coef = np.zeros((k, X.shape[1]))
+        intercept = np.zeros(k)
+        calibration = np.zeros((k, 2))
+        oof = np.zeros((n, k))
+        for j in range(k):
+            y = Y[:, j]
+            positives = int(y.sum())
+            if positives < 2 or n - positives < 2:
+                raise ValueError(
+                    f"label {names[j]!r} has {positives} positive and {n - positives} negative "
+                    "training examples; each label needs at least 2 of both"
+                )
+            svm = LinearSVC(C=C, class_weight=class_weight, random_state=random_state)
+            folds = StratifiedKFold(min(5, positives, n - positives), shuffle=True, random_state=random_state)
+            decision = cross_val_predict(svm, X, y, cv=folds, method="decision_function")
+            platt = LogisticRegression(C=1e4).fit(decision.reshape(-1, 1), y)
+            calibration[j] = platt.coef_[0, 0], platt.intercept_[0]
+            oof[:, j] = _sigmoid(calibration[j, 0] * decision + calibration[j, 1])
+            svm.fit(X, y)
+            coef[j] = svm.coef_[0]
+            intercept[j] = svm.intercept_[0]
+        return coef, intercept, calibration, oof
+
+    @staticmethod
+    def proba(X: Any, coef: np.ndarray, intercept: np.ndarray, calibration: np.ndarray) -> np.ndarray:
+        decision = np.asarray(X @ coef.T) + intercept
+        return _sigmoid(calibration[:, 0] * decision + calibration[:, 1])
+
+
+class _TextClassifier(ClassifierMixin, BaseEstimator):
+    def __init__(
+        self,
+        *,
+        C: float = 0.3,
+        class_weight: str | None = "balanced",
+        word_ngrams: tuple[int, int] = (1, 2),
+        folded_ngrams: tuple[int, int] = (1, 3),
+        min_df: int = 2,
+        segment: bool = False,
+        random_state: int = 0,
+    ) -> None:
+        self.C = C
+        self.class_weight = class_weight
+        self.word_ngrams = word_ngrams
+        self.folded_ngrams = folded_ngrams
+        self.min_df = min_df
+        self.segment = segment
+        self.random_state = random_state
+
+    def _check_head_params(self) -> None:
+        if not isinstance(self.C, (int, float)) or isinstance(self.C, bool) or not self.C > 0:
+            raise ValueError(f"C must be a positive number; got {self.C!r}")
+        if self.class_weight not in ("balanced", None):
+            raise ValueError(f"class_weight must be 'balanced' or None; got {self.class_weight!r}")
+
+    def _make_vectorizer(self) -> FeedbackVectorizer:
+        return FeedbackVectorizer(
+            word_ngrams=self.word_ngrams, folded_ngrams=self.folded_ngrams, min_df=self.min_df, segment=self.segment
+        )
+
+    def _fit_indicator(self, X: Any, Y: np.ndarray) -> np.ndarray:
+        self._check_head_params()
+        self.coef_, self.intercept_, self.calibration_, oof = _LinearHeads.fit(
+            X, Y, [str(c) for c in self.classes_], C=self.C, class_weight=self.class_weight,
+            random_state=self.random_state,
+        )
+        return oof
+
+    def _features(self, X: Any) -> Any:
+        check_is_fitted(self, "coef_")
+        return self.vectorizer_.transform(_texts(X))
+
+    def _proba_ovr(self, features: Any) -> np.ndarray:
+        return _LinearHeads.proba(features, self.coef_, self.intercept_, self.calibration_)
+
+
+class SentimentClassifier(_TextClassifier):
+    """Single-label classifier of raw comments (sentiment by default; any label set).
+
+    Parameters
+    ----------
+    C : float
+        Inverse regularisation strength of each linear SVM.
+    class_weight : {"balanced", None}
+        ``"balanced"`` weighs rare labels up.
+    word_ngrams, folded_ngrams, min_df, segment
+        Passed to :class:`~nlp.features.FeedbackVectorizer`.
+    random_state : int
+        Seed of the cross-validation folds used for calibration: fixed, so training is repeatable.
+
+    Attributes
+    ----------
+    classes_ : ndarray of str
+    vectorizer_ : FeedbackVectorizer
+    coef_, intercept_, calibration_ : ndarray
+        One row per class: SVM weights, bias, and Platt slope and offset.
+
+    Examples
+    --------
+    >>> texts = ["chờ lâu quá", "nhân viên thô lỗ", "tệ", "rất hài lòng", "tuyệt vời", "cảm ơn shop",
+    ...          "cho hỏi giờ mở cửa", "phí bao nhiêu vậy", "chi nhánh ở đâu"]
+    >>> labels = ["negative"] * 3 + ["positive"] * 3 + ["neutral"] * 3
+    >>> clf = SentimentClassifier(min_df=1).fit(texts, labels)
+    >>> clf.predict(["rat hai long, cam on"]).tolist()
+    ['positive']
+    """
+
+    def fit(self, X: Iterable[str], y: Iterable[Any]) -> SentimentClassifier:
+        texts = _texts(X)
+        self.vectorizer_ = self._make_vectorizer()
+        features = self.vectorizer_.fit_transform(texts)
+        self._fit_features(features, y)
+        return self
+
+    def _fit_features(self, features: Any, y: Iterable[Any]) -> np.ndarray:
+        labels = np.asarray(list(y), dtype=object)
+        if len(labels) != features.shape[0]:
+            raise ValueError(f"X has {features.shape[0]} comments but y has {len(labels)} labels")
+        missing = [i for i, label in enumerate(labels) if label is None or label != label or label == ""]
+        if missing:
+            raise ValueError(f"y has empty labels at positions {missing[:10]}{' …' if len(missing) > 10 else ''}")
+        self.classes_ = np.array(sorted({str(label) for label in labels}), dtype=object)
+        if len(self.classes_) < 2:
+            raise ValueError(f"y has a single label {self.classes_.tolist()}; a classifier needs at least 2")
+        labels = labels.astype(str)
+        indicator = (labels[:, None] == self.classes_[None, :]).astype(int)
+        oof = self._fit_indicator(features, indicator)
+        return oof / oof.sum(axis=1, keepdims=True)
+
+    def _proba_features(self, features: Any) -> np.ndarray:
+        proba = self._proba_ovr(features)
+        return proba / proba.sum(axis=1, keepdims=True)
+
+    def predict_proba(self, X: Iterable[str]) -> np.ndarray:
+        """Calibrated probabilities, one column per ``classes_``, rows summing to 1."""
+        return self._proba_features(self._features(X))
+
+    def decision_function(self, X: Iterable[str]) -> np.ndarray:
+        check_is_fitted(self, "coef_")
+        return np.asarray(self._features(X) @ self.coef_.T) + self.intercept_
+
+    def predict(self, X: Iterable[str]) -> np.ndarray:
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+
+class CauseClassifier(_TextClassifier):
+    """Multi-label classifier of raw comments: each comment gets zero, one or several labels.
+
+    ``fit`` takes ``y`` as a 0/1 indicator matrix (one column per label, named by ``labels``) or as
+    one collection of label names per comment (``[["wait_time"], [], ["rude_staff", "unresolved"]]``).
+    ``predict`` returns the indicator matrix, scikit-learn's multi-label convention, so
+    ``f1_score(Y, clf.predict(X), average="macro")`` and ``cross_validate`` work unchanged.
+
+    Parameters
+    ----------
+    labels : sequence of str, optional
+        Label names in column order; by default sorted names found in ``y``, or ``0..k-1`` for an
+        unnamed indicator matrix.
+    C, class_weight, word_ngrams, folded_ngrams, min_df, segment, random_state
+        As for :class:`SentimentClassifier`.
+
+    Attributes
+    ----------
+    classes_ : ndarray of str
+        The labels, in column order.
+    thresholds_ : ndarray
+        Per-label probability thresholds chosen on out-of-fold predictions.
+
+    Examples
+    --------
+    >>> texts = ["chờ 2 tiếng", "đợi lâu quá", "chờ mãi không tới lượt", "bạn ấy quát khách",
+    ...          "nhân viên cáu gắt", "thái độ hỗn láo", "chờ lâu mà còn bị quát", "ngon", "sạch sẽ"]
+    >>> y = [["wait"], ["wait"], ["wait"], ["rude"], ["rude"], ["rude"], ["wait", "rude"], [], []]
+    >>> clf = CauseClassifier(min_df=1).fit(texts, y)
+    >>> clf.classes_.tolist()
+    ['rude', 'wait']
+    >>> clf.predict(["cho lau qua", "ngon"]).shape
+    (2, 2)
+    """
+
+    def __init__(
+        self,
+        *,
+        labels: Sequence[str] | None = None,
+        C: float = 0.3,
+        class_weight: str | None = "balanced",
+        word_ngrams: tuple[int, int] = (1, 2),
+        folded_ngrams: tuple[int, int] = (1, 3),
+        min_df: int = 2,
+        segment: bool = False,
+        random_state: int = 0,
+    ) -> None:
+        super().__init__(
+            C=C, class_weight=class_weight, word_ngrams=word_ngrams, folded_ngrams=folded_ngrams,
+            min_df=min_df, segment=segment, random_state=random_state,
+        )
+        self.labels = labels
+
+    def _indicator(self, y: Any, n: int) -> np.ndarray:
+        rows = list(y) if not hasattr(y, "shape") else y
+        if len(rows) != n:
+            raise ValueError(f"X has {n} comments but y has {len(rows)} rows")
+        first = rows[0] if n else []
+        if isinstance(first, str):
+            raise TypeError(
+                "y must hold one collection of labels per comment (e.g. [['wait_time'], []]) or an "
+                f"indicator matrix; row 0 is the string {first!r}: split multi-label strings first"
+            )
+        as_array = np.asarray(rows) if hasattr(y, "shape") or (n and np.ndim(first) == 1 and
+                                                              all(np.ndim(r) == 1 and len(r) == len(first) and
+                                                                  all(isinstance(v, (int, np.integer, bool, np.bool_)) for v in r)
+                                                                  for r in rows)) else None
+        if as_array is not None and as_array.ndim == 2 and set(np.unique(as_array)) <= {0, 1}:
+            names = list(self.labels) if self.labels is not None else [str(i) for i in range(as_array.shape[1])]
+            if len(names) != as_array.shape[1]:
+                raise ValueError(f"labels has {len(names)} names but y has {as_array.shape[1]} columns")
+            self.classes_ = np.array(names, dtype=object)
+            return as_array.astype(int)
+        found = sorted({str(label) for row in rows for label in row})
+        names = list(self.labels) if self.labels is not None else found
+        unknown = sorted(set(found) - set(names))
+        if unknown:
+            raise ValueError(f"y has labels {unknown} that are not in labels={names}")
+        self.classes_ = np.array(names, dtype=object)
+        index = {name: j for j, name in enumerate(names)}
+        indicator = np.zeros((n, len(names)), dtype=int)
+        for i, row in enumerate(rows):
+            for label in row:
+                indicator[i, index[str(label)]] = 1
+        return indicator
+
+    def fit(self, X: Iterable[str], y: Any) -> CauseClassifier:
+        texts = _texts(X)
+        self.vectorizer_ = self._make_vectorizer()
+        features = self.vectorizer_.fit_transform(texts)
+        self._fit_features(features, y)
+        return self
+
+    def _fit_features(self, features: Any, y: Any) -> np.ndarray:
+        indicator = self._indicator(y, features.shape[0])
+        if indicator.shape[1] == 0:
+            raise ValueError("y has no labels at all; a multi-label classifier needs at least one")
+        oof = self._fit_indicator(features, indicator)
+        self.thresholds_ = np.array([_best_threshold(indicator[:, j], oof[:, j]) for j in range(indicator.shape[1])])
+        return oof
+
+    def predict_proba(self, X: Iterable[str]) -> np.ndarray:
+        """Calibrated probability of each label (columns in ``classes_`` order), independently."""
+        return self._proba_ovr(self._features(X))
+
+    def predict(self, X: Iterable[str]) -> np.ndarray:
+        """0/1 indicator matrix: a label is on when its probability reaches its threshold."""
+        return (self.predict_proba(X) >= self.thresholds_).astype(int)
+
+    def predict_labels(self, X: Iterable[str]) -> list[tuple[str, ...]]:
+        """The predicted label names of each comment, in ``classes_`` order."""
+        return [tuple(self.classes_[row.astype(bool)].tolist()) for row in self.predict(X)]
+
+
+def _best_threshold(y: np.ndarray, proba: np.ndarray) -> float:
+    from sklearn.metrics import f1_score
+
+    scores = [f1_score(y, proba >= t, zero_division=0.0) for t in _THRESHOLDS]
+    return float(_THRESHOLDS[int(np.argmax(scores))])

@@ -1,0 +1,171 @@
+"""Turning comments into features: TF-IDF over two views of each normalised comment.
+
+* the normalised text's tokens, one and two at a time (``chờ lâu``, ``không được``, ``😡``);
+* the same tokens with diacritics folded, one to three at a time (``~cho lau``), so that a comment
+  typed without tone marks meets the same features as one typed with them.
+
+Tokens are syllables, words of punctuation and single emoji. Word segmentation with underthesea is
+optional (``segment=True``): ``benchmarks/classify_benchmark.py`` measures what it buys.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from journeymap.text import fold_diacritics
+
+from .normalize import normalize_texts
+
+__all__ = ["FeedbackVectorizer", "FOLDED_PREFIX"]
+
+#: Prefix of the folded-view features, so ``cho`` (from "cho") and ``~cho`` (from "chờ") differ.
+FOLDED_PREFIX = "~"
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def _ngrams(tokens: Sequence[str], low: int, high: int, prefix: str = "") -> list[str]:
+    grams = [prefix + t for t in tokens] if low <= 1 else []
+    for n in range(max(2, low), high + 1):
+        grams.extend(prefix + " ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+    return grams
+
+
+class FeedbackVectorizer(TransformerMixin, BaseEstimator):
+    """TF-IDF features of raw Vietnamese comments, normalised with :func:`nlp.normalize_text`.
+
+    Parameters
+    ----------
+    word_ngrams : tuple of int
+        N-gram range over the normalised tokens; ``(0, 0)`` turns the view off.
+    folded_ngrams : tuple of int
+        N-gram range over the diacritic-folded tokens; ``(0, 0)`` turns the view off.
+    min_df : int
+        Keep features seen in at least this many training comments.
+    segment : bool
+        Join multi-syllable words with underthesea's ``word_tokenize`` before the normalised view.
+
+    Examples
+    --------
+    >>> vec = FeedbackVectorizer(min_df=1).fit(["chờ lâu quá", "cho lau qua", "nhân viên vui vẻ"])
+    >>> X = vec.transform(["Chờ lâuuuu"])
+    >>> sorted(vec.get_feature_names_out()[X.indices])
+    ['chờ', 'chờ lâu', 'lâu', '~cho', '~cho lau', '~lau']
+    """
+
+    def __init__(
+        self,
+        *,
+        word_ngrams: tuple[int, int] = (1, 2),
+        folded_ngrams: tuple[int, int] = (1, 3),
+        min_df: int = 2,
+        segment: bool = False,
+    ) -> None:
+        self.word_ngrams = word_ngrams
+        self.folded_ngrams = folded_ngrams
+        self.min_df = min_df
+        self.segment = segment
+
+    def _check_params(self) -> None:
+        for name in ("word_ngrams", "folded_ngrams"):
+            value = getattr(self, name)
+            if (
+                not isinstance(value, (tuple, list))
+                or len(value) != 2
+                or not all(isinstance(v, (int, np.integer)) and v >= 0 for v in value)
+                or value[0] > value[1]
+                or (value[0] == 0) != (value[1] == 0)
+            ):
+                raise ValueError(
+                    f"{name} must be a pair (low, high) with 1 <= low <= high, or (0, 0) to turn the "
+                    f"view off; got {value!r}"
+                )
+        if tuple(self.word_ngrams) == (0, 0) and tuple(self.folded_ngrams) == (0, 0):
+            raise ValueError("word_ngrams and folded_ngrams are both (0, 0): no features left")
+        if not isinstance(self.min_df, (int, np.integer)) or self.min_df < 1:
+            raise ValueError(f"min_df must be an integer >= 1; got {self.min_df!r}")
+
+    def prepare(self, texts: Iterable[str]) -> list[str]:
+        """Normalise (and, with ``segment=True``, word-segment) raw comments."""
+        normalised = normalize_texts(texts)
+        if not self.segment:
+            return normalised
+        from underthesea import word_tokenize
+
+        return [word_tokenize(text, format="text") for text in normalised]
+
+    def analyze(self, prepared: str) -> list[str]:
+        """The features of one prepared comment, before the vocabulary filter."""
+        tokens = _TOKEN.findall(prepared)
+        features: list[str] = []
+        low, high = self.word_ngrams
+        if high:
+            features.extend(_ngrams(tokens, low, high))
+        low, high = self.folded_ngrams
+        if high and tokens:
+            folded = fold_diacritics(" ".join(tokens).replace("_", " ")).split()
+            features.extend(_ngrams(folded, low, high, FOLDED_PREFIX))
+        return features
+
+    def _tfidf(self) -> Any:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        return TfidfVectorizer(
+            analyzer=self.analyze, min_df=self.min_df, sublinear_tf=True, dtype=np.float32
+        )
+
+    def fit(self, X: Iterable[str], y: Any = None) -> FeedbackVectorizer:
+        self.fit_transform(X)
+        return self
+
+    def fit_transform(self, X: Iterable[str], y: Any = None) -> Any:
+        self._check_params()
+        self.tfidf_ = self._tfidf()
+        return self.tfidf_.fit_transform(self.prepare(X))
+
+    def transform(self, X: Iterable[str]) -> Any:
+        check_is_fitted(self, "tfidf_")
+        return self.transform_prepared(self.prepare(X))
+
+    def transform_prepared(self, prepared: Sequence[str]) -> Any:
+        """Features of comments already passed through :meth:`prepare`."""
+        check_is_fitted(self, "tfidf_")
+        return self.tfidf_.transform(prepared)
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        check_is_fitted(self, "tfidf_")
+        return self.tfidf_.get_feature_names_out()
+
+    # Persistence as plain arrays (see nlp.persist): the vocabulary in index order and the idf.
+    def to_arrays(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+        check_is_fitted(self, "tfidf_")
+        params = self.get_params()
+        params["word_ngrams"] = list(params["word_ngrams"])
+        params["folded_ngrams"] = list(params["folded_ngrams"])
+        return (
+            {"params": params, "vocabulary": self.get_feature_names_out().tolist()},
+            {"idf": self.tfidf_.idf_.astype(np.float64)},
+        )
+
+    @classmethod
+    def from_arrays(cls, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> FeedbackVectorizer:
+        params = dict(meta["params"])
+        params["word_ngrams"] = tuple(params["word_ngrams"])
+        params["folded_ngrams"] = tuple(params["folded_ngrams"])
+        vectorizer = cls(**params)
+        vectorizer._check_params()
+        vocabulary = meta["vocabulary"]
+        idf = np.asarray(arrays["idf"], dtype=np.float64)
+        if len(vocabulary) != len(idf):
+            raise ValueError(f"model file is inconsistent: {len(vocabulary)} features but {len(idf)} idf values")
+        tfidf = vectorizer._tfidf()
+        tfidf.vocabulary_ = {term: index for index, term in enumerate(vocabulary)}
+        tfidf.fixed_vocabulary_ = True
+        tfidf.idf_ = idf
+        vectorizer.tfidf_ = tfidf
+        return vectorizer
