@@ -147,5 +147,14 @@ def demo(
             typer.echo(f"  → {path}")
 
 
+def _register_feedback_commands() -> None:
+    from nlp.cli import register
+
+    register(app)
+
+
+_register_feedback_commands()
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()

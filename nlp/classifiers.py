@@ -88,7 +88,7 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
     def __init__(
         self,
         *,
-        C: float = 0.3,
+        C: float = 1.0,
         class_weight: str | None = "balanced",
         word_ngrams: tuple[int, int] = (1, 2),
         folded_ngrams: tuple[int, int] = (1, 3),
@@ -239,7 +239,7 @@ class CauseClassifier(_TextClassifier):
         self,
         *,
         labels: Sequence[str] | None = None,
-        C: float = 0.3,
+        C: float = 1.0,
         class_weight: str | None = "balanced",
         word_ngrams: tuple[int, int] = (1, 2),
         folded_ngrams: tuple[int, int] = (1, 3),

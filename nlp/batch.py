@@ -1,0 +1,104 @@
+"""Classifying a whole file of comments, streamed in chunks so memory stays bounded."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model import FeedbackModel, load_model
+from .tables import TableError, TableWriter, _suffix, iter_table
+
+__all__ = ["ClassifiedFile", "classify_file", "count_rows", "default_output_path"]
+
+
+@dataclass(frozen=True)
+class ClassifiedFile:
+    """What :func:`classify_file` wrote."""
+
+    output: Path
+    rows: int
+    not_classified: int  # empty or non-text rows, kept and marked in ``text_status``
+    renamed: dict[str, str]  # output columns renamed because the input already had them
+
+
+def default_output_path(path: Path) -> Path:
+    """``comments.csv`` → ``comments.classified.csv``, beside the input."""
+    return path.with_name(f"{path.stem}.classified{path.suffix}")
+
+
+def count_rows(path: Path) -> int | None:
+    """Approximate data-row count of a CSV/TSV/JSONL file (line count), for a progress bar."""
+    if path.suffix.lower() not in (".csv", ".tsv", ".txt", ".jsonl"):
+        return None
+    lines = 0
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 22), b""):
+            lines += block.count(b"\n")
+    return max(lines - (0 if path.suffix.lower() == ".jsonl" else 1), 0)
+
+
+def classify_file(
+    path: str | Path,
+    *,
+    text_column: str,
+    output: str | Path | None = None,
+    model: FeedbackModel | str | Path | None = None,
+    explain: bool = False,
+    chunk_size: int = 10_000,
+    delimiter: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ClassifiedFile:
+    """Classify every row of a CSV, TSV, XLSX or JSONL file and write a copy with the predictions.
+
+    Every input row is written, in order, with all its columns, followed by the model's columns
+    (``sentiment``, ``sentiment_confidence``, ``causes``, ``p_<cause>``, ``text_status``). Rows with
+    an empty or non-text comment keep empty predictions and are marked in ``text_status``.
+
+    Parameters
+    ----------
+    path : path
+        The input table; never modified.
+    text_column : str
+        The column holding the comments.
+    output : path, optional
+        Defaults to ``<name>.classified<suffix>`` beside the input; its suffix picks the format.
+    progress : callable, optional
+        Called with the number of rows finished after each chunk.
+
+    Raises
+    ------
+    TableError
+        Unreadable input, a missing column (the message lists the existing ones), or an output path
+        that is the input itself.
+    """
+    path = Path(path)
+    output = default_output_path(path) if output is None else Path(output)
+    _suffix(output)
+    if output.exists() and path.exists() and output.resolve() == path.resolve():
+        raise TableError(f"refusing to overwrite the input {path}: choose another output with -o")
+    if model is None or isinstance(model, (str, Path)):
+        model = load_model(model)
+    partial = output.with_name(f".{output.name}.partial{output.suffix}")
+    rows = not_classified = 0
+    renamed: dict[str, str] = {}
+    try:
+        with TableWriter(partial) as writer:
+            for chunk in iter_table(path, columns=(text_column,), chunk_size=chunk_size, delimiter=delimiter):
+                # Four decimals are plenty for a probability in a spreadsheet and halve the file size.
+                result = model.classify(chunk[text_column].tolist(), explain=explain).round(4)
+                result.index = chunk.index
+                for column in result.columns:
+                    if column in chunk.columns:
+                        renamed[column] = f"{column}_cx"
+                not_classified += int((result["text_status"] != "ok").sum())
+                writer.write(chunk.join(result.rename(columns=renamed)))
+                rows += len(chunk)
+                if progress is not None:
+                    progress(rows)
+        os.replace(partial, output)
+    finally:
+        if partial.exists():
+            partial.unlink()
+    return ClassifiedFile(output=output, rows=rows, not_classified=not_classified, renamed=renamed)

@@ -1,0 +1,136 @@
+"""``cx classify``, ``cx train`` and ``cx evaluate``: argument parsing only, over nlp's functions.
+
+Registered on the ``cx`` app by :mod:`journeymap.cli`; imports nothing heavy at start-up.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+__all__ = ["register"]
+
+
+def _fail(message: str) -> NoReturn:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(1)
+
+
+def _where(values: list[str] | None) -> dict[str, str]:
+    where: dict[str, str] = {}
+    for value in values or []:
+        column, sep, wanted = value.partition("=")
+        if not sep or not column:
+            _fail(f"--where takes COLUMN=VALUE, got {value!r}")
+        where[column] = wanted
+    return where
+
+
+TextColumn = Annotated[str, typer.Option("--text-column", "-t", help="Column holding the comments.")]
+LabelColumn = Annotated[
+    str | None, typer.Option("--label-column", help="Column with one label per row (e.g. sentiment).")
+]
+LabelsColumn = Annotated[
+    str | None, typer.Option("--labels-column", help="Column with several labels per row, comma-separated (e.g. causes).")
+]
+Where = Annotated[
+    list[str] | None, typer.Option("--where", help="Keep only rows where COLUMN=VALUE (repeatable), e.g. split=test.")
+]
+
+
+def classify(
+    file: Annotated[Path, typer.Argument(help="Comments: .csv, .tsv, .xlsx or .jsonl (UTF-8 or UTF-16).")],
+    text_column: TextColumn,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Output file; default FILE.classified.<ext>.")] = None,
+    model: Annotated[Path | None, typer.Option("--model", "-m", help="Model folder; default the shipped feedback-vi.")] = None,
+    explain: Annotated[bool, typer.Option("--explain", help="Add the phrases behind each decision.")] = False,
+    delimiter: Annotated[str | None, typer.Option(help="CSV delimiter when it is not ',' (e.g. ';').")] = None,
+) -> None:
+    """Add sentiment and causes to every row of a comment file; the input is never modified."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn as Label, TimeElapsedColumn
+
+    from .batch import classify_file, count_rows
+    from .model import ModelFileError
+    from .tables import TableError
+
+    if not file.is_file():
+        _fail(f"{file} does not exist" if not file.exists() else f"{file} is a folder; give a comment file")
+    total = count_rows(file)
+    with Progress(Label("classifying"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  transient=True, disable=total is not None and total < 20_000) as bar:
+        task = bar.add_task("rows", total=total)
+        try:
+            result = classify_file(file, text_column=text_column, output=output, model=model, explain=explain,
+                                   delimiter=delimiter, progress=lambda done: bar.update(task, completed=done))
+        except (TableError, ModelFileError) as exc:
+            _fail(str(exc))
+    typer.echo(f"wrote {result.output}: {result.rows} rows")
+    if result.not_classified:
+        typer.echo(f"{result.not_classified} rows with an empty or non-text comment were kept and marked "
+                   "in the text_status column")
+    for old, new in result.renamed.items():
+        typer.echo(f"the input already had a {old!r} column: the model's is written as {new!r}")
+
+
+def train(
+    file: Annotated[Path, typer.Argument(help="Labelled comments: .csv, .tsv, .xlsx or .jsonl.")],
+    text_column: TextColumn,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder to write the model into.")],
+    label_column: LabelColumn = None,
+    labels_column: LabelsColumn = None,
+    where: Where = None,
+    segment: Annotated[bool, typer.Option(help="Word-segment with underthesea first (slower).")] = False,
+) -> None:
+    """Train a model on your own labels (any codebook): one label per row, several, or both."""
+    from .model import save_model
+    from .tables import TableError
+    from .train import train_model_from_table
+
+    if label_column is None and labels_column is None:
+        _fail("give --label-column (one label per row), --labels-column (several per row) or both")
+    try:
+        model = train_model_from_table(file, text_column=text_column, label_column=label_column,
+                                       labels_column=labels_column, where=_where(where), segment=segment)
+    except (TableError, ValueError, TypeError) as exc:
+        _fail(str(exc))
+    save_model(model, output)
+    heads = []
+    if model.sentiment is not None:
+        heads.append(f"{model.sentiment_name}: {', '.join(model.sentiment_labels)}")
+    if model.causes is not None:
+        heads.append(f"{model.causes_name}: {', '.join(model.cause_labels)}")
+    typer.echo(f"trained on {model.manifest['training_data']['rows']} rows; " + "; ".join(heads))
+    typer.echo(f"wrote {output}")
+
+
+def evaluate(
+    model: Annotated[Path, typer.Argument(help="Model folder (from cx train, or models/feedback-vi).")],
+    file: Annotated[Path, typer.Argument(help="Labelled comments to score against.")],
+    text_column: TextColumn,
+    label_column: LabelColumn = None,
+    labels_column: LabelsColumn = None,
+    where: Where = None,
+) -> None:
+    """Print a classification report, confusion matrix and per-label F1 of a model on labelled data."""
+    from .model import ModelFileError, load_model
+    from .tables import TableError
+    from .train import evaluate_model
+
+    if label_column is None and labels_column is None:
+        _fail("give --label-column, --labels-column or both: the gold labels to compare with")
+    try:
+        loaded = load_model(model)
+        evaluation = evaluate_model(loaded, file, text_column=text_column, label_column=label_column,
+                                    labels_column=labels_column, where=_where(where))
+    except (ModelFileError, TableError, ValueError) as exc:
+        _fail(str(exc))
+    typer.echo(str(evaluation))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the feedback commands to the ``cx`` app."""
+    app.command()(classify)
+    app.command()(train)
+    app.command()(evaluate)

@@ -1,0 +1,79 @@
+"""Rebuild the shipped model ``models/feedback-vi`` from the repository's corpus.
+
+Run ``python -m nlp.default_model`` (add ``--output DIR`` to write elsewhere). Training is
+deterministic, so a rebuild reproduces the shipped predictions; ``tests/test_model.py`` checks it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import platform
+from pathlib import Path
+from typing import Any
+
+from .corpus import corpus_path
+from .labels import CAUSES
+from .model import FeedbackModel, default_model_path, save_model
+from .train import evaluate_model, train_model_from_table
+
+__all__ = ["DEFAULT_OPTIONS", "MODEL_NAME", "MODEL_VERSION", "build_default_model"]
+
+MODEL_NAME = "feedback-vi"
+MODEL_VERSION = "2026.11.1"
+#: Hyper-parameters of the shipped model, chosen by 3-fold cross-validation on the training split
+#: (C in 0.3, 0.6, 1, 2 for causes and 0.3, 1 for sentiment; see models/README.md).
+DEFAULT_OPTIONS: dict[str, Any] = {
+    "sentiment_C": 1.0,
+    "causes_C": 1.0,
+    "word_ngrams": (1, 2),
+    "folded_ngrams": (1, 3),
+    "min_df": 2,
+    "segment": False,
+    "random_state": 0,
+}
+
+
+def build_default_model(output: str | Path | None = None, *, date: str | None = None) -> tuple[FeedbackModel, Path | None]:
+    """Train on the corpus's train split, evaluate on its test split, and (if ``output``) save.
+
+    The test scores go into the manifest next to the name, version, date and the corpus's SHA-256.
+    """
+    import sklearn
+
+    path = corpus_path()
+    model = train_model_from_table(
+        path, text_column="text", label_column="sentiment", labels_column="causes", where={"split": "train"},
+        no_causes_for=("positive",), cause_labels=[c.id for c in CAUSES], **DEFAULT_OPTIONS,
+    )
+    evaluation = evaluate_model(model, path, text_column="text", label_column="sentiment", labels_column="causes",
+                                where={"split": "test"})
+    model.manifest.update({
+        "name": MODEL_NAME,
+        "version": MODEL_VERSION,
+        "trained": date or _dt.date.today().isoformat(),
+        "options": {k: list(v) if isinstance(v, tuple) else v for k, v in DEFAULT_OPTIONS.items()},
+        "metrics": {
+            "split": "test",
+            "rows": evaluation.rows,
+            "sentiment": {k: round(v, 4) if isinstance(v, float) else v for k, v in evaluation.single.items()
+                          if k != "confusion_matrix"},
+            "causes": {k: round(v, 4) if isinstance(v, float) else v for k, v in evaluation.multi.items()},
+        },
+        "software": {"python": platform.python_version(), "scikit-learn": sklearn.__version__},
+    })
+    written = save_model(model, output) if output is not None else None
+    print(evaluation)
+    return model, written
+
+
+def _main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--output", type=Path, default=default_model_path(), help="model directory to write")
+    args = parser.parse_args()
+    _, written = build_default_model(args.output)
+    print(f"\nwrote {written}")
+
+
+if __name__ == "__main__":
+    _main()

@@ -1,0 +1,407 @@
+"""A feedback model: one vectorizer shared by a sentiment head and a causes head, saved as arrays.
+
+:func:`classify_feedback` is the entry point most users need::
+
+    >>> from nlp import classify_feedback
+    >>> df = classify_feedback(["Chờ 2 tiếng mà nhân viên còn quát khách 😡",
+    ...                         "Nhân viên hỗ trợ nhiệt tình, cảm ơn chị!"])
+    >>> df[["sentiment", "causes"]].values.tolist()
+    [['negative', 'wait_time,rude_staff'], ['positive', '']]
+
+A model directory holds ``model.json`` (parameters, vocabulary, labels, thresholds and the manifest)
+and ``arrays.npz`` (numbers only). Loading reads JSON and NumPy arrays with ``allow_pickle=False``:
+a model file cannot run code.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .classifiers import CauseClassifier, SentimentClassifier
+from .features import FOLDED_PREFIX, FeedbackVectorizer
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "FeedbackModel",
+    "ModelFileError",
+    "classify_feedback",
+    "default_model_path",
+    "load_model",
+    "save_model",
+    "train_feedback_model",
+]
+
+FORMAT = "cx-feedback-model/1"
+_LETTER_OR_EMOJI = re.compile(r"[^\W\d_]|[\U0001F000-\U0001FAFF\u2600-\u27BF]")
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+_EDGE_PUNCTUATION = ".,;:!?\"'()[]{}<>-–—/…“”‘’"
+
+
+class ModelFileError(ValueError):
+    """A model directory that is missing, incomplete or not a cx feedback model."""
+
+
+def default_model_path() -> Path:
+    """The model shipped with the package (``models/feedback-vi`` in the repository)."""
+    packaged = Path(__file__).parent / "_models" / "feedback-vi"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "models" / "feedback-vi"
+
+
+@dataclass
+class FeedbackModel:
+    """A fitted vectorizer with an optional single-label head and an optional multi-label head.
+
+    ``sentiment_name`` and ``causes_name`` name the heads' output columns (``sentiment`` and
+    ``causes`` for the default model; a researcher's codebook may use others). Causes are left empty
+    for comments whose predicted sentiment is in ``no_causes_for`` (by the codebook, a positive
+    comment carries no cause of a bad experience).
+    """
+
+    vectorizer: FeedbackVectorizer
+    sentiment: SentimentClassifier | None = None
+    causes: CauseClassifier | None = None
+    sentiment_name: str = "sentiment"
+    causes_name: str = "causes"
+    no_causes_for: tuple[str, ...] = ()
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.sentiment is None and self.causes is None:
+            raise ValueError("a FeedbackModel needs a sentiment head, a causes head, or both")
+
+    @property
+    def cause_labels(self) -> list[str]:
+        return [] if self.causes is None else [str(c) for c in self.causes.classes_]
+
+    @property
+    def sentiment_labels(self) -> list[str]:
+        return [] if self.sentiment is None else [str(c) for c in self.sentiment.classes_]
+
+    def output_columns(self, explain: bool = False) -> list[str]:
+        columns: list[str] = []
+        if self.sentiment is not None:
+            columns += [self.sentiment_name, f"{self.sentiment_name}_confidence"]
+        if self.causes is not None:
+            columns += [self.causes_name] + [f"p_{label}" for label in self.cause_labels]
+        if explain:
+            columns += [f"{name}_evidence" for name, head in
+                        ((self.sentiment_name, self.sentiment), (self.causes_name, self.causes)) if head is not None]
+        return columns + ["text_status"]
+
+    def classify(self, texts: Iterable[Any], *, explain: bool = False) -> pd.DataFrame:
+        """Classify comments; see :func:`classify_feedback`."""
+        import pandas as pd
+
+        index = texts.index if isinstance(texts, pd.Series) else None
+        values = list(texts)
+        status = [text_status(v) for v in values]
+        keep = [i for i, s in enumerate(status) if s == "ok"]
+        prepared = self.vectorizer.prepare([values[i] for i in keep])
+        features = self.vectorizer.transform_prepared(prepared)
+        n = len(values)
+        data: dict[str, Any] = {}
+        sentiment_pred = None
+        if self.sentiment is not None:
+            proba = self.sentiment._proba_features(features) if keep else np.zeros((0, len(self.sentiment_labels)))
+            labels = np.full(n, "", dtype=object)
+            confidence = np.full(n, np.nan)
+            best = proba.argmax(axis=1)
+            sentiment_pred = self.sentiment.classes_[best]
+            labels[keep] = sentiment_pred
+            confidence[keep] = proba[np.arange(len(keep)), best]
+            data[self.sentiment_name] = labels
+            data[f"{self.sentiment_name}_confidence"] = confidence
+        if self.causes is not None:
+            proba = self.causes._proba_ovr(features) if keep else np.zeros((0, len(self.cause_labels)))
+            on = proba >= self.causes.thresholds_
+            if sentiment_pred is not None and self.no_causes_for:
+                on &= ~np.isin(sentiment_pred, self.no_causes_for)[:, None]
+            joined = np.full(n, "", dtype=object)
+            names = self.causes.classes_
+            joined[keep] = [",".join(names[row]) for row in on]
+            data[self.causes_name] = joined
+            for j, label in enumerate(self.cause_labels):
+                column = np.full(n, np.nan)
+                column[keep] = proba[:, j]
+                data[f"p_{label}"] = column
+        if explain:
+            evidence = [self._evidence(prepared[k], features[k], data, keep[k]) for k in range(len(keep))]
+            for name, head in ((self.sentiment_name, self.sentiment), (self.causes_name, self.causes)):
+                if head is not None:
+                    column = np.full(n, "", dtype=object)
+                    column[keep] = [e[name] for e in evidence]
+                    data[f"{name}_evidence"] = column
+        data["text_status"] = status
+        return pd.DataFrame(data, index=index)
+
+    def explain(self, text: str, *, top: int = 5) -> dict[str, list[tuple[str, float]]]:
+        """The phrases that pushed each decision, strongest first, with their weight.
+
+        Keys are the predicted sentiment and each predicted cause. A phrase's weight is its TF-IDF
+        value times the label's SVM coefficient (its share of the decision score).
+        """
+        prepared = self.vectorizer.prepare([text])[0]
+        row = self.vectorizer.transform_prepared([prepared])[0]
+        result = self.classify([text])
+        out: dict[str, list[tuple[str, float]]] = {}
+        if self.sentiment is not None:
+            label = result[self.sentiment_name].iloc[0]
+            j = self.sentiment_labels.index(label)
+            out[label] = self._phrases(prepared, row, self.sentiment.coef_[j], top)
+        if self.causes is not None:
+            for label in filter(None, result[self.causes_name].iloc[0].split(",")):
+                j = self.cause_labels.index(label)
+                out[label] = self._phrases(prepared, row, self.causes.coef_[j], top)
+        return out
+
+    def _evidence(self, prepared: str, row: Any, data: dict[str, Any], position: int) -> dict[str, str]:
+        evidence: dict[str, str] = {}
+        if self.sentiment is not None:
+            label = data[self.sentiment_name][position]
+            j = self.sentiment_labels.index(label)
+            evidence[self.sentiment_name] = "; ".join(p for p, _ in self._phrases(prepared, row, self.sentiment.coef_[j], 5))
+        if self.causes is not None:
+            parts = []
+            for label in filter(None, data[self.causes_name][position].split(",")):
+                j = self.cause_labels.index(label)
+                phrases = "; ".join(p for p, _ in self._phrases(prepared, row, self.causes.coef_[j], 4))
+                parts.append(f"{label}: {phrases}")
+            evidence[self.causes_name] = " | ".join(parts)
+        return evidence
+
+    def _phrases(self, prepared: str, row: Any, coef: np.ndarray, top: int) -> list[tuple[str, float]]:
+        names = self.vectorizer.get_feature_names_out()
+        weights = row.data * coef[row.indices]
+        tokens = _TOKEN.findall(prepared)
+        folded = None
+        seen: dict[str, float] = {}
+        for k in np.argsort(-weights):
+            if weights[k] <= 0 or len(seen) >= top:
+                break
+            feature = str(names[row.indices[k]])
+            if feature.startswith(FOLDED_PREFIX):
+                if folded is None:
+                    from journeymap.text import fold_diacritics
+
+                    folded = [fold_diacritics(t) for t in tokens]
+                feature = _unfold(feature[len(FOLDED_PREFIX):].split(" "), tokens, folded)
+            phrase = feature.replace("_", " ").strip(_EDGE_PUNCTUATION).strip()
+            if not phrase:
+                continue
+            if any(phrase in kept for kept in seen):
+                continue
+            for kept in [k for k in seen if k in phrase]:  # a longer phrase replaces its parts
+                del seen[kept]
+            seen[phrase] = round(float(weights[k]), 4)
+        return list(seen.items())
+
+
+def _unfold(grams: list[str], tokens: list[str], folded: list[str]) -> str:
+    """Map a folded n-gram back to the words as the comment wrote them."""
+    n = len(grams)
+    for i in range(len(folded) - n + 1):
+        if folded[i : i + n] == grams:
+            return " ".join(tokens[i : i + n])
+    return " ".join(grams)
+
+
+def text_status(value: Any) -> str:
+    """``"ok"``, ``"empty"`` (missing or blank) or ``"not_text"`` (a number, or no letter or emoji)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "empty"
+    if not isinstance(value, str):
+        return "not_text"
+    if not value.strip():
+        return "empty"
+    if not _LETTER_OR_EMOJI.search(value):
+        return "not_text"
+    return "ok"
+
+
+def classify_feedback(
+    texts: Iterable[Any], *, model: FeedbackModel | str | Path | None = None, explain: bool = False
+) -> pd.DataFrame:
+    """Sentiment and causes of a bad experience for each comment.
+
+    Parameters
+    ----------
+    texts : list of str or pandas.Series
+        The comments. Empty and non-text values are kept and marked in ``text_status``.
+    model : FeedbackModel or path, optional
+        Defaults to the shipped model (``models/feedback-vi``). Load it once with :func:`load_model`
+        and pass it in when you classify many batches.
+    explain : bool
+        Add ``sentiment_evidence`` and ``causes_evidence``: the phrases that drove each decision.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per input, in order (a Series' index is kept): ``sentiment``,
+        ``sentiment_confidence``, ``causes`` (comma-separated ids, empty when none), ``p_<cause>``
+        for each cause, and ``text_status`` (``ok``, ``empty`` or ``not_text``).
+
+    Examples
+    --------
+    >>> df = classify_feedback(["ko ai nghe máy, gọi 5 lần rồi 😤", "", None], explain=True)
+    >>> df["text_status"].tolist()
+    ['ok', 'empty', 'empty']
+    >>> df.loc[0, "sentiment"], "unresolved" in df.loc[0, "causes"]
+    ('negative', True)
+    """
+    if model is None or isinstance(model, (str, Path)):
+        model = load_model(model)
+    return model.classify(texts, explain=explain)
+
+
+def train_feedback_model(
+    texts: Sequence[str],
+    *,
+    sentiments: Sequence[str] | None = None,
+    causes: Sequence[Sequence[str]] | None = None,
+    cause_labels: Sequence[str] | None = None,
+    sentiment_name: str = "sentiment",
+    causes_name: str = "causes",
+    no_causes_for: Sequence[str] = (),
+    sentiment_C: float = 1.0,
+    causes_C: float = 1.0,
+    word_ngrams: tuple[int, int] = (1, 2),
+    folded_ngrams: tuple[int, int] = (1, 3),
+    min_df: int = 2,
+    segment: bool = False,
+    random_state: int = 0,
+    manifest: dict[str, Any] | None = None,
+) -> FeedbackModel:
+    """Fit a :class:`FeedbackModel` on labelled comments; training is deterministic.
+
+    Give ``sentiments`` (one label per comment, any label set), ``causes`` (a collection of labels
+    per comment, possibly empty), or both.
+
+    Examples
+    --------
+    >>> model = train_feedback_model(
+    ...     ["chờ lâu", "đợi 2 tiếng", "cho lau qua", "tốt", "rất tốt", "tot lam"],
+    ...     sentiments=["neg", "neg", "neg", "pos", "pos", "pos"], min_df=1)
+    >>> model.classify(["đợi lâu quá"])["sentiment"].tolist()
+    ['neg']
+    """
+    if sentiments is None and causes is None:
+        raise ValueError("give sentiments=, causes= or both: there is nothing to learn")
+    texts = list(texts)
+    vectorizer = FeedbackVectorizer(word_ngrams=word_ngrams, folded_ngrams=folded_ngrams, min_df=min_df, segment=segment)
+    features = vectorizer.fit_transform(texts)
+    shared = dict(word_ngrams=word_ngrams, folded_ngrams=folded_ngrams, min_df=min_df, segment=segment,
+                  random_state=random_state)
+    sentiment_head = cause_head = None
+    if sentiments is not None:
+        sentiment_head = SentimentClassifier(C=sentiment_C, **shared)
+        sentiment_head.vectorizer_ = vectorizer
+        sentiment_head._fit_features(features, sentiments)
+    if causes is not None:
+        cause_head = CauseClassifier(labels=cause_labels, C=causes_C, **shared)
+        cause_head.vectorizer_ = vectorizer
+        cause_head._fit_features(features, causes)
+    unknown = sorted(set(no_causes_for) - set(sentiment_head.classes_ if sentiment_head is not None else []))
+    if unknown:
+        raise ValueError(f"no_causes_for names {unknown}, which are not sentiment labels")
+    info = {"format": FORMAT, "trained": _dt.date.today().isoformat(), "n_train": len(texts)}
+    info.update(manifest or {})
+    return FeedbackModel(
+        vectorizer=vectorizer, sentiment=sentiment_head, causes=cause_head, sentiment_name=sentiment_name,
+        causes_name=causes_name, no_causes_for=tuple(no_causes_for), manifest=info,
+    )
+
+
+def save_model(model: FeedbackModel, directory: str | Path) -> Path:
+    """Write ``model.json`` and ``arrays.npz`` into ``directory`` (created if needed)."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    vector_meta, arrays = model.vectorizer.to_arrays()
+    meta: dict[str, Any] = {
+        "format": FORMAT,
+        "manifest": model.manifest,
+        "vectorizer": vector_meta,
+        "sentiment_name": model.sentiment_name,
+        "causes_name": model.causes_name,
+        "no_causes_for": list(model.no_causes_for),
+    }
+    for key, head in (("sentiment", model.sentiment), ("causes", model.causes)):
+        if head is None:
+            continue
+        meta[key] = {"classes": [str(c) for c in head.classes_], "params": {"C": head.C, "class_weight": head.class_weight}}
+        arrays[f"{key}_coef"] = head.coef_
+        arrays[f"{key}_intercept"] = head.intercept_
+        arrays[f"{key}_calibration"] = head.calibration_
+        if key == "causes":
+            arrays["causes_thresholds"] = head.thresholds_
+    (directory / "model.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    np.savez_compressed(directory / "arrays.npz", **arrays)
+    return directory
+
+
+def load_model(directory: str | Path | None = None) -> FeedbackModel:
+    """Load a model saved by :func:`save_model`; the default is the shipped Vietnamese model.
+
+    Only JSON and plain numeric arrays are read (``allow_pickle=False``): loading cannot run code.
+
+    Raises
+    ------
+    ModelFileError
+        When the directory or one of its two files is missing, or is not a cx feedback model.
+    """
+    directory = default_model_path() if directory is None else Path(directory)
+    meta_path, arrays_path = directory / "model.json", directory / "arrays.npz"
+    for path in (meta_path, arrays_path):
+        if not path.is_file():
+            raise ModelFileError(f"{path} not found: a model directory holds model.json and arrays.npz")
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ModelFileError(f"{meta_path} is not valid UTF-8 JSON: {error}") from None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        found = meta.get("format") if isinstance(meta, dict) else type(meta).__name__
+        raise ModelFileError(f"{meta_path}: format is {found!r}; this version of cx reads {FORMAT!r}")
+    try:
+        with np.load(arrays_path, allow_pickle=False) as npz:
+            arrays = {name: npz[name] for name in npz.files}
+    except (ValueError, OSError) as error:
+        raise ModelFileError(f"{arrays_path} is not a plain NumPy archive: {error}") from None
+    vectorizer = FeedbackVectorizer.from_arrays(meta["vectorizer"], arrays)
+    heads: dict[str, Any] = {}
+    for key, cls in (("sentiment", SentimentClassifier), ("causes", CauseClassifier)):
+        if key not in meta:
+            heads[key] = None
+            continue
+        params = dict(meta["vectorizer"]["params"])
+        params.update(meta[key]["params"])
+        params["word_ngrams"] = tuple(params["word_ngrams"])
+        params["folded_ngrams"] = tuple(params["folded_ngrams"])
+        head = cls(**params)
+        head.classes_ = np.array(meta[key]["classes"], dtype=object)
+        head.vectorizer_ = vectorizer
+        head.coef_ = arrays[f"{key}_coef"]
+        head.intercept_ = arrays[f"{key}_intercept"]
+        head.calibration_ = arrays[f"{key}_calibration"]
+        if key == "causes":
+            head.thresholds_ = arrays["causes_thresholds"]
+        if head.coef_.shape != (len(head.classes_), len(meta["vectorizer"]["vocabulary"])):
+            raise ModelFileError(f"{arrays_path}: {key} weights have shape {head.coef_.shape}, "
+                                 f"expected {(len(head.classes_), len(meta['vectorizer']['vocabulary']))}")
+        heads[key] = head
+    return FeedbackModel(
+        vectorizer=vectorizer, sentiment=heads["sentiment"], causes=heads["causes"],
+        sentiment_name=meta["sentiment_name"], causes_name=meta["causes_name"],
+        no_causes_for=tuple(meta["no_causes_for"]), manifest=meta["manifest"],
+    )

@@ -1,0 +1,237 @@
+"""Reading and writing the comment tables people have: CSV, TSV, Excel and JSON Lines.
+
+Everything is read as text, so IDs with leading zeros and the original values come back exactly.
+CSV/TSV in UTF-8 (with or without BOM) and UTF-16 (what Excel's "Unicode Text" writes) are accepted;
+anything else is a :class:`TableError` that says what was found.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["TABLE_SUFFIXES", "TableError", "detect_encoding", "iter_table", "read_table", "TableWriter"]
+
+TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx", ".jsonl")
+
+
+class TableError(ValueError):
+    """A table that cannot be read: unknown format, undecodable bytes, missing column, no rows."""
+
+
+def _suffix(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix == ".txt":  # Excel's "Unicode Text" export: UTF-16, tab-separated
+        return ".tsv"
+    if suffix not in TABLE_SUFFIXES:
+        raise TableError(f"{path}: unsupported file type {path.suffix or '(none)'!r}; use one of {', '.join(TABLE_SUFFIXES)}")
+    return suffix
+
+
+def detect_encoding(path: Path) -> str:
+    """``utf-8-sig`` or ``utf-16`` from the byte-order mark; ``utf-8`` when there is none.
+
+    Raises
+    ------
+    TableError
+        If the file has no BOM and its start is not valid UTF-8.
+    """
+    with path.open("rb") as handle:
+        head = handle.read(1 << 16)
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.start < len(head) - 4:  # not just a character cut at the block edge
+            raise _decode_error(path, error) from None
+    return "utf-8"
+
+
+def _decode_error(path: Path, error: UnicodeDecodeError) -> TableError:
+    return TableError(
+        f"{path} is not UTF-8 or UTF-16: byte 0x{error.object[error.start]:02x} at offset {error.start} "
+        "cannot be decoded. Save the file as 'CSV UTF-8' (Excel) or UTF-8 and try again."
+    )
+
+
+def _check_column(path: Path, columns: list[str], column: str) -> None:
+    if column not in columns:
+        raise TableError(f"{path} has no column {column!r}; its columns are: {', '.join(map(repr, columns))}")
+
+
+def iter_table(
+    path: str | Path, *, columns: tuple[str, ...] = (), chunk_size: int = 50_000, delimiter: str | None = None
+) -> Iterator[pd.DataFrame]:
+    """Yield the table in chunks of ``chunk_size`` rows, every value as text (missing as ``None``).
+
+    ``columns`` must exist (checked before any row is yielded). Memory stays bounded by the chunk.
+    """
+    import pandas as pd
+
+    path = Path(path)
+    if not path.is_file():
+        raise TableError(f"{path}: no such file")
+    suffix = _suffix(path)
+    if suffix in (".csv", ".tsv"):
+        encoding = detect_encoding(path)
+        sep = delimiter or ("\t" if suffix == ".tsv" else ",")
+        try:
+            reader = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, na_values=[], encoding=encoding,
+                                 chunksize=chunk_size, encoding_errors="strict")
+            first = True
+            for chunk in reader:
+                if first:
+                    for column in columns:
+                        _check_column(path, list(chunk.columns), column)
+                    first = False
+                yield chunk
+            if first:
+                raise TableError(f"{path} has a header but no rows")
+        except UnicodeDecodeError as error:
+            raise _decode_error(path, error) from None
+        except pd.errors.EmptyDataError:
+            raise TableError(f"{path} is empty: expected a header row and at least one data row") from None
+        except pd.errors.ParserError as error:
+            raise TableError(f"{path} is not a well-formed {suffix[1:].upper()} file: {error}") from None
+    elif suffix == ".jsonl":
+        yield from _iter_jsonl(path, columns, chunk_size)
+    else:
+        yield from _iter_xlsx(path, columns, chunk_size)
+
+
+def _iter_jsonl(path: Path, columns: tuple[str, ...], chunk_size: int) -> Iterator[pd.DataFrame]:
+    import pandas as pd
+
+    encoding = detect_encoding(path)
+    rows: list[dict[str, Any]] = []
+    seen: list[str] = []
+    checked = False
+    try:
+        with path.open(encoding=encoding) as handle:
+            for number, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as error:
+                    raise TableError(f"{path}, line {number}: not valid JSON ({error.msg})") from None
+                if not isinstance(row, dict):
+                    raise TableError(f"{path}, line {number}: expected a JSON object, found {type(row).__name__}")
+                for key in row:
+                    if key not in seen:
+                        seen.append(key)
+                rows.append(row)
+                if len(rows) >= chunk_size:
+                    if not checked:
+                        for column in columns:
+                            _check_column(path, seen, column)
+                        checked = True
+                    yield pd.DataFrame(rows, columns=seen, dtype=object)
+                    rows = []
+    except UnicodeDecodeError as error:
+        raise _decode_error(path, error) from None
+    if not checked:
+        if not rows:
+            raise TableError(f"{path} has no rows")
+        for column in columns:
+            _check_column(path, seen, column)
+    if rows:
+        yield pd.DataFrame(rows, columns=seen, dtype=object)
+
+
+def _iter_xlsx(path: Path, columns: tuple[str, ...], chunk_size: int) -> Iterator[pd.DataFrame]:
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises zipfile/KeyError/InvalidFileException variants
+        raise TableError(f"{path} is not a readable .xlsx workbook: {error}") from None
+    try:
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None:
+            raise TableError(f"{path}: the first sheet is empty")
+        names = [str(h) if h is not None else f"column_{i + 1}" for i, h in enumerate(header)]
+        for column in columns:
+            _check_column(path, names, column)
+        chunk: list[tuple[Any, ...]] = []
+        any_rows = False
+        for row in rows:
+            chunk.append(tuple(row) + (None,) * (len(names) - len(row)))
+            if len(chunk) >= chunk_size:
+                any_rows = True
+                yield pd.DataFrame(chunk, columns=names, dtype=object)
+                chunk = []
+        if chunk:
+            any_rows = True
+            yield pd.DataFrame(chunk, columns=names, dtype=object)
+        if not any_rows:
+            raise TableError(f"{path} has a header but no rows")
+    finally:
+        workbook.close()
+
+
+def read_table(path: str | Path, *, columns: tuple[str, ...] = (), delimiter: str | None = None) -> pd.DataFrame:
+    """The whole table as one DataFrame (see :func:`iter_table`)."""
+    import pandas as pd
+
+    return pd.concat(list(iter_table(path, columns=columns, delimiter=delimiter)), ignore_index=True)
+
+
+class TableWriter:
+    """Write DataFrame chunks to CSV, TSV, JSONL or XLSX, chosen by the output's suffix.
+
+    CSV and TSV are written as UTF-8 with a BOM, so Excel shows Vietnamese correctly.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.suffix = _suffix(self.path)
+        self._first = True
+        self._workbook: Any = None
+        self._sheet: Any = None
+        self._handle: Any = None
+
+    def write(self, frame: pd.DataFrame) -> None:
+        if self.suffix in (".csv", ".tsv"):
+            frame.to_csv(self.path, mode="w" if self._first else "a", header=self._first, index=False,
+                         sep="\t" if self.suffix == ".tsv" else ",", encoding="utf-8-sig" if self._first else "utf-8")
+        elif self.suffix == ".jsonl":
+            if self._handle is None:
+                self._handle = self.path.open("w", encoding="utf-8")
+            for record in frame.to_dict(orient="records"):
+                clean = {k: (None if isinstance(v, float) and v != v else v) for k, v in record.items()}
+                self._handle.write(json.dumps(clean, ensure_ascii=False, default=str) + "\n")
+        else:
+            if self._workbook is None:
+                from openpyxl import Workbook
+
+                self._workbook = Workbook(write_only=True)
+                self._sheet = self._workbook.create_sheet()
+                self._sheet.append([str(c) for c in frame.columns])
+            for row in frame.itertuples(index=False):
+                self._sheet.append([None if isinstance(v, float) and v != v else v for v in row])
+        self._first = False
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+        if self._workbook is not None:
+            self._workbook.save(self.path)
+
+    def __enter__(self) -> TableWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

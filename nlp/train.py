@@ -1,0 +1,194 @@
+"""Training and evaluating feedback models from labelled tables, with any codebook's labels."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .model import FeedbackModel, train_feedback_model
+from .tables import TableError, read_table
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Evaluation", "evaluate_model", "labelled_rows", "train_model_from_table"]
+
+
+def _rows(path: Path, text_column: str, label_column: str | None, labels_column: str | None,
+          where: Mapping[str, str] | None) -> pd.DataFrame:
+    if label_column is None and labels_column is None:
+        raise ValueError("give label_column (one label per row), labels_column (several per row) or both")
+    needed = tuple(c for c in (text_column, label_column, labels_column, *(where or {})) if c is not None)
+    frame = read_table(path, columns=needed)
+    frame.index = np.arange(2, len(frame) + 2)  # spreadsheet row numbers: the header is row 1
+    for column, value in (where or {}).items():
+        frame = frame[frame[column] == value]
+        if frame.empty:
+            raise TableError(f"{path}: no row has {column} = {value!r}")
+    return frame
+
+
+def labelled_rows(
+    path: str | Path,
+    *,
+    text_column: str,
+    label_column: str | None = None,
+    labels_column: str | None = None,
+    labels_separator: str = ",",
+    where: Mapping[str, str] | None = None,
+) -> tuple[list[str], list[str] | None, list[tuple[str, ...]] | None]:
+    """Texts, single labels and label sets of a labelled table; every row or a clear error.
+
+    Raises
+    ------
+    TableError
+        Listing the row numbers with an empty text or an empty single label (no row is dropped).
+    """
+    path = Path(path)
+    frame = _rows(path, text_column, label_column, labels_column, where)
+    problems: list[str] = []
+    texts = frame[text_column]
+    empty = [str(i) for i, t in texts.items() if not isinstance(t, str) or not t.strip()]
+    if empty:
+        problems.append(f"empty {text_column!r} in rows {', '.join(empty[:20])}{' …' if len(empty) > 20 else ''}")
+    single = None
+    if label_column is not None:
+        labels = frame[label_column]
+        missing = [str(i) for i, v in labels.items() if v is None or not str(v).strip()]
+        if missing:
+            problems.append(f"empty {label_column!r} in rows {', '.join(missing[:20])}{' …' if len(missing) > 20 else ''}")
+        single = [str(v).strip() for v in labels]
+    multi = None
+    if labels_column is not None:
+        multi = [tuple(x.strip() for x in str(v or "").split(labels_separator) if x.strip()) for v in frame[labels_column]]
+    if problems:
+        raise TableError(f"{path}: " + "; ".join(problems) + ". Fill or remove these rows and train again.")
+    return [str(t) for t in texts], single, multi
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def train_model_from_table(
+    path: str | Path,
+    *,
+    text_column: str,
+    label_column: str | None = None,
+    labels_column: str | None = None,
+    labels_separator: str = ",",
+    where: Mapping[str, str] | None = None,
+    no_causes_for: Sequence[str] = (),
+    manifest: Mapping[str, Any] | None = None,
+    **options: Any,
+) -> FeedbackModel:
+    """Train a :class:`~nlp.model.FeedbackModel` on a labelled CSV, TSV, XLSX or JSONL table.
+
+    ``label_column`` trains the single-label head (named after the column) and ``labels_column``
+    the multi-label head (labels joined by ``labels_separator``; empty means none). ``where`` keeps
+    only rows whose columns equal the given values, e.g. ``{"split": "train"}``. Other keyword
+    options go to :func:`~nlp.model.train_feedback_model`.
+    """
+    path = Path(path)
+    texts, single, multi = labelled_rows(path, text_column=text_column, label_column=label_column,
+                                         labels_column=labels_column, labels_separator=labels_separator, where=where)
+    info: dict[str, Any] = {
+        "training_data": {"file": path.name, "sha256": _sha256(path), "rows": len(texts), "where": dict(where or {})},
+    }
+    info.update(manifest or {})
+    return train_feedback_model(
+        texts, sentiments=single, causes=multi, sentiment_name=label_column or "sentiment",
+        causes_name=labels_column or "causes", no_causes_for=no_causes_for, manifest=info, **options,
+    )
+
+
+@dataclass
+class Evaluation:
+    """Scores of a model on a labelled table; ``str()`` gives the printed report."""
+
+    rows: int
+    single: dict[str, Any] = field(default_factory=dict)
+    multi: dict[str, Any] = field(default_factory=dict)
+    text: str = ""
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def evaluate_model(
+    model: FeedbackModel,
+    path: str | Path,
+    *,
+    text_column: str,
+    label_column: str | None = None,
+    labels_column: str | None = None,
+    labels_separator: str = ",",
+    where: Mapping[str, str] | None = None,
+) -> Evaluation:
+    """Classification report, confusion matrix and per-label F1 of ``model`` on a labelled table.
+
+    ``label_column`` is compared with the model's single-label head, ``labels_column`` with its
+    multi-label head.
+    """
+    from sklearn.metrics import accuracy_score, classification_report, confusion_matrix, f1_score
+
+    path = Path(path)
+    texts, single, multi = labelled_rows(path, text_column=text_column, label_column=label_column,
+                                         labels_column=labels_column, labels_separator=labels_separator, where=where)
+    predicted = model.classify(texts)
+    lines = [f"{path.name}: {len(texts)} rows" + (f" where {dict(where)}" if where else "")]
+    evaluation = Evaluation(rows=len(texts))
+    if single is not None:
+        if model.sentiment is None:
+            raise ValueError(f"the model has no single-label head to compare with {label_column!r}")
+        pred = predicted[model.sentiment_name].tolist()
+        labels = sorted(set(single) | set(pred))
+        unknown = sorted(set(single) - set(model.sentiment_labels))
+        report = classification_report(single, pred, labels=labels, digits=3, zero_division=0.0)
+        matrix = confusion_matrix(single, pred, labels=labels)
+        evaluation.single = {
+            "accuracy": accuracy_score(single, pred),
+            "macro_f1": f1_score(single, pred, average="macro", labels=labels, zero_division=0.0),
+            "weighted_f1": f1_score(single, pred, average="weighted", labels=labels, zero_division=0.0),
+            "per_label_f1": dict(zip(labels, f1_score(single, pred, average=None, labels=labels, zero_division=0.0).round(4).tolist())),
+            "confusion_matrix": {"labels": labels, "matrix": matrix.tolist()},
+        }
+        width = max(len(x) for x in labels) + 2
+        lines += ["", f"== {label_column} (model head {model.sentiment_name!r})", report.rstrip(), "",
+                  "confusion matrix (rows: true, columns: predicted)",
+                  " " * width + "".join(f"{x:>{width}}" for x in labels)]
+        lines += [f"{t:<{width}}" + "".join(f"{v:>{width}}" for v in row) for t, row in zip(labels, matrix)]
+        if unknown:
+            lines.append(f"note: labels {unknown} are in the data but not in the model")
+        lines.append(f"accuracy {evaluation.single['accuracy']:.4f}  macro-F1 {evaluation.single['macro_f1']:.4f}  "
+                     f"weighted-F1 {evaluation.single['weighted_f1']:.4f}")
+    if multi is not None:
+        if model.causes is None:
+            raise ValueError(f"the model has no multi-label head to compare with {labels_column!r}")
+        names = model.cause_labels
+        unknown = sorted({x for row in multi for x in row} - set(names))
+        if unknown:
+            raise ValueError(f"{path}: labels {unknown} in {labels_column!r} are not labels of the model: {names}")
+        gold = np.array([[name in row for name in names] for row in multi], dtype=int)
+        pred = np.array([[name in row.split(",") for name in names] for row in predicted[model.causes_name]], dtype=int)
+        report = classification_report(gold, pred, target_names=names, digits=3, zero_division=0.0)
+        evaluation.multi = {
+            "macro_f1": f1_score(gold, pred, average="macro", zero_division=0.0),
+            "micro_f1": f1_score(gold, pred, average="micro", zero_division=0.0),
+            "per_label_f1": dict(zip(names, f1_score(gold, pred, average=None, zero_division=0.0).round(4).tolist())),
+            "exact_match": float((gold == pred).all(axis=1).mean()),
+        }
+        lines += ["", f"== {labels_column} (model head {model.causes_name!r}), multi-label", report.rstrip(),
+                  f"macro-F1 {evaluation.multi['macro_f1']:.4f}  micro-F1 {evaluation.multi['micro_f1']:.4f}  "
+                  f"exact match {evaluation.multi['exact_match']:.4f}"]
+    evaluation.text = "\n".join(lines)
+    return evaluation
