@@ -15,6 +15,22 @@ _EXPORTS = {
     "load_corpus": ".corpus",
     "find_near_duplicates": ".corpus",
     "corpus_stats": ".corpus",
+    "normalize_text": ".normalize",
+    "normalize_texts": ".normalize",
+    "FeedbackVectorizer": ".features",
+    "SentimentClassifier": ".classifiers",
+    "CauseClassifier": ".classifiers",
+    "FeedbackModel": ".model",
+    "classify_feedback": ".model",
+    "train_feedback_model": ".model",
+    "load_model": ".model",
+    "save_model": ".model",
+    "ModelFileError": ".model",
+    "classify_file": ".batch",
+    "train_model_from_table": ".train",
+    "evaluate_model": ".train",
+    "read_table": ".tables",
+    "TableError": ".tables",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -288,6 +288,7 @@ class CauseClassifier(_TextClassifier):
 
     def fit(self, X: Iterable[str], y: Any) -> CauseClassifier:
         texts = _texts(X)
+        self._indicator(y, len(texts))  # bad labels fail before the slower feature extraction
         self.vectorizer_ = self._make_vectorizer()
         features = self.vectorizer_.fit_transform(texts)
         self._fit_features(features, y)

@@ -87,14 +87,17 @@ def iter_table(
         try:
             reader = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, na_values=[], encoding=encoding,
                                  chunksize=chunk_size, encoding_errors="strict")
-            first = True
+            checked = False
+            rows = 0
             for chunk in reader:
-                if first:
+                if not checked:
                     for column in columns:
                         _check_column(path, list(chunk.columns), column)
-                    first = False
-                yield chunk
-            if first:
+                    checked = True
+                if len(chunk):
+                    rows += len(chunk)
+                    yield chunk
+            if not rows:
                 raise TableError(f"{path} has a header but no rows")
         except UnicodeDecodeError as error:
             raise _decode_error(path, error) from None

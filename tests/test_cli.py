@@ -87,7 +87,7 @@ def test_demo_renders_every_sample(tmp_path):
 
 def test_help_and_import_do_not_load_heavy_libraries():
     code = (
-        "import sys, journeymap; from journeymap.cli import app\n"
+        "import sys, journeymap, nlp; from journeymap.cli import app\n"
         "from typer.testing import CliRunner\n"
         "assert CliRunner().invoke(app, ['--help']).exit_code == 0\n"
         "heavy = {'spacy', 'underthesea', 'pandas', 'duckdb', 'sklearn', 'pygraphviz'} & set(sys.modules)\n"

@@ -1,0 +1,116 @@
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.metrics import f1_score
+from sklearn.model_selection import GridSearchCV, KFold, cross_validate
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import FunctionTransformer
+
+from nlp.classifiers import CauseClassifier, SentimentClassifier
+from nlp.corpus import load_corpus
+from nlp.features import FeedbackVectorizer
+
+
+@pytest.fixture(scope="module")
+def small():
+    """A 600-comment slice of the training split: enough to learn, quick to fit."""
+    examples = load_corpus(split="train")[::8]
+    return [e.text for e in examples], [e.sentiment for e in examples], [e.causes for e in examples]
+
+
+def test_sentiment_contract(small):
+    texts, sentiments, _ = small
+    clf = SentimentClassifier()
+    assert clf.fit(texts, sentiments) is clf
+    assert clf.classes_.tolist() == ["negative", "neutral", "positive"]
+    proba = clf.predict_proba(texts[:50])
+    assert proba.shape == (50, 3)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert (clf.predict(texts[:50]) == clf.classes_[proba.argmax(axis=1)]).all()
+    assert clf.score(texts, sentiments) > 0.9  # training accuracy: it learned something
+    assert clone(clf).get_params() == clf.get_params()
+
+
+def test_cause_classifier_accepts_label_lists_and_indicator_matrices(small):
+    texts, _, causes = small
+    by_names = CauseClassifier().fit(texts, causes)
+    names = by_names.classes_.tolist()
+    matrix = np.array([[name in row for name in names] for row in causes], dtype=int)
+    by_matrix = CauseClassifier(labels=names).fit(texts, matrix)
+    np.testing.assert_allclose(by_names.predict_proba(texts[:40]), by_matrix.predict_proba(texts[:40]))
+    assert by_names.predict(texts[:40]).shape == (40, len(names))
+    assert all(0.05 <= t <= 0.95 for t in by_names.thresholds_)
+    labels = by_names.predict_labels(["Chờ tổng đài 40 phút, cuối cùng tự ngắt máy"])
+    assert "wait_time" in labels[0]
+
+
+def test_cross_validate_and_pipeline(small):
+    texts, sentiments, causes = small
+    names = sorted({c for row in causes for c in row})
+    matrix = np.array([[name in row for name in names] for row in causes], dtype=int)
+    scores = cross_validate(CauseClassifier(labels=names), texts, matrix, cv=KFold(2, shuffle=True, random_state=0),
+                            scoring="f1_macro")
+    assert scores["test_score"].min() > 0.4
+    pipe = Pipeline([("strip", FunctionTransformer(lambda xs: [x.strip() for x in xs])),
+                     ("clf", SentimentClassifier())])
+    grid = GridSearchCV(pipe, {"clf__C": [0.3, 1.0]}, cv=2, scoring="f1_macro").fit(texts, sentiments)
+    assert grid.best_params_["clf__C"] in (0.3, 1.0)
+
+
+def test_fitting_is_deterministic(small):
+    texts, sentiments, _ = small
+    a = SentimentClassifier().fit(texts, sentiments).predict_proba(texts[:30])
+    b = SentimentClassifier().fit(texts, sentiments).predict_proba(texts[:30])
+    np.testing.assert_array_equal(a, b)
+
+
+def test_diacritic_free_text_is_read_like_marked_text(small):
+    texts, sentiments, _ = small
+    clf = SentimentClassifier().fit(texts, sentiments)
+    marked = clf.predict_proba(["Nhân viên rất nhiệt tình, cảm ơn chị nhiều"])
+    bare = clf.predict_proba(["nhan vien rat nhiet tinh, cam on chi nhieu"])
+    assert clf.classes_[marked.argmax()] == clf.classes_[bare.argmax()] == "positive"
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"C": 0}, "C must be a positive number; got 0"),
+        ({"class_weight": "auto"}, "class_weight must be 'balanced' or None; got 'auto'"),
+        ({"word_ngrams": (2, 1)}, r"word_ngrams must be a pair \(low, high\)"),
+        ({"min_df": 0}, "min_df must be an integer >= 1; got 0"),
+    ],
+)
+def test_bad_parameters_name_the_parameter(small, params, message):
+    texts, sentiments, _ = small
+    with pytest.raises(ValueError, match=message):
+        SentimentClassifier(**params).fit(texts, sentiments)
+
+
+def test_bad_training_data_is_a_clear_error():
+    with pytest.raises(TypeError, match=r"X\[1\] is NoneType"):
+        SentimentClassifier().fit(["tốt", None], ["pos", "neg"])
+    with pytest.raises(TypeError, match="not a single string"):
+        SentimentClassifier().fit("tốt", ["pos"])
+    with pytest.raises(ValueError, match="single label"):
+        SentimentClassifier(min_df=1).fit(["tốt", "hay"], ["pos", "pos"])
+    with pytest.raises(ValueError, match="label 'rude' has 1 positive"):
+        CauseClassifier(min_df=1).fit(["quát khách", "chờ lâu", "chờ mãi", "đợi lâu"], [["rude"], ["wait"], ["wait"], []])
+    with pytest.raises(TypeError, match="split multi-label strings first"):
+        CauseClassifier().fit(["a", "b"], ["wait_time,rude_staff", ""])
+
+
+def test_vectorizer_views_can_be_switched_off():
+    texts = ["chờ lâu quá", "nhân viên vui vẻ"]
+    folded_only = FeedbackVectorizer(word_ngrams=(0, 0), min_df=1).fit(texts)
+    assert all(f.startswith("~") for f in folded_only.get_feature_names_out())
+    with pytest.raises(ValueError, match="no features left"):
+        FeedbackVectorizer(word_ngrams=(0, 0), folded_ngrams=(0, 0)).fit(texts)
+
+
+def test_macro_f1_of_a_fitted_cause_model_beats_chance(small):
+    texts, _, causes = small
+    test = load_corpus(split="test")[::4]
+    clf = CauseClassifier(labels=sorted({c for row in causes for c in row})).fit(texts, causes)
+    gold = np.array([[name in e.causes for name in clf.classes_] for e in test], dtype=int)
+    assert f1_score(gold, clf.predict([e.text for e in test]), average="macro") > 0.5

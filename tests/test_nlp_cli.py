@@ -1,0 +1,61 @@
+import pandas as pd
+from typer.testing import CliRunner
+
+from journeymap.cli import app
+from nlp.corpus import corpus_path
+
+runner = CliRunner()
+
+
+def test_classify_writes_beside_the_input(tmp_path):
+    path = tmp_path / "c.csv"
+    pd.DataFrame({"comment": ["Chờ lâu quá, gọi mãi không ai nghe", "Cảm ơn shop, giao nhanh 👍", ""]}).to_csv(path, index=False)
+    result = runner.invoke(app, ["classify", str(path), "--text-column", "comment"])
+    assert result.exit_code == 0, result.output
+    assert "wrote" in result.output and "3 rows" in result.output
+    assert "1 rows with an empty or non-text comment were kept" in result.output
+    assert (tmp_path / "c.classified.csv").is_file()
+
+
+def test_classify_errors_are_one_clear_line(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("id,comment\n1,ổn\n", encoding="utf-8")
+    result = runner.invoke(app, ["classify", str(path), "--text-column", "text"])
+    assert result.exit_code == 1
+    assert "has no column 'text'; its columns are: 'id', 'comment'" in result.output
+    result = runner.invoke(app, ["classify", str(tmp_path / "missing.csv"), "--text-column", "text"])
+    assert result.exit_code == 1 and "does not exist" in result.output
+
+
+def test_train_then_evaluate_with_a_custom_codebook(tmp_path):
+    """A researcher's own labels: the corpus's service domain as a topic codebook."""
+    model_dir = tmp_path / "topic-model"
+    result = runner.invoke(app, ["train", str(corpus_path()), "--text-column", "text", "--label-column", "domain",
+                                 "--where", "split=train", "-o", str(model_dir)])
+    assert result.exit_code == 0, result.output
+    assert "domain: airline, bank" in result.output
+    result = runner.invoke(app, ["evaluate", str(model_dir), str(corpus_path()), "--text-column", "text",
+                                 "--label-column", "domain", "--where", "split=test"])
+    assert result.exit_code == 0, result.output
+    assert "confusion matrix" in result.output
+    weighted = float(result.output.split("weighted-F1 ")[1].split()[0])
+    assert weighted > 0.6  # 14 topics: chance is 0.07
+
+
+def test_train_reports_empty_labels_by_row(tmp_path):
+    path = tmp_path / "labelled.csv"
+    path.write_text("text,label\nchờ lâu,neg\ntốt,\nhay,pos\n", encoding="utf-8")
+    result = runner.invoke(app, ["train", str(path), "--text-column", "text", "--label-column", "label",
+                                 "-o", str(tmp_path / "m")])
+    assert result.exit_code == 1
+    assert "empty 'label' in rows 3" in result.output
+    assert not (tmp_path / "m").exists()
+
+
+def test_evaluate_the_shipped_model_on_the_test_split():
+    from nlp.model import default_model_path
+
+    result = runner.invoke(app, ["evaluate", str(default_model_path()), str(corpus_path()), "--text-column", "text",
+                                 "--label-column", "sentiment", "--labels-column", "causes", "--where", "split=test"])
+    assert result.exit_code == 0, result.output
+    assert "wait_time" in result.output and "macro-F1" in result.output
