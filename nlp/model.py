@@ -110,7 +110,8 @@ class FeedbackModel:
         status = [text_status(v) for v in values]
         keep = [i for i, s in enumerate(status) if s == "ok"]
         prepared = self.vectorizer.prepare([values[i] for i in keep])
-        features = self.vectorizer.transform_prepared(prepared)
+        # A batch with no usable comment (a chunk of empty cells) has no features to compute.
+        features = self.vectorizer.transform_prepared(prepared) if keep else None
         n = len(values)
         data: dict[str, Any] = {}
         sentiment_pred = None

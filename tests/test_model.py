@@ -142,3 +142,10 @@ def test_retraining_reproduces_the_shipped_predictions(model):
 
 def test_default_model_path_is_in_the_repository_or_the_package():
     assert (default_model_path() / "model.json").is_file()
+
+
+def test_a_batch_without_any_usable_comment(model):
+    df = classify_feedback(["", None, "   "], model=model, explain=True)
+    assert df["text_status"].tolist() == ["empty", "empty", "empty"]
+    assert df["causes"].tolist() == ["", "", ""]
+    assert len(classify_feedback([], model=model)) == 0
