@@ -111,6 +111,18 @@ def train_model_from_table(
     )
 
 
+def _expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:
+    """Mean gap between confidence and accuracy over equal-width confidence bins, weighted by size."""
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    which = np.clip(np.digitize(confidence, edges[1:-1]), 0, bins - 1)
+    gap = 0.0
+    for b in range(bins):
+        mask = which == b
+        if mask.any():
+            gap += mask.mean() * abs(confidence[mask].mean() - correct[mask].mean())
+    return float(gap)
+
+
 @dataclass
 class Evaluation:
     """Scores of a model on a labelled table; ``str()`` gives the printed report."""
@@ -169,8 +181,11 @@ def evaluate_model(
         lines += [f"{t:<{width}}" + "".join(f"{v:>{width}}" for v in row) for t, row in zip(labels, matrix)]
         if unknown:
             lines.append(f"note: labels {unknown} are in the data but not in the model")
+        confidence = predicted[f"{model.sentiment_name}_confidence"].to_numpy()
+        evaluation.single["ece"] = _expected_calibration_error(confidence, np.array(single) == np.array(pred))
         lines.append(f"accuracy {evaluation.single['accuracy']:.4f}  macro-F1 {evaluation.single['macro_f1']:.4f}  "
-                     f"weighted-F1 {evaluation.single['weighted_f1']:.4f}")
+                     f"weighted-F1 {evaluation.single['weighted_f1']:.4f}  "
+                     f"calibration error (ECE) {evaluation.single['ece']:.4f}")
     if multi is not None:
         if model.causes is None:
             raise ValueError(f"the model has no multi-label head to compare with {labels_column!r}")
@@ -186,9 +201,10 @@ def evaluate_model(
             "micro_f1": f1_score(gold, pred, average="micro", zero_division=0.0),
             "per_label_f1": dict(zip(names, f1_score(gold, pred, average=None, zero_division=0.0).round(4).tolist())),
             "exact_match": float((gold == pred).all(axis=1).mean()),
+            "brier": float(np.mean((predicted[[f"p_{name}" for name in names]].to_numpy() - gold) ** 2)),
         }
         lines += ["", f"== {labels_column} (model head {model.causes_name!r}), multi-label", report.rstrip(),
                   f"macro-F1 {evaluation.multi['macro_f1']:.4f}  micro-F1 {evaluation.multi['micro_f1']:.4f}  "
-                  f"exact match {evaluation.multi['exact_match']:.4f}"]
+                  f"exact match {evaluation.multi['exact_match']:.4f}  Brier score {evaluation.multi['brier']:.4f}"]
     evaluation.text = "\n".join(lines)
     return evaluation
