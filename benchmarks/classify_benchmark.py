@@ -42,7 +42,6 @@ from typing import Any
 
 TARGET_PER_SECOND = 10_000
 DATA_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-SENTIMENT_LABELS = ("negative", "neutral", "positive")
 
 
 @dataclass

@@ -136,8 +136,8 @@ def schema(
 def demo(
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the demo files.")] = Path("cx-demo"),
 ) -> None:
-    """Validate and draw the bundled sample journeys, then print where the files are."""
-    from .demo import run_demo
+    """Draw the bundled sample journeys and classify the bundled comments, then print where the files are."""
+    from .demo import run_demo, run_feedback_demo
 
     results = run_demo(output)
     typer.secho(f"cx demo: {len(results)} sample journeys validated and drawn into {output.resolve()}", bold=True)
@@ -145,6 +145,11 @@ def demo(
         typer.echo(f"\n{result.journey}\n  from {result.source}")
         for path in result.files:
             typer.echo(f"  → {path}")
+    feedback = run_feedback_demo(output)
+    typer.secho(f"\nFeedback: {feedback.rows} held-out comments of the bundled corpus classified", bold=True)
+    typer.echo(f"  → {feedback.output}")
+    typer.echo("  sentiment: " + ", ".join(f"{k} {v}" for k, v in feedback.sentiment.items()))
+    typer.echo("  causes:    " + ", ".join(f"{k} {v}" for k, v in feedback.causes.items()))
 
 
 def _register_feedback_commands() -> None:

@@ -83,6 +83,9 @@ def test_demo_renders_every_sample(tmp_path):
     files = sorted(p.suffix for p in out.iterdir())
     assert files.count(".svg") == files.count(".png") == files.count(".pdf") == 4
     assert str(out.resolve()) in result.output
+    classified = out / "feedback_sample.classified.csv"
+    assert classified.is_file() and "held-out comments of the bundled corpus classified" in result.output
+    assert "causes:    unresolved" in result.output or "wait_time" in result.output
 
 
 def test_help_and_import_do_not_load_heavy_libraries():
