@@ -43,7 +43,7 @@ __all__ = [
 #: ``kh`` khách hàng/không) are left alone: a wrong expansion is worse than none.
 TEENCODE: Mapping[str, str] = {
     "k": "không", "ko": "không", "kg": "không", "khg": "không", "hok": "không", "hong": "không",
-    "hông": "không", "hem": "không", "khum": "không", "hok": "không",
+    "hông": "không", "hem": "không", "khum": "không",
     "dc": "được", "đc": "được", "dk": "được", "đk": "được", "dcc": "được",
     "nv": "nhân viên", "nvien": "nhân viên", "tvv": "tư vấn viên", "cskh": "chăm sóc khách hàng",
     "dv": "dịch vụ", "sp": "sản phẩm", "sđt": "số điện thoại", "sdt": "số điện thoại",

@@ -163,14 +163,17 @@ def evaluate_model(
         if model.sentiment is None:
             raise ValueError(f"the model has no single-label head to compare with {label_column!r}")
         pred = predicted[model.sentiment_name].tolist()
+        # Scores average over the gold labels; a prediction outside them (or "" for an empty
+        # comment) still counts as an error in each gold label's recall.
+        gold_labels = sorted(set(single))
         labels = sorted(set(single) | set(pred))
         unknown = sorted(set(single) - set(model.sentiment_labels))
         report = classification_report(single, pred, labels=labels, digits=3, zero_division=0.0)
         matrix = confusion_matrix(single, pred, labels=labels)
         evaluation.single = {
             "accuracy": accuracy_score(single, pred),
-            "macro_f1": f1_score(single, pred, average="macro", labels=labels, zero_division=0.0),
-            "weighted_f1": f1_score(single, pred, average="weighted", labels=labels, zero_division=0.0),
+            "macro_f1": f1_score(single, pred, average="macro", labels=gold_labels, zero_division=0.0),
+            "weighted_f1": f1_score(single, pred, average="weighted", labels=gold_labels, zero_division=0.0),
             "per_label_f1": dict(zip(labels, f1_score(single, pred, average=None, labels=labels, zero_division=0.0).round(4).tolist())),
             "confusion_matrix": {"labels": labels, "matrix": matrix.tolist()},
         }
