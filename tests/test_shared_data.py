@@ -24,7 +24,6 @@ def test_zero_shot_sentiment_on_real_bank_comments():
 
 
 @needs_shared
-@pytest.mark.slow
 def test_cx_train_on_uit_vsfc():
     model = train_model_from_table(SHARED / "uit_vsfc" / "train.csv", text_column="text", label_column="label")
     evaluation = evaluate_model(model, SHARED / "uit_vsfc" / "test.csv", text_column="text", label_column="label")
