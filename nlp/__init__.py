@@ -34,11 +34,15 @@ _EXPORTS = {
 }
 
 __all__ = sorted(_EXPORTS)
+_SUBMODULES = {"batch", "classifiers", "corpus", "default_model", "features", "labels", "model", "normalize",
+               "spacy_component", "tables", "train"}
 
 
 def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
+        if name in _SUBMODULES:  # nlp.corpus.load_corpus() after a bare "import nlp"
+            return importlib.import_module(f".{name}", __name__)
         raise AttributeError(f"module 'nlp' has no attribute {name!r}")
     value = getattr(importlib.import_module(module, __name__), name)
     globals()[name] = value
