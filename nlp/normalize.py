@@ -21,7 +21,6 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from functools import cache
-from typing import Any
 
 from journeymap.text import fold_diacritics
 

@@ -60,4 +60,6 @@ def test_split_is_fixed_and_stratified(corpus):
     for domain in {ex.domain for ex in corpus}:
         share = sum(ex.domain == domain for ex in test) / sum(ex.domain == domain for ex in corpus)
         assert 0.15 <= share <= 0.25, domain
+    assert {ex.sentiment for ex in test} == {"negative", "neutral", "positive"}
+    assert {c for ex in test for c in ex.causes} == {c.id for c in CAUSES}
     assert corpus_stats(corpus)["split"] == {"train": len(corpus) - len(test), "test": len(test)}
