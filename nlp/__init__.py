@@ -34,15 +34,16 @@ _EXPORTS = {
 }
 
 __all__ = sorted(_EXPORTS)
-_SUBMODULES = {"batch", "classifiers", "corpus", "default_model", "features", "labels", "model", "normalize",
-               "spacy_component", "tables", "train"}
 
 
 def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
-        if name in _SUBMODULES:  # nlp.corpus.load_corpus() after a bare "import nlp"
+        try:  # a submodule: nlp.corpus.load_corpus() after a bare "import nlp"
             return importlib.import_module(f".{name}", __name__)
+        except ModuleNotFoundError as error:
+            if error.name != f"{__name__}.{name}":
+                raise
         raise AttributeError(f"module 'nlp' has no attribute {name!r}")
     value = getattr(importlib.import_module(module, __name__), name)
     globals()[name] = value

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .model import FeedbackModel, load_model
-from .tables import TableError, TableWriter, _suffix, iter_table
+from .tables import TableError, TableWriter, iter_table, readable_table_suffix, table_suffix
 
 __all__ = ["ClassifiedFile", "classify_file", "count_rows", "default_output_path"]
 
@@ -30,7 +30,7 @@ def default_output_path(path: Path) -> Path:
 
 def count_rows(path: Path) -> int | None:
     """Approximate data-row count of a CSV/TSV/JSONL file (line count), for a progress bar."""
-    if path.suffix.lower() not in (".csv", ".tsv", ".txt", ".jsonl"):
+    if path.suffix.lower() not in (".csv", ".tsv", ".txt", ".jsonl") or not path.is_file():
         return None
     lines = 0
     with path.open("rb") as handle:
@@ -74,9 +74,10 @@ def classify_file(
         that is the input itself.
     """
     path = Path(path)
+    readable_table_suffix(path)
     output = default_output_path(path) if output is None else Path(output)
-    _suffix(output)
-    if output.exists() and path.exists() and output.resolve() == path.resolve():
+    table_suffix(output)
+    if output.exists() and output.resolve() == path.resolve():
         raise TableError(f"refusing to overwrite the input {path}: choose another output with -o")
     if model is None or isinstance(model, (str, Path)):
         model = load_model(model)

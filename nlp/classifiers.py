@@ -263,16 +263,13 @@ class CauseClassifier(_TextClassifier):
                 "y must hold one collection of labels per comment (e.g. [['wait_time'], []]) or an "
                 f"indicator matrix; row 0 is the string {first!r}: split multi-label strings first"
             )
-        as_array = np.asarray(rows) if hasattr(y, "shape") or (n and np.ndim(first) == 1 and
-                                                              all(np.ndim(r) == 1 and len(r) == len(first) and
-                                                                  all(isinstance(v, (int, np.integer, bool, np.bool_)) for v in r)
-                                                                  for r in rows)) else None
-        if as_array is not None and as_array.ndim == 2 and set(np.unique(as_array)) <= {0, 1}:
-            names = list(self.labels) if self.labels is not None else [str(i) for i in range(as_array.shape[1])]
-            if len(names) != as_array.shape[1]:
-                raise ValueError(f"labels has {len(names)} names but y has {as_array.shape[1]} columns")
+        matrix = np.asarray(rows) if hasattr(y, "shape") else _as_indicator(rows)
+        if matrix is not None and matrix.ndim == 2 and set(np.unique(matrix)) <= {0, 1}:
+            names = list(self.labels) if self.labels is not None else [str(i) for i in range(matrix.shape[1])]
+            if len(names) != matrix.shape[1]:
+                raise ValueError(f"labels has {len(names)} names but y has {matrix.shape[1]} columns")
             self.classes_ = np.array(names, dtype=object)
-            return as_array.astype(int)
+            return matrix.astype(int)
         found = sorted({str(label) for row in rows for label in row})
         names = list(self.labels) if self.labels is not None else found
         unknown = sorted(set(found) - set(names))
@@ -288,14 +285,15 @@ class CauseClassifier(_TextClassifier):
 
     def fit(self, X: Iterable[str], y: Any) -> CauseClassifier:
         texts = _texts(X)
-        self._indicator(y, len(texts))  # bad labels fail before the slower feature extraction
+        indicator = self._indicator(y, len(texts))  # bad labels fail before the slower features
         self.vectorizer_ = self._make_vectorizer()
-        features = self.vectorizer_.fit_transform(texts)
-        self._fit_features(features, y)
+        self._fit_matrix(self.vectorizer_.fit_transform(texts), indicator)
         return self
 
     def _fit_features(self, features: Any, y: Any) -> np.ndarray:
-        indicator = self._indicator(y, features.shape[0])
+        return self._fit_matrix(features, self._indicator(y, features.shape[0]))
+
+    def _fit_matrix(self, features: Any, indicator: np.ndarray) -> np.ndarray:
         if indicator.shape[1] == 0:
             raise ValueError("y has no labels at all; a multi-label classifier needs at least one")
         oof = self._fit_indicator(features, indicator)
@@ -313,6 +311,15 @@ class CauseClassifier(_TextClassifier):
     def predict_labels(self, X: Iterable[str]) -> list[tuple[str, ...]]:
         """The predicted label names of each comment, in ``classes_`` order."""
         return [tuple(self.classes_[row.astype(bool)].tolist()) for row in self.predict(X)]
+
+
+def _as_indicator(rows: Sequence[Any]) -> np.ndarray | None:
+    """``rows`` as a matrix when they are equal-length rows of numbers, else ``None`` (label lists)."""
+    if not rows or any(isinstance(row, str) for row in rows) or len({len(row) for row in rows}) != 1:
+        return None
+    if all(isinstance(v, (int, np.integer, bool, np.bool_)) for row in rows for v in row):
+        return np.asarray(rows)
+    return None
 
 
 def _best_threshold(y: np.ndarray, proba: np.ndarray) -> float:

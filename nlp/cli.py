@@ -55,8 +55,6 @@ def classify(
     from .model import ModelFileError
     from .tables import TableError
 
-    if not file.is_file():
-        _fail(f"{file} does not exist" if not file.exists() else f"{file} is a folder; give a comment file")
     total = count_rows(file)
     with Progress(Label("classifying"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   transient=True, disable=total is not None and total < 20_000) as bar:

@@ -15,7 +15,7 @@ from typing import Any
 from .corpus import corpus_path
 from .labels import CAUSES
 from .model import FeedbackModel, default_model_path, save_model
-from .train import evaluate_model, train_model_from_table
+from .train import Evaluation, evaluate_model, train_model_from_table
 
 __all__ = ["DEFAULT_OPTIONS", "MODEL_NAME", "MODEL_VERSION", "build_default_model"]
 
@@ -34,10 +34,11 @@ DEFAULT_OPTIONS: dict[str, Any] = {
 }
 
 
-def build_default_model(output: str | Path | None = None, *, date: str | None = None) -> tuple[FeedbackModel, Path | None]:
-    """Train on the corpus's train split, evaluate on its test split, and (if ``output``) save.
+def build_default_model(*, date: str | None = None) -> tuple[FeedbackModel, Evaluation]:
+    """Train on the corpus's train split and evaluate on its test split.
 
-    The test scores go into the manifest next to the name, version, date and the corpus's SHA-256.
+    The test scores go into the manifest next to the name, version, date and the corpus's SHA-256;
+    :func:`nlp.model.save_model` writes the result.
     """
     import sklearn
 
@@ -62,17 +63,16 @@ def build_default_model(output: str | Path | None = None, *, date: str | None = 
         },
         "software": {"python": platform.python_version(), "scikit-learn": sklearn.__version__},
     })
-    written = save_model(model, output) if output is not None else None
-    print(evaluation)
-    return model, written
+    return model, evaluation
 
 
 def _main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, default=default_model_path(), help="model directory to write")
     args = parser.parse_args()
-    _, written = build_default_model(args.output)
-    print(f"\nwrote {written}")
+    model, evaluation = build_default_model()
+    print(evaluation)
+    print(f"\nwrote {save_model(model, args.output)}")
 
 
 if __name__ == "__main__":

@@ -126,7 +126,9 @@ class FeedbackVectorizer(TransformerMixin, BaseEstimator):
     def fit_transform(self, X: Iterable[str], y: Any = None) -> Any:
         self._check_params()
         self.tfidf_ = self._tfidf()
-        return self.tfidf_.fit_transform(self.prepare(X))
+        features = self.tfidf_.fit_transform(self.prepare(X))
+        self.feature_names_ = self.tfidf_.get_feature_names_out()
+        return features
 
     def transform(self, X: Iterable[str]) -> Any:
         check_is_fitted(self, "tfidf_")
@@ -138,8 +140,10 @@ class FeedbackVectorizer(TransformerMixin, BaseEstimator):
         return self.tfidf_.transform(prepared)
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        check_is_fitted(self, "tfidf_")
-        return self.tfidf_.get_feature_names_out()
+        # Kept from fitting: sklearn's own sorts the whole vocabulary on every call, which made
+        # explanations cost milliseconds per comment.
+        check_is_fitted(self, "feature_names_")
+        return self.feature_names_
 
     # Persistence as plain arrays (see nlp.persist): the vocabulary in index order and the idf.
     def to_arrays(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
@@ -168,4 +172,5 @@ class FeedbackVectorizer(TransformerMixin, BaseEstimator):
         tfidf.fixed_vocabulary_ = True
         tfidf.idf_ = idf
         vectorizer.tfidf_ = tfidf
+        vectorizer.feature_names_ = np.asarray(vocabulary, dtype=object)
         return vectorizer

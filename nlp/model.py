@@ -27,13 +27,17 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .classifiers import CauseClassifier, SentimentClassifier
+from journeymap.text import fold_diacritics
+
 from .features import FOLDED_PREFIX, FeedbackVectorizer
+from .normalize import EMOJI
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
     "FeedbackModel",
+    "FeedbackPrediction",
     "ModelFileError",
     "classify_feedback",
     "default_model_path",
@@ -43,9 +47,9 @@ __all__ = [
 ]
 
 FORMAT = "cx-feedback-model/1"
-_LETTER_OR_EMOJI = re.compile(r"[^\W\d_]|[\U0001F000-\U0001FAFF\u2600-\u27BF]")
+_LETTER_OR_EMOJI = re.compile(rf"[^\W\d_]|[{EMOJI}]")
 _TOKEN = re.compile(r"\w+|[^\w\s]")
-_EDGE_PUNCTUATION = ".,;:!?\"'()[]{}<>-–—/…“”‘’"
+_EDGE_PUNCTUATION = ".,;:!?\"'()[]{}<>-–—/…“”‘’\ufe0f\u200d"
 
 
 class ModelFileError(ValueError):
@@ -90,98 +94,87 @@ class FeedbackModel:
     def sentiment_labels(self) -> list[str]:
         return [] if self.sentiment is None else [str(c) for c in self.sentiment.classes_]
 
-    def output_columns(self, explain: bool = False) -> list[str]:
-        columns: list[str] = []
-        if self.sentiment is not None:
-            columns += [self.sentiment_name, f"{self.sentiment_name}_confidence"]
-        if self.causes is not None:
-            columns += [self.causes_name] + [f"p_{label}" for label in self.cause_labels]
-        if explain:
-            columns += [f"{name}_evidence" for name, head in
-                        ((self.sentiment_name, self.sentiment), (self.causes_name, self.causes)) if head is not None]
-        return columns + ["text_status"]
-
-    def classify(self, texts: Iterable[Any], *, explain: bool = False) -> pd.DataFrame:
-        """Classify comments; see :func:`classify_feedback`."""
-        import pandas as pd
-
-        index = texts.index if isinstance(texts, pd.Series) else None
+    def predict(self, texts: Iterable[Any]) -> FeedbackPrediction:
+        """Run both heads once over a batch; :meth:`classify` and the spaCy component build on this."""
         values = list(texts)
         status = [text_status(v) for v in values]
         keep = [i for i, s in enumerate(status) if s == "ok"]
         prepared = self.vectorizer.prepare([values[i] for i in keep])
         # A batch with no usable comment (a chunk of empty cells) has no features to compute.
         features = self.vectorizer.transform_prepared(prepared) if keep else None
-        n = len(values)
-        data: dict[str, Any] = {}
-        sentiment_pred = None
+        sentiment_proba = sentiment = cause_proba = causes_on = None
         if self.sentiment is not None:
-            proba = self.sentiment._proba_features(features) if keep else np.zeros((0, len(self.sentiment_labels)))
-            labels = np.full(n, "", dtype=object)
-            confidence = np.full(n, np.nan)
-            best = proba.argmax(axis=1)
-            sentiment_pred = self.sentiment.classes_[best]
-            labels[keep] = sentiment_pred
-            confidence[keep] = proba[np.arange(len(keep)), best]
-            data[self.sentiment_name] = labels
-            data[f"{self.sentiment_name}_confidence"] = confidence
+            sentiment_proba = (self.sentiment._proba_features(features) if keep
+                               else np.zeros((0, len(self.sentiment_labels))))
+            sentiment = self.sentiment.classes_[sentiment_proba.argmax(axis=1)]
         if self.causes is not None:
-            proba = self.causes._proba_ovr(features) if keep else np.zeros((0, len(self.cause_labels)))
-            on = proba >= self.causes.thresholds_
-            if sentiment_pred is not None and self.no_causes_for:
-                on &= ~np.isin(sentiment_pred, self.no_causes_for)[:, None]
-            joined = np.full(n, "", dtype=object)
+            cause_proba = self.causes._proba_ovr(features) if keep else np.zeros((0, len(self.cause_labels)))
+            causes_on = cause_proba >= self.causes.thresholds_
+            if sentiment is not None and self.no_causes_for:
+                causes_on &= ~np.isin(sentiment, self.no_causes_for)[:, None]
+        return FeedbackPrediction(status, keep, prepared, features, sentiment_proba, sentiment, cause_proba, causes_on)
+
+    def classify(self, texts: Iterable[Any], *, explain: bool = False) -> pd.DataFrame:
+        """Classify comments; see :func:`classify_feedback`."""
+        import pandas as pd
+
+        index = texts.index if isinstance(texts, pd.Series) else None
+        result = self.predict(texts)
+        n, keep = len(result.status), result.keep
+        data: dict[str, Any] = {}
+
+        def spread(values: Any, fill: Any, dtype: Any = object) -> np.ndarray:
+            column = np.full(n, fill, dtype=dtype)
+            column[keep] = values
+            return column
+
+        if result.sentiment is not None:
+            data[self.sentiment_name] = spread(result.sentiment, "")
+            data[f"{self.sentiment_name}_confidence"] = spread(result.sentiment_proba.max(axis=1), np.nan, float)
+        if result.causes_on is not None:
             names = self.causes.classes_
-            joined[keep] = [",".join(names[row]) for row in on]
-            data[self.causes_name] = joined
+            data[self.causes_name] = spread([",".join(names[row]) for row in result.causes_on], "")
             for j, label in enumerate(self.cause_labels):
-                column = np.full(n, np.nan)
-                column[keep] = proba[:, j]
-                data[f"p_{label}"] = column
+                data[f"p_{label}"] = spread(result.cause_proba[:, j], np.nan, float)
         if explain:
-            evidence = [self._evidence(prepared[k], features[k], data, keep[k]) for k in range(len(keep))]
-            for name, head in ((self.sentiment_name, self.sentiment), (self.causes_name, self.causes)):
-                if head is not None:
-                    column = np.full(n, "", dtype=object)
-                    column[keep] = [e[name] for e in evidence]
-                    data[f"{name}_evidence"] = column
-        data["text_status"] = status
+            decisions = [self._decisions(result, k, top_sentiment=5, top_cause=4) for k in range(len(keep))]
+            if self.sentiment is not None:
+                data[f"{self.sentiment_name}_evidence"] = spread(
+                    ["; ".join(p for p, _ in sentiment[1]) for sentiment, _ in decisions], "")
+            if self.causes is not None:
+                data[f"{self.causes_name}_evidence"] = spread(
+                    [" | ".join(f"{label}: " + "; ".join(p for p, _ in phrases) for label, phrases in causes)
+                     for _, causes in decisions], "")
+        data["text_status"] = result.status
         return pd.DataFrame(data, index=index)
 
     def explain(self, text: str, *, top: int = 5) -> dict[str, list[tuple[str, float]]]:
         """The phrases that pushed each decision, strongest first, with their weight.
 
         Keys are the predicted sentiment and each predicted cause. A phrase's weight is its TF-IDF
-        value times the label's SVM coefficient (its share of the decision score).
+        value times the label's SVM coefficient (its share of the decision score). An empty or
+        non-text comment has no decisions and gives ``{}``.
         """
-        prepared = self.vectorizer.prepare([text])[0]
-        row = self.vectorizer.transform_prepared([prepared])[0]
-        result = self.classify([text])
-        out: dict[str, list[tuple[str, float]]] = {}
-        if self.sentiment is not None:
-            label = result[self.sentiment_name].iloc[0]
-            j = self.sentiment_labels.index(label)
-            out[label] = self._phrases(prepared, row, self.sentiment.coef_[j], top)
-        if self.causes is not None:
-            for label in filter(None, result[self.causes_name].iloc[0].split(",")):
-                j = self.cause_labels.index(label)
-                out[label] = self._phrases(prepared, row, self.causes.coef_[j], top)
-        return out
+        result = self.predict([text])
+        if not result.keep:
+            return {}
+        sentiment, causes = self._decisions(result, 0, top_sentiment=top, top_cause=top)
+        return dict(([sentiment] if sentiment is not None else []) + causes)
 
-    def _evidence(self, prepared: str, row: Any, data: dict[str, Any], position: int) -> dict[str, str]:
-        evidence: dict[str, str] = {}
-        if self.sentiment is not None:
-            label = data[self.sentiment_name][position]
-            j = self.sentiment_labels.index(label)
-            evidence[self.sentiment_name] = "; ".join(p for p, _ in self._phrases(prepared, row, self.sentiment.coef_[j], 5))
-        if self.causes is not None:
-            parts = []
-            for label in filter(None, data[self.causes_name][position].split(",")):
-                j = self.cause_labels.index(label)
-                phrases = "; ".join(p for p, _ in self._phrases(prepared, row, self.causes.coef_[j], 4))
-                parts.append(f"{label}: {phrases}")
-            evidence[self.causes_name] = " | ".join(parts)
-        return evidence
+    def _decisions(self, result: FeedbackPrediction, k: int, *, top_sentiment: int, top_cause: int) -> tuple[
+        tuple[str, list[tuple[str, float]]] | None, list[tuple[str, list[tuple[str, float]]]]
+    ]:
+        """The k-th classified comment's (label, phrases): its sentiment, and each cause it got."""
+        row, prepared = result.features[k], result.prepared[k]
+        sentiment = None
+        if result.sentiment_proba is not None:
+            j = int(result.sentiment_proba[k].argmax())
+            sentiment = (self.sentiment_labels[j], self._phrases(prepared, row, self.sentiment.coef_[j], top_sentiment))
+        causes = []
+        if result.causes_on is not None:
+            for j in np.flatnonzero(result.causes_on[k]):
+                causes.append((self.cause_labels[j], self._phrases(prepared, row, self.causes.coef_[j], top_cause)))
+        return sentiment, causes
 
     def _phrases(self, prepared: str, row: Any, coef: np.ndarray, top: int) -> list[tuple[str, float]]:
         names = self.vectorizer.get_feature_names_out()
@@ -195,8 +188,6 @@ class FeedbackModel:
             feature = str(names[row.indices[k]])
             if feature.startswith(FOLDED_PREFIX):
                 if folded is None:
-                    from journeymap.text import fold_diacritics
-
                     folded = [fold_diacritics(t) for t in tokens]
                 feature = _unfold(feature[len(FOLDED_PREFIX):].split(" "), tokens, folded)
             phrase = feature.replace("_", " ").strip(_EDGE_PUNCTUATION).strip()
@@ -208,6 +199,24 @@ class FeedbackModel:
                 del seen[kept]
             seen[phrase] = round(float(weights[k]), 4)
         return list(seen.items())
+
+
+@dataclass(frozen=True)
+class FeedbackPrediction:
+    """What :meth:`FeedbackModel.predict` found for a batch.
+
+    ``status`` covers every input; the other fields cover only the classified (``"ok"``) inputs,
+    whose positions are ``keep``. Heads the model lacks are ``None``.
+    """
+
+    status: list[str]
+    keep: list[int]
+    prepared: list[str]
+    features: Any
+    sentiment_proba: np.ndarray | None  # rows sum to 1, columns in the sentiment head's classes_
+    sentiment: np.ndarray | None
+    cause_proba: np.ndarray | None
+    causes_on: np.ndarray | None  # after thresholds and no_causes_for
 
 
 def _unfold(grams: list[str], tokens: list[str], folded: list[str]) -> str:

@@ -25,6 +25,7 @@ from functools import cache
 from journeymap.text import fold_diacritics
 
 __all__ = [
+    "EMOJI",
     "TEENCODE",
     "expand_teencode",
     "mask_emails",
@@ -75,7 +76,9 @@ _TLD = re.compile(r"\.(?:com|vn|net|org|io|me|ly|gl)\b", re.IGNORECASE)
 _DIGITS = re.compile(r"\d{4}")
 _DOUBLE_LETTER = re.compile(r"([^\W\d_])\1")  # every run squash_repeated_letters changes has one
 _EDGE_PUNCTUATION = "\"'.,!?;:()[]{}<>…“”‘’«»-–—/\\*&%$#@^~`|+="
-_REPEATED_EMOJI = re.compile(r"([\U0001F000-\U0001FAFF\u2600-\u27BF])\1{2,}")
+#: Emoji and pictographic symbols, as a regex character class.
+EMOJI = "\U0001F000-\U0001FAFF\u2600-\u27BF"
+_REPEATED_EMOJI = re.compile(f"([{EMOJI}])\\1{{2,}}")
 
 
 def mask_urls(text: str) -> str:

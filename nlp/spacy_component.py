@@ -17,7 +17,8 @@ What the component writes on each doc
     id (``wait_time``, ``rude_staff``, ...), each an independent calibrated probability. Keys are
     the model's labels without a prefix, so they match the ids of :func:`nlp.model.classify_feedback`
     (its ``causes`` column and ``p_<cause>`` columns); a model whose sentiment labels and cause ids
-    overlap is refused. Scores are those of :meth:`nlp.model.FeedbackModel.classify`; a cause's
+    overlap is refused. Scores come from :meth:`nlp.model.FeedbackModel.predict`, the pass behind
+:meth:`~nlp.model.FeedbackModel.classify`, so they are the same numbers; a cause's
     score can pass its threshold while the cause is left out of ``doc._.causes`` (positive
     comments carry no cause).
 ``doc._.sentiment``
@@ -44,7 +45,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 try:
     from spacy.language import Language
@@ -53,12 +54,11 @@ except ImportError as error:
     raise ImportError('the spaCy component needs spaCy: pip install "cx-vn[spacy]"') from error
 
 if TYPE_CHECKING:
-    import numpy as np
-    import pandas as pd
+    from .model import FeedbackPrediction
 
     from .model import FeedbackModel
 
-__all__ = ["FeedbackComponent", "Predictions", "feedback_pipeline", "make_feedback_component"]
+__all__ = ["FeedbackComponent", "feedback_pipeline", "make_feedback_component"]
 
 FACTORY = "cx_feedback"
 _EXTENSIONS: dict[str, Any] = {"sentiment": None, "causes": (), "text_status": None}
@@ -69,26 +69,6 @@ def _register_extensions() -> None:
     for name, default in _EXTENSIONS.items():
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=default)
-
-
-class Predictions(NamedTuple):
-    """What :meth:`FeedbackComponent.predict` found for a batch of docs.
-
-    Attributes
-    ----------
-    status : list of str
-        The text status of every doc, in order.
-    table : pandas.DataFrame or None
-        :meth:`~nlp.model.FeedbackModel.classify` of the ``"ok"`` docs only, in order; ``None``
-        when the batch has none.
-    sentiment : ndarray
-        The sentiment distribution of the ``"ok"`` docs: one column per sentiment label, rows
-        summing to 1 (no columns for a model without a sentiment head).
-    """
-
-    status: list[str]
-    table: pd.DataFrame | None
-    sentiment: np.ndarray
 
 
 class FeedbackComponent:
@@ -149,46 +129,24 @@ class FeedbackComponent:
             self.set_annotations(batch, self.predict(batch))
             yield from batch
 
-    def predict(self, docs: Sequence[Doc]) -> Predictions:
-        """Classify the docs' texts as one batch; see :class:`Predictions`."""
-        from .model import text_status
+    def predict(self, docs: Sequence[Doc]) -> FeedbackPrediction:
+        """Classify the docs' texts as one batch (:meth:`nlp.model.FeedbackModel.predict`)."""
+        return self.model.predict([doc.text for doc in docs])
 
-        status = [text_status(doc.text) for doc in docs]
-        texts = [doc.text for doc, s in zip(docs, status) if s == "ok"]
-        # FeedbackModel.classify fails on a batch without a single "ok" text, so such a batch skips it.
-        table = self.model.classify(texts) if texts else None
-        return Predictions(status, table, self._sentiment_proba(texts))
-
-    def _sentiment_proba(self, texts: list[str]) -> np.ndarray:
-        import numpy as np
-
-        model = self.model
-        if model.sentiment is None or not texts:
-            return np.zeros((len(texts), len(model.sentiment_labels)))
-        # classify() reports only the top label's probability, so the full distribution takes a
-        # second pass; the same normalisation and weights give the same numbers.
-        features = model.vectorizer.transform_prepared(model.vectorizer.prepare(texts))
-        return model.sentiment._proba_features(features)
-
-    def set_annotations(self, docs: Sequence[Doc], predictions: Predictions) -> None:
+    def set_annotations(self, docs: Sequence[Doc], predictions: FeedbackPrediction) -> None:
         """Write ``doc.cats``, ``doc._.sentiment``, ``doc._.causes`` and ``doc._.text_status``."""
         _register_extensions()  # a spawned worker process unpickles the component without __init__
         for doc, status in zip(docs, predictions.status):
             doc._.text_status = status
-        if predictions.table is None:
-            return
-        model, table = self.model, predictions.table
-        classified = [doc for doc, status in zip(docs, predictions.status) if status == "ok"]
-        sentiments = table[model.sentiment_name].tolist() if model.sentiment is not None else None
-        causes = table[model.causes_name].tolist() if model.causes is not None else None
-        cause_proba = table[[f"p_{label}" for label in model.cause_labels]].to_numpy()
-        for k, doc in enumerate(classified):
-            doc.cats.update(zip(model.sentiment_labels, predictions.sentiment[k].tolist()))
-            doc.cats.update(zip(model.cause_labels, cause_proba[k].tolist()))
-            if sentiments is not None:
-                doc._.sentiment = sentiments[k]
-            if causes is not None:
-                doc._.causes = tuple(filter(None, causes[k].split(",")))
+        model = self.model
+        for k, position in enumerate(predictions.keep):
+            doc = docs[position]
+            if predictions.sentiment_proba is not None:
+                doc.cats.update(zip(model.sentiment_labels, predictions.sentiment_proba[k].tolist()))
+                doc._.sentiment = str(predictions.sentiment[k])
+            if predictions.cause_proba is not None:
+                doc.cats.update(zip(model.cause_labels, predictions.cause_proba[k].tolist()))
+                doc._.causes = tuple(label for label, on in zip(model.cause_labels, predictions.causes_on[k]) if on)
 
 
 @Language.factory(

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["TABLE_SUFFIXES", "TableError", "detect_encoding", "iter_table", "read_table", "TableWriter"]
+__all__ = ["TABLE_SUFFIXES", "TableError", "TableWriter", "detect_encoding", "iter_table", "read_table", "readable_table_suffix", "table_suffix"]
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx", ".jsonl")
 
@@ -25,13 +25,21 @@ class TableError(ValueError):
     """A table that cannot be read: unknown format, undecodable bytes, missing column, no rows."""
 
 
-def _suffix(path: Path) -> str:
+def table_suffix(path: Path) -> str:
+    """The format of a table path (``.txt`` counts as Excel's tab-separated export); else TableError."""
     suffix = path.suffix.lower()
     if suffix == ".txt":  # Excel's "Unicode Text" export: UTF-16, tab-separated
         return ".tsv"
     if suffix not in TABLE_SUFFIXES:
         raise TableError(f"{path}: unsupported file type {path.suffix or '(none)'!r}; use one of {', '.join(TABLE_SUFFIXES)}")
     return suffix
+
+
+def readable_table_suffix(path: Path) -> str:
+    """:func:`table_suffix` of an existing file; a missing file or a folder is a TableError."""
+    if not path.is_file():
+        raise TableError(f"{path} is a folder; give a table file" if path.is_dir() else f"{path} does not exist")
+    return table_suffix(path)
 
 
 def detect_encoding(path: Path) -> str:
@@ -78,9 +86,7 @@ def iter_table(
     import pandas as pd
 
     path = Path(path)
-    if not path.is_file():
-        raise TableError(f"{path}: no such file")
-    suffix = _suffix(path)
+    suffix = readable_table_suffix(path)
     if suffix in (".csv", ".tsv"):
         encoding = detect_encoding(path)
         sep = delimiter or ("\t" if suffix == ".tsv" else ",")
@@ -200,7 +206,7 @@ class TableWriter:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self.suffix = _suffix(self.path)
+        self.suffix = table_suffix(self.path)
         self._first = True
         self._workbook: Any = None
         self._sheet: Any = None
