@@ -82,7 +82,7 @@ def train(
     segment: Annotated[bool, typer.Option(help="Word-segment with underthesea first (slower).")] = False,
 ) -> None:
     """Train a model on your own labels (any codebook): one label per row, several, or both."""
-    from .model import save_model
+    from .model import ModelFileError, save_model
     from .tables import TableError
     from .train import train_model_from_table
 
@@ -93,7 +93,10 @@ def train(
                                        labels_column=labels_column, where=_where(where), segment=segment)
     except (TableError, ValueError, TypeError) as exc:
         _fail(str(exc))
-    save_model(model, output)
+    try:
+        save_model(model, output)
+    except ModelFileError as exc:
+        _fail(str(exc))
     heads = []
     if model.sentiment is not None:
         heads.append(f"{model.sentiment_name}: {', '.join(model.sentiment_labels)}")

@@ -96,6 +96,8 @@ class FeedbackModel:
 
     def predict(self, texts: Iterable[Any]) -> FeedbackPrediction:
         """Run both heads once over a batch; :meth:`classify` and the spaCy component build on this."""
+        if isinstance(texts, str):
+            raise TypeError(f"texts must be a list of comments, not a single string; wrap it: [{texts!r:.40}]")
         values = list(texts)
         status = [text_status(v) for v in values]
         keep = [i for i, s in enumerate(status) if s == "ok"]
@@ -337,6 +339,8 @@ def train_feedback_model(
 def save_model(model: FeedbackModel, directory: str | Path) -> Path:
     """Write ``model.json`` and ``arrays.npz`` into ``directory`` (created if needed)."""
     directory = Path(directory)
+    if directory.exists() and not directory.is_dir():
+        raise ModelFileError(f"{directory} is a file; a model is saved into a folder (model.json and arrays.npz)")
     directory.mkdir(parents=True, exist_ok=True)
     vector_meta, arrays = model.vectorizer.to_arrays()
     meta: dict[str, Any] = {

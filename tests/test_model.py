@@ -149,3 +149,16 @@ def test_a_batch_without_any_usable_comment(model):
     assert df["text_status"].tolist() == ["empty", "empty", "empty"]
     assert df["causes"].tolist() == ["", "", ""]
     assert len(classify_feedback([], model=model)) == 0
+
+
+def test_a_single_string_is_refused_not_split_into_characters(model):
+    with pytest.raises(TypeError, match="not a single string"):
+        classify_feedback("chờ lâu quá", model=model)
+
+
+def test_saving_onto_a_file_is_refused_and_the_file_kept(tmp_path, model):
+    target = tmp_path / "comments.csv"
+    target.write_text("text\nổn\n", encoding="utf-8")
+    with pytest.raises(ModelFileError, match="is a file"):
+        save_model(model, target)
+    assert target.read_text(encoding="utf-8") == "text\nổn\n"
