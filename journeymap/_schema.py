@@ -48,6 +48,8 @@ class TouchpointSpec(BaseModel):
     experience: list[ExperienceType] = Field(default_factory=list, description="Schmitt experience types")
     emotion: float | None = Field(None, ge=-2, le=2, description="Customer emotion, −2 (very negative) … +2")
     goal: bool = Field(False, description="Reaching this touchpoint means the journey succeeded")
+    volume: float | None = Field(None, ge=0, description="Customers who reach this touchpoint (per period, or cases in a log)")
+    starts: float | None = Field(None, ge=0, description="Customers whose journey begins at this touchpoint")
     owner: str | None = Field(None, description="Team or role responsible for the touchpoint")
     description: str | None = None
     aliases: list[str] = Field(default_factory=list, description="Other names customers use for it")
@@ -66,6 +68,8 @@ class TransitionSpec(BaseModel):
     volume: float | None = Field(None, ge=0, description="Customers per period along this transition")
     probability: float | None = Field(None, ge=0, le=1, description="Share of the source's customers, 0–1")
     label: str | None = None
+    median_hours: float | None = Field(None, ge=0, description="Median time between the two steps, hours")
+    mean_hours: float | None = Field(None, ge=0, description="Mean time between the two steps, hours")
 
 
 class JourneySpec(BaseModel):

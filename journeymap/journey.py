@@ -149,6 +149,8 @@ class Journey:
         volume: float | None = None,
         probability: float | None = None,
         label: str | None = None,
+        median_hours: float | None = None,
+        mean_hours: float | None = None,
     ) -> None:
         """Add (or replace) the transition ``source → target``. Self-loops are allowed."""
         missing = [t for t in (source, target) if t not in self.graph]
@@ -164,7 +166,15 @@ class Journey:
             )
         spec = _validated(
             TransitionSpec,
-            {"from": source, "to": target, "volume": volume, "probability": probability, "label": label},
+            {
+                "from": source,
+                "to": target,
+                "volume": volume,
+                "probability": probability,
+                "label": label,
+                "median_hours": median_hours,
+                "mean_hours": mean_hours,
+            },
             f"transition {source} → {target}",
         )
         self.graph.add_edge(source, target, **_edge_attrs(spec))
