@@ -26,6 +26,7 @@ _EXPORTS = {
     "TransitionSpec": "._schema",
     "JourneyValidationError": ".errors",
     "GraphvizNotFoundError": ".errors",
+    "DataError": ".errors",
     "RenderError": ".errors",
     "Problem": ".errors",
     "load_journey": ".io",
@@ -62,7 +63,7 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:
     from ._schema import JourneySpec, TouchpointSpec, TransitionSpec
     from .dot import journey_to_dot
-    from .errors import GraphvizNotFoundError, JourneyValidationError, Problem, RenderError
+    from .errors import DataError, GraphvizNotFoundError, JourneyValidationError, Problem, RenderError
     from .experience import ExperienceType
     from .io import (
         dumps_journey,

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
+    "DataError",
     "GraphvizNotFoundError",
     "JourneyValidationError",
     "Problem",
@@ -82,3 +83,12 @@ class GraphvizNotFoundError(RuntimeError):
 
 class RenderError(RuntimeError):
     """Graphviz ran but failed to draw the journey."""
+
+
+class DataError(ValueError):
+    """Customer data (an event log, survey answers, ticket times, comments) cannot be used as given.
+
+    The message says what is wrong, where and what is allowed. Rows are named as the user sees
+    them: in a file, by spreadsheet row number (the header is row 1, the first data row is row 2);
+    in a DataFrame, by its index label.
+    """
