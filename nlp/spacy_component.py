@@ -51,7 +51,7 @@ try:
     from spacy.language import Language
     from spacy.tokens import Doc
 except ImportError as error:
-    raise ImportError('the spaCy component needs spaCy: pip install "cx-vn[spacy]"') from error
+    raise ImportError('the spaCy component needs spaCy: pip install "spacy>=3.7"') from error
 
 if TYPE_CHECKING:
     from .model import FeedbackPrediction
