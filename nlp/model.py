@@ -110,7 +110,7 @@ class FeedbackModel:
                                else np.zeros((0, len(self.sentiment_labels))))
             sentiment = self.sentiment.classes_[sentiment_proba.argmax(axis=1)]
         if self.causes is not None:
-            cause_proba = self.causes._proba_ovr(features) if keep else np.zeros((0, len(self.cause_labels)))
+            cause_proba = self.causes._proba_features(features) if keep else np.zeros((0, len(self.cause_labels)))
             causes_on = cause_proba >= self.causes.thresholds_
             if sentiment is not None and self.no_causes_for:
                 causes_on &= ~np.isin(sentiment, self.no_causes_for)[:, None]

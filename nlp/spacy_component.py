@@ -47,11 +47,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-try:
-    from spacy.language import Language
-    from spacy.tokens import Doc
-except ImportError as error:
-    raise ImportError('the spaCy component needs spaCy: pip install "spacy>=3.7"') from error
+from spacy.language import Language
+from spacy.tokens import Doc
 
 if TYPE_CHECKING:
     from .model import FeedbackPrediction

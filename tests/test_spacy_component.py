@@ -157,14 +157,6 @@ def test_a_saved_pipeline_loads_back(tmp_path: Path, tiny_model_dir: Path, use_p
     assert (after._.sentiment, after._.causes) == (before._.sentiment, before._.causes)
 
 
-def test_without_spacy_the_import_error_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("spacy", "spacy.language", "spacy.tokens"):
-        monkeypatch.setitem(sys.modules, name, None)
-    monkeypatch.delitem(sys.modules, "nlp.spacy_component")
-    with pytest.raises(ImportError, match=r'pip install "cx-vn\[spacy\]"'):
-        importlib.import_module("nlp.spacy_component")
-
-
 def test_spacy_finds_the_factory_through_the_entry_point(tmp_path: Path) -> None:
     """With cx-vn's entry point installed, spaCy registers cx_feedback without the import.
 
