@@ -1,0 +1,583 @@
+"""Customer comments on a journey: attach them to touchpoints, summarise them, write the numbers back.
+
+:func:`attach_feedback` finds the touchpoint(s) each comment is about, by a column of touchpoint ids or
+names or by the touchpoint names and aliases mentioned in the text (typed with or without diacritics),
+and adds the sentiment and causes of :func:`nlp.classify_feedback` when they are not there yet.
+:func:`summarize_feedback` turns that into one row per touchpoint with shares, cause counts and
+representative quotes; :func:`set_feedback` writes the numbers onto the touchpoints' ``metrics``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from .errors import DataError
+from .text import fold_diacritics
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from nlp.model import FeedbackModel
+
+    from .journey import Journey
+
+__all__ = ["FEEDBACK_METRICS", "UNMATCHED", "attach_feedback", "set_feedback", "summarize_feedback"]
+
+UNMATCHED = "(unmatched)"
+"""The summary row of comments that matched no touchpoint."""
+
+FEEDBACK_METRICS = ("comments", "negative_share", "neutral_share", "positive_share")
+"""Metric keys :func:`set_feedback` writes (plus one ``cause_<id>`` count per cause mentioned)."""
+
+_SENTIMENTS = ("negative", "neutral", "positive")
+_MAX_LISTED = 20
+
+
+def attach_feedback(
+    journey: Journey,
+    comments: pd.DataFrame | str | Path,
+    *,
+    text_column: str = "text",
+    touchpoint_column: str | None = None,
+    classify: bool | Literal["auto"] = "auto",
+    model: FeedbackModel | str | Path | None = None,
+) -> pd.DataFrame:
+    """Find the touchpoints each comment is about, and classify the comments if needed.
+
+    Matching, per comment:
+
+    1. By ``touchpoint_column``, when given and the cell is not empty: the value must be a
+       touchpoint id or a touchpoint name (compared case-insensitively, with diacritics and runs of
+       spaces ignored). Aliases are not accepted here, because one alias may belong to several
+       touchpoints. A value that is neither is an error.
+    2. Otherwise by the text: every touchpoint whose ``name`` or one of whose ``aliases`` occurs in
+       the comment as whole words, compared without diacritics and case, so ``"tra hang"``,
+       ``"Trả hàng"`` and ``"TRẢ HÀNG"`` all match the alias ``"trả hàng"``. Overlapping mentions
+       keep the longest (``"voucher mua lại"`` wins over ``"voucher"``); an alias shared by several
+       touchpoints matches all of them. A comment may be about several touchpoints; they are listed
+       in the order they are first mentioned.
+    3. A comment matching nothing is kept with an empty list.
+
+    Parameters
+    ----------
+    journey : Journey
+        The journey whose touchpoints the comments are attached to.
+    comments : pandas.DataFrame or path
+        The comments, or a CSV/TSV/XLSX/JSONL file of them (read as text with
+        :func:`nlp.read_table`, e.g. the output of ``cx classify``).
+    text_column : str
+        The column holding the comment text.
+    touchpoint_column : str, optional
+        A column naming the touchpoint each comment is about (e.g. the survey that collected it).
+    classify : {"auto", True, False}
+        ``"auto"`` runs :func:`nlp.classify_feedback` when the ``sentiment`` or ``causes`` column is
+        missing and adds only the columns that are missing; ``True`` always runs it and replaces the
+        classifier's columns; ``False`` never runs it, and then ``sentiment`` and ``causes`` must be
+        present.
+    model : nlp.FeedbackModel or path, optional
+        The model used when classifying; the shipped model by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of every comment row, in order, with all its columns, plus ``touchpoints`` (list of
+        touchpoint ids, possibly empty), ``matched_by`` (``"column"``, ``"alias"`` or ``""``) and the
+        classifier's columns (``sentiment``, ``sentiment_confidence``, ``causes``, ``p_<cause>``,
+        ``text_status``). ``causes`` becomes a list of cause ids (files hold them comma-separated),
+        ``sentiment_confidence`` a float, and ``text_status`` is added when absent.
+
+    Raises
+    ------
+    DataError
+        A missing column; a touchpoint column value that is no touchpoint's id or name (the message
+        lists the rows, the values and the journey's ids); a sentiment other than negative, neutral
+        or positive on a comment with text; ``classify=False`` without ``sentiment``/``causes``.
+    ValueError
+        ``classify`` not ``True``, ``False`` or ``"auto"``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from journeymap import Journey
+    >>> j = Journey("Mua hàng online", stages=["Mua", "Đổi trả"])
+    >>> j.add_touchpoint("gio_hang", name="Giỏ hàng", stage="Mua", aliases=["voucher"])
+    >>> j.add_touchpoint("tra_hang", name="Yêu cầu trả hàng", stage="Đổi trả", aliases=["trả hàng"])
+    >>> comments = pd.DataFrame({
+    ...     "text": ["TRA HANG mất 2 tuần, áp voucher cũng lỗi", "Giao nhanh, cảm ơn shop", "Trả hàng dễ"],
+    ...     "sentiment": ["negative", "positive", "positive"],
+    ...     "causes": ["wait_time", "", ""],
+    ... })
+    >>> attached = attach_feedback(j, comments)
+    >>> attached[["touchpoints", "matched_by"]].values.tolist()
+    [[['tra_hang', 'gio_hang'], 'alias'], [[], ''], [['tra_hang'], 'alias']]
+    >>> attached["causes"].tolist()
+    [['wait_time'], [], []]
+    """
+    if not (isinstance(classify, bool) or classify == "auto"):
+        raise ValueError(f"classify must be True, False or 'auto'; got {classify!r}")
+    frame, rows, source = _read_comments(comments)
+    _require_columns(frame, [text_column] + ([touchpoint_column] if touchpoint_column is not None else []), source)
+
+    texts = frame[text_column].tolist()
+    if touchpoint_column is not None:
+        by_column = _touchpoints_from_column(
+            journey, frame[touchpoint_column].tolist(), touchpoint_column, rows, source
+        )
+    else:
+        by_column = [None] * len(frame)
+
+    missing = [c for c in ("sentiment", "causes") if c not in frame.columns]
+    if classify is False and missing:
+        raise DataError(
+            f"{source} has no {' or '.join(map(repr, missing))} column and classify=False; "
+            f"give pre-classified comments (columns 'sentiment' and 'causes') or use classify='auto'"
+        )
+    if classify is True or missing:
+        from nlp.model import classify_feedback
+
+        predicted = classify_feedback(texts, model=model)
+        for column in predicted.columns:
+            if classify is True or column not in frame.columns:
+                frame[column] = predicted[column].to_numpy()
+
+    _normalize_classified(frame, texts, rows, source)
+
+    need_alias = [i for i, ids in enumerate(by_column) if ids is None]
+    found = _match_aliases(journey, [texts[i] for i in need_alias])
+    touchpoints: list[list[str]] = [[] if ids is None else ids for ids in by_column]
+    matched_by = ["" if ids is None else "column" for ids in by_column]
+    for i, ids in zip(need_alias, found):
+        touchpoints[i] = ids
+        matched_by[i] = "alias" if ids else ""
+    frame["touchpoints"] = _object_column(touchpoints)
+    frame["matched_by"] = matched_by
+    return frame
+
+
+def summarize_feedback(
+    journey: Journey, attached: pd.DataFrame, *, text_column: str = "text", quotes: int = 3
+) -> pd.DataFrame:
+    """Comments per touchpoint: how many, how negative, which causes, and what customers wrote.
+
+    A comment attached to several touchpoints counts once for each of them.
+
+    Quotes are chosen, per touchpoint, among its comments with text, in this order: negative
+    comments that name the touchpoint's most frequent cause, then other negative comments, then the
+    rest; within each group the highest ``sentiment_confidence`` first (then the order of the
+    rows). A text already quoted (compared ignoring case and runs of spaces) is skipped. Quotes are
+    the whole comments exactly as written.
+
+    Parameters
+    ----------
+    journey : Journey
+        The journey the comments were attached to.
+    attached : pandas.DataFrame
+        The output of :func:`attach_feedback` (columns ``touchpoints``, ``sentiment``, ``causes`` and
+        ``text_column``; ``sentiment_confidence`` and ``text_status`` are used when present).
+    text_column : str
+        The column holding the comment text.
+    quotes : int
+        How many quotes to keep per touchpoint.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by touchpoint id (named ``touchpoint``), one row per touchpoint in journey order,
+        including those without comments, then the row ``"(unmatched)"`` for comments attached to
+        none. Columns: ``name``, ``stage``, ``comments`` (comments with text), ``empty`` (empty or
+        non-text comments, counted apart and never quoted), ``negative_share``, ``neutral_share``,
+        ``positive_share`` (fractions of ``comments``, 0 when there are none), ``cause_<id>`` (the
+        number of comments naming each cause: the six causes of :mod:`nlp.labels`, then any other
+        id found, alphabetically), ``top_causes`` (list of ``(cause, count)`` for the causes named,
+        most frequent first, ties by cause id) and ``quotes`` (list of texts).
+
+    Raises
+    ------
+    DataError
+        A missing column, a touchpoint id that is not in the journey, or a bad sentiment.
+    ValueError
+        ``quotes`` not an integer >= 0.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from journeymap import Journey
+    >>> j = Journey("Mua hàng online", stages=["Đổi trả"])
+    >>> j.add_touchpoint("tra_hang", name="Yêu cầu trả hàng", stage="Đổi trả", aliases=["trả hàng"])
+    >>> attached = attach_feedback(j, pd.DataFrame({
+    ...     "text": ["Trả hàng chờ 2 tuần chưa xong", "tra hang qua lau", "Trả hàng dễ", "Ship nhanh"],
+    ...     "sentiment": ["negative", "negative", "positive", "positive"],
+    ...     "sentiment_confidence": [0.7, 0.9, 0.8, 0.9],
+    ...     "causes": ["wait_time,unresolved", "wait_time", "", ""],
+    ... }))
+    >>> summary = summarize_feedback(j, attached, quotes=2)
+    >>> summary.loc["tra_hang", ["comments", "empty", "cause_wait_time", "cause_rude_staff"]].tolist()
+    [3, 0, 2, 0]
+    >>> summary.loc["tra_hang", ["negative_share", "positive_share"]].round(3).tolist()
+    [0.667, 0.333]
+    >>> summary.loc["tra_hang", "top_causes"]
+    [('wait_time', 2), ('unresolved', 1)]
+    >>> summary.loc["tra_hang", "quotes"]
+    ['tra hang qua lau', 'Trả hàng chờ 2 tuần chưa xong']
+    >>> summary.loc["(unmatched)", "quotes"]
+    ['Ship nhanh']
+    """
+    import pandas as pd
+
+    if isinstance(quotes, bool) or not isinstance(quotes, int) or quotes < 0:
+        raise ValueError(f"quotes must be an integer >= 0; got {quotes!r}")
+    source = "attached comments"
+    _require_columns(attached, [text_column, "touchpoints", "sentiment", "causes"], source)
+    frame = attached.copy()
+    rows = [f"index {label!r}" for label in frame.index]
+    texts = frame[text_column].tolist()
+    _normalize_classified(frame, texts, rows, source)
+
+    ids = list(journey.graph.nodes)
+    buckets: dict[str, list[int]] = {key: [] for key in [*ids, UNMATCHED]}
+    unknown: list[tuple[str, Any]] = []
+    for position, value in enumerate(frame["touchpoints"].tolist()):
+        attached_to = _as_id_list(value)
+        for tp in attached_to:
+            if tp in buckets and tp != UNMATCHED:
+                buckets[tp].append(position)
+            else:
+                unknown.append((rows[position], tp))
+        if not attached_to:
+            buckets[UNMATCHED].append(position)
+    if unknown:
+        raise DataError(
+            f"{source}: column 'touchpoints' names touchpoints that are not in journey {journey.title!r}: "
+            f"{_listed(f'{row}: {tp!r}' for row, tp in unknown)}; ids: {', '.join(ids)}"
+        )
+
+    status = frame["text_status"].tolist()
+    sentiments = frame["sentiment"].tolist()
+    causes = frame["causes"].tolist()
+    confidence = frame["sentiment_confidence"].tolist() if "sentiment_confidence" in frame.columns else None
+    cause_ids = _cause_ids(causes)
+
+    records = []
+    for key, positions in buckets.items():
+        usable = [p for p in positions if status[p] == "ok"]
+        n = len(usable)
+        counts = {c: 0 for c in cause_ids}
+        for p in usable:
+            for c in set(causes[p]):
+                counts[c] += 1
+        top = sorted(((c, k) for c, k in counts.items() if k), key=lambda item: (-item[1], item[0]))
+        attrs = journey.graph.nodes[key] if key != UNMATCHED else {}
+        record: dict[str, Any] = {
+            "name": attrs.get("name", ""),
+            "stage": attrs.get("stage", ""),
+            "comments": n,
+            "empty": len(positions) - n,
+        }
+        for sentiment in _SENTIMENTS:
+            hits = sum(1 for p in usable if sentiments[p] == sentiment)
+            record[f"{sentiment}_share"] = hits / n if n else 0.0
+        record.update({f"cause_{c}": counts[c] for c in cause_ids})
+        record["top_causes"] = top
+        record["quotes"] = _pick_quotes(
+            usable, texts, sentiments, causes, confidence, top[0][0] if top else None, quotes
+        )
+        records.append(record)
+    return pd.DataFrame.from_records(records, index=pd.Index(list(buckets), name="touchpoint"))
+
+
+def set_feedback(journey: Journey, summary: pd.DataFrame) -> None:
+    """Write comment numbers onto the touchpoints' ``metrics``, in place.
+
+    For each touchpoint row of ``summary`` (the ``"(unmatched)"`` row is skipped), the feedback keys
+    a previous call wrote (``comments``, the ``*_share`` keys and every ``cause_<id>`` key) are
+    replaced by: ``comments``; when there are comments, ``negative_share``, ``neutral_share`` and
+    ``positive_share`` as percentages (0–100, one decimal, like ``csat``) and ``cause_<id>``
+    counts for the causes named at least once. Other metrics, and the touchpoints' text (pain
+    points, opportunities), are left alone; touchpoints without a summary row are not touched.
+
+    Parameters
+    ----------
+    journey : Journey
+        Modified in place, like :func:`networkx.set_node_attributes`.
+    summary : pandas.DataFrame
+        The output of :func:`summarize_feedback`.
+
+    Raises
+    ------
+    DataError
+        A summary row for a touchpoint that is not in the journey, or a missing column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from journeymap import Journey
+    >>> j = Journey("Mua hàng online", stages=["Đổi trả"])
+    >>> j.add_touchpoint("tra_hang", name="Yêu cầu trả hàng", stage="Đổi trả", metrics={"csat": 72.5})
+    >>> attached = attach_feedback(j, pd.DataFrame({
+    ...     "text": ["Trả hàng chờ 2 tuần", "Yêu cầu trả hàng xong trong 1 ngày", "yeu cau tra hang ok"],
+    ...     "sentiment": ["negative", "positive", "neutral"], "causes": ["wait_time", "", ""]}))
+    >>> set_feedback(j, summarize_feedback(j, attached))
+    >>> j.graph.nodes["tra_hang"]["metrics"]
+    {'csat': 72.5, 'comments': 2, 'negative_share': 0.0, 'neutral_share': 50.0, 'positive_share': 50.0}
+    """
+    source = "feedback summary"
+    _require_columns(summary, list(FEEDBACK_METRICS), source)
+    labels = [label for label in summary.index if label != UNMATCHED]
+    unknown = [label for label in labels if label not in journey.graph]
+    if unknown:
+        raise DataError(
+            f"{source} has rows for touchpoints that are not in journey {journey.title!r}: "
+            f"{_listed(repr(label) for label in unknown)}; ids: {', '.join(map(str, journey.graph.nodes))}"
+        )
+    cause_columns = [c for c in summary.columns if str(c).startswith("cause_")]
+    for label in labels:
+        row = summary.loc[label]
+        attrs = journey.graph.nodes[label]
+        metrics = {
+            k: v
+            for k, v in (attrs.get("metrics") or {}).items()
+            if k not in FEEDBACK_METRICS and not k.startswith("cause_")
+        }
+        comments = int(row["comments"])
+        metrics["comments"] = comments
+        if comments:
+            for key in FEEDBACK_METRICS[1:]:
+                metrics[key] = round(float(row[key]) * 100, 1)
+            metrics.update({c: int(row[c]) for c in cause_columns if row[c]})
+        attrs["metrics"] = metrics
+
+
+# -- reading and checking -------------------------------------------------------------------------
+
+
+def _read_comments(comments: pd.DataFrame | str | Path) -> tuple[pd.DataFrame, list[str], str]:
+    """The comments as a new DataFrame, how to name each row in messages, and what to call the table."""
+    import pandas as pd
+
+    if isinstance(comments, pd.DataFrame):
+        return comments.copy(), [f"index {label!r}" for label in comments.index], "comments"
+    if isinstance(comments, (str, Path)):
+        from nlp.tables import read_table
+
+        path = Path(comments)
+        frame = read_table(path)
+        return frame, [f"row {position + 2}" for position in range(len(frame))], str(path)
+    raise TypeError(f"comments must be a pandas DataFrame or the path of a table; got {type(comments).__name__}")
+
+
+def _require_columns(frame: pd.DataFrame, columns: Sequence[str], source: str) -> None:
+    missing = [c for c in dict.fromkeys(columns) if c not in frame.columns]
+    if missing:
+        raise DataError(
+            f"{source} has no column {', '.join(map(repr, missing))}; "
+            f"its columns are: {', '.join(map(repr, map(str, frame.columns)))}"
+        )
+
+
+def _is_missing(value: Any) -> bool:
+    import pandas as pd
+
+    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
+
+
+def _is_blank(value: Any) -> bool:
+    return _is_missing(value) or (isinstance(value, str) and not value.strip())
+
+
+def _key(text: str) -> str:
+    return " ".join(fold_diacritics(text).split())
+
+
+def _listed(items: Any) -> str:
+    items = list(items)
+    shown = ", ".join(items[:_MAX_LISTED])
+    return shown + (" …" if len(items) > _MAX_LISTED else "")
+
+
+def _object_column(values: list[Any]) -> Any:
+    import numpy as np
+
+    column = np.empty(len(values), dtype=object)
+    column[:] = values
+    return column
+
+
+def _touchpoints_from_column(
+    journey: Journey, values: list[Any], column: str, rows: list[str], source: str
+) -> list[list[str] | None]:
+    """Touchpoint ids named in ``column`` (``None`` where the cell is empty)."""
+    by_key: dict[str, list[str]] = {}
+    for tp, attrs in journey.graph.nodes(data=True):
+        for key in (_key(tp), _key(attrs["name"])):
+            if tp not in by_key.setdefault(key, []):
+                by_key[key].append(tp)
+    found: list[list[str] | None] = []
+    unknown: list[str] = []
+    ambiguous: list[str] = []
+    for position, value in enumerate(values):
+        if _is_blank(value):
+            found.append(None)
+            continue
+        text = str(value).strip()
+        candidates = [text] if text in journey.graph else by_key.get(_key(text), [])
+        if len(candidates) == 1:
+            found.append(list(candidates))
+            continue
+        found.append(None)
+        target = ambiguous if candidates else unknown
+        extra = f" (names of {', '.join(candidates)})" if candidates else ""
+        target.append(f"{rows[position]}: {value!r}{extra}")
+    problems = []
+    if unknown:
+        problems.append(f"values that are no touchpoint's id or name in {_listed(unknown)}")
+    if ambiguous:
+        problems.append(f"names shared by several touchpoints in {_listed(ambiguous)}; use the id")
+    if problems:
+        raise DataError(
+            f"{source}: column {column!r} has " + "; ".join(problems)
+            + f". Allowed: a touchpoint id or name of journey {journey.title!r}, or empty to match by the text; "
+            f"ids: {', '.join(map(str, journey.graph.nodes))}"
+        )
+    return found
+
+
+def _as_id_list(value: Any) -> list[str]:
+    """A list of ids from a list, a tuple, a comma-separated string or an empty cell."""
+    if isinstance(value, (list, tuple)):
+        return [str(v).strip() for v in value if str(v).strip()]
+    if _is_blank(value):
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    try:
+        return [str(v).strip() for v in value if str(v).strip()]  # e.g. a NumPy array from Parquet
+    except TypeError:
+        raise TypeError(f"expected a list of ids or comma-separated text; got {value!r}") from None
+
+
+def _normalize_classified(frame: pd.DataFrame, texts: list[Any], rows: list[str], source: str) -> None:
+    """Causes as lists, confidence as floats, ``text_status`` present, sentiments checked; in place."""
+    bad_causes = []
+    causes = []
+    for position, value in enumerate(frame["causes"].tolist()):
+        try:
+            causes.append(_as_id_list(value))
+        except TypeError:
+            causes.append([])
+            bad_causes.append(f"{rows[position]}: {value!r}")
+    if bad_causes:
+        raise DataError(
+            f"{source}: column 'causes' must hold lists of cause ids or comma-separated ids; "
+            f"got {_listed(bad_causes)}"
+        )
+    frame["causes"] = _object_column(causes)
+
+    if "text_status" not in frame.columns:
+        from nlp.model import text_status
+
+        frame["text_status"] = [text_status(t) for t in texts]
+    status = frame["text_status"].tolist()
+    bad_sentiment = [
+        f"{rows[p]}: {s!r}"
+        for p, s in enumerate(frame["sentiment"].tolist())
+        if status[p] == "ok" and s not in _SENTIMENTS
+    ]
+    if bad_sentiment:
+        raise DataError(
+            f"{source}: column 'sentiment' must be one of {', '.join(_SENTIMENTS)} for every comment with text; "
+            f"got {_listed(bad_sentiment)}"
+        )
+
+    if "sentiment_confidence" in frame.columns:
+        frame["sentiment_confidence"] = _floats(frame["sentiment_confidence"].tolist(), "sentiment_confidence", rows,
+                                                source)
+
+
+def _floats(values: list[Any], column: str, rows: list[str], source: str) -> list[float]:
+    out, bad = [], []
+    for position, value in enumerate(values):
+        if _is_blank(value):
+            out.append(math.nan)
+            continue
+        try:
+            out.append(float(value))
+        except (TypeError, ValueError):
+            out.append(math.nan)
+            bad.append(f"{rows[position]}: {value!r}")
+    if bad:
+        raise DataError(f"{source}: column {column!r} must hold numbers (or be empty); got {_listed(bad)}")
+    return out
+
+
+# -- matching by aliases ----------------------------------------------------------------------------
+
+
+def _match_aliases(journey: Journey, texts: list[Any]) -> list[list[str]]:
+    """The touchpoints whose name or aliases each text mentions, in order of first mention."""
+    import spacy
+    from spacy.matcher import PhraseMatcher
+    from spacy.util import filter_spans
+
+    # The Vietnamese tokenizer without pyvi splits on spaces only, so "hàng," would not match "hàng";
+    # folded text is plain Latin letters, which the multi-language rules split from punctuation.
+    pipeline = spacy.blank("xx")
+    owners: dict[str, list[str]] = {}
+    for tp, attrs in journey.graph.nodes(data=True):
+        for phrase in [attrs["name"], *attrs.get("aliases", [])]:
+            key = _key(phrase)
+            if key and tp not in owners.setdefault(key, []):
+                owners[key].append(tp)
+    matcher = PhraseMatcher(pipeline.vocab, attr="LOWER")
+    for key in owners:
+        matcher.add(key, [pipeline.make_doc(key)])
+
+    folded = (fold_diacritics(t) if isinstance(t, str) else "" for t in texts)
+    found = []
+    for doc in pipeline.tokenizer.pipe(folded, batch_size=1000):
+        ids: dict[str, None] = {}
+        for span in filter_spans(matcher(doc, as_spans=True)):
+            ids.update(dict.fromkeys(owners[span.label_]))
+        found.append(list(ids))
+    return found
+
+
+# -- summarising ----------------------------------------------------------------------------------
+
+
+def _cause_ids(causes: list[list[str]]) -> list[str]:
+    from nlp.labels import CAUSES
+
+    known = [c.id for c in CAUSES]
+    others = sorted({c for row in causes for c in row} - set(known))
+    return known + others
+
+
+def _pick_quotes(
+    positions: list[int],
+    texts: list[Any],
+    sentiments: list[Any],
+    causes: list[list[str]],
+    confidence: list[float] | None,
+    top_cause: str | None,
+    k: int,
+) -> list[str]:
+    def order(p: int) -> tuple[int, float, int]:
+        negative = sentiments[p] == "negative"
+        group = 0 if negative and top_cause in causes[p] else 1 if negative else 2
+        score = confidence[p] if confidence is not None else math.nan
+        return group, -score if not math.isnan(score) else math.inf, p
+
+    picked: list[str] = []
+    seen: set[str] = set()
+    for p in sorted(positions, key=order):
+        if len(picked) == k:
+            break
+        key = " ".join(str(texts[p]).split()).casefold()
+        if key not in seen:
+            seen.add(key)
+            picked.append(texts[p])
+    return picked
+
