@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_PAIN_WEIGHTS", "pain_ranking"]
 
 DEFAULT_PAIN_WEIGHTS: Mapping[str, float] = {
-    "volume": 0.5,
+    "volume": 0.25,
     "drop_off": 1.0,
     "effort": 1.0,
     "negative": 1.0,
@@ -62,8 +62,8 @@ def pain_ranking(
     where ``A`` holds the components that are available for the touchpoint and ``V_max`` is the
     largest ``V`` among the ranked touchpoints. Default weights: ``drop_off`` 1, ``effort`` 1,
     ``negative`` 1, ``causes`` 0.5 (causes are named mostly in negative comments, so a full weight
-    would count the same signal twice) and ``volume`` 0.5, a square root, so a touchpoint with a
-    quarter of the largest volume keeps half its score: volume matters, but one huge touchpoint does
+    would count the same signal twice) and ``volume`` 0.25, a fourth root, so a touchpoint with a
+    sixteenth of the largest volume keeps half its score: volume matters, but one huge touchpoint does
     not bury a small painful one. ``volume`` 0 ignores volume; 1 makes the score proportional to it.
 
     Missing data: a component the touchpoint has no data for (no CES, no drop-off, no comments) is
@@ -114,7 +114,7 @@ def pain_ranking(
     >>> j.add_transition("doi_chieu", "chuyen_khoan", volume=600)
     >>> ranking = pain_ranking(j)
     >>> ranking[["rank", "touchpoint", "score"]].round(3).values.tolist()
-    [[1, 'ekyc', 0.538], [2, 'form', 0.133], [3, 'chuyen_khoan', nan]]
+    [[1, 'ekyc', 0.552], [2, 'form', 0.133], [3, 'chuyen_khoan', nan]]
     >>> ranking.loc[0, "why"]
     'CES 2/7, rời bỏ 30%'
     >>> ranking.loc[0, "missing"]

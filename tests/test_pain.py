@@ -22,20 +22,22 @@ def journey() -> Journey:
 
 
 def test_ranking_by_hand(journey):
-    ranking = pain_ranking(journey)
+    ranking = pain_ranking(journey, weights={"volume": 0.5})
     # a: (0.5 + 1) / 2 × √(400/400); b: (0.1 + 0.5) / 2 × √(100/400); c: 0.2 × 0.5 (no CES); e: no data.
     assert ranking["touchpoint"].tolist() == ["a", "b", "c", "e"]  # d is backstage
     assert ranking["rank"].tolist() == [1, 2, 3, 4]
     assert ranking["score"].tolist()[:3] == pytest.approx([0.75, 0.15, 0.1])
     assert math.isnan(ranking["score"].iloc[3])
     assert ranking["volume_factor"].tolist() == pytest.approx([1, 0.5, 0.5, 0.5])
+    # The default weighs volume by its fourth root: a quarter of the largest volume keeps 71%.
+    assert pain_ranking(journey)["volume_factor"].tolist() == pytest.approx([1, 0.25**0.25, 0.25**0.25, 0.25**0.25])
     assert ranking["effort"].tolist()[:2] == pytest.approx([1.0, 0.5])
     assert ranking["why"].tolist() == ["CES 1/7, rời bỏ 50%", "CES 4/7, rời bỏ 10%", "rời bỏ 20%",
                                        "chưa có dữ liệu để chấm điểm"]
 
 
 def test_missing_components_are_left_out_and_listed(journey):
-    ranking = pain_ranking(journey).set_index("touchpoint")
+    ranking = pain_ranking(journey, weights={"volume": 0.5}).set_index("touchpoint")
     assert ranking.loc["a", "missing"] == ["negative", "causes"]
     assert ranking.loc["c", "missing"] == ["effort", "negative", "causes"]
     assert math.isnan(ranking.loc["c", "effort"])
@@ -44,7 +46,7 @@ def test_missing_components_are_left_out_and_listed(journey):
 
 
 def test_weights_change_the_order(journey):
-    no_effort = pain_ranking(journey, weights={"effort": 0})
+    no_effort = pain_ranking(journey, weights={"effort": 0, "volume": 0.5})
     assert no_effort["touchpoint"].tolist()[:3] == ["a", "c", "b"]
     assert no_effort["score"].tolist()[:3] == pytest.approx([0.5, 0.1, 0.05])
     no_volume = pain_ranking(journey, weights={"volume": 0})
@@ -115,17 +117,18 @@ def test_ranking_with_comments(shop):
     summary = summarize_feedback(j, attach_feedback(j, comments))
     ranking = pain_ranking(j, summary).set_index("touchpoint")
     # gio_hang: (0.3 + 4/6 + 1 + 0.5 × 1/2) / 3.5 × 1
-    # giao_hang: (0.1 + 2/6 + 0.5 + 0.5 × 1/4) / 3.5 × √0.7
-    # tra_hang: (0.2 + 0.75 + 0.5 × 5/8) / 2.5 × √0.1   (no CES: weights renormalised)
-    assert ranking.index.tolist() == ["gio_hang", "giao_hang", "tra_hang"]
+    # tra_hang: (0.2 + 0.75 + 0.5 × 5/8) / 2.5 × 0.1 ** 0.25   (no CES: weights renormalised)
+    # giao_hang: (0.1 + 2/6 + 0.5 + 0.5 × 1/4) / 3.5 × 0.7 ** 0.25
+    # tra_hang has a tenth of gio_hang's customers but is painful: it ranks above giao_hang.
+    assert ranking.index.tolist() == ["gio_hang", "tra_hang", "giao_hang"]
     assert ranking["score"].tolist() == pytest.approx([
         (0.3 + 4 / 6 + 1 + 0.25) / 3.5,
-        (0.1 + 2 / 6 + 0.5 + 0.125) / 3.5 * math.sqrt(0.7),
-        (0.2 + 0.75 + 0.3125) / 2.5 * math.sqrt(0.1),
+        (0.2 + 0.75 + 0.3125) / 2.5 * 0.1**0.25,
+        (0.1 + 2 / 6 + 0.5 + 0.125) / 3.5 * 0.7**0.25,
     ])
-    assert ranking["score"].round(4).tolist() == [0.6333, 0.253, 0.1597]
-    assert ranking["negative"].tolist() == [1.0, 0.5, 0.75]
-    assert ranking["causes"].tolist() == [0.5, 0.25, 0.625]
+    assert ranking["score"].round(4).tolist() == [0.6333, 0.284, 0.2766]
+    assert ranking["negative"].tolist() == [1.0, 0.75, 0.5]
+    assert ranking["causes"].tolist() == [0.5, 0.625, 0.25]
     assert ranking.loc["tra_hang", "missing"] == ["effort"]
     assert ranking.loc["tra_hang", "top_causes"] == [("unresolved", 3), ("wait_time", 2)]
     assert ranking.loc["tra_hang", "why"] == (
