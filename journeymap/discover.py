@@ -1,0 +1,839 @@
+"""Discover the journey customers actually live from an event log (which case touched what, when).
+
+The log is aggregated by DuckDB in SQL on a private in-memory connection, so a log of ten
+million events is never held in pandas: a CSV or Parquet path is streamed by DuckDB, a DataFrame is
+scanned in place. The result is an ordinary :class:`~journeymap.Journey` that can be drawn with
+``cx render``, saved with :func:`journeymap.save_journey`, compared with a designed journey or fed
+to the Markov chain of :mod:`journeymap.markov`.
+
+How the log is read (the contract of :func:`discover_journey` and :func:`path_variants`):
+
+- Events of a case are ordered by timestamp; events with the same timestamp keep their order in
+  the file or DataFrame. Directly-follows pairs within a case are the transitions; a touchpoint
+  repeated consecutively is a self-loop.
+- Timestamps are datetime columns or ISO 8601-like text (``2026-01-05 08:30``,
+  ``2026-01-05T08:30:00+07:00``, ``2026-01-05``). Text with a time-zone offset (or ``Z``) and
+  time-zone-aware datetimes are converted to UTC; times without one are taken as they are. A log
+  mixing the two is an error, since their differences would be off by the offset.
+- ``start``/``end`` select whole cases whose **first** event lies in ``[start, end)`` (a cohort),
+  so journeys are never cut in the middle. Naive bounds are compared as given (UTC for logs with
+  offsets); bounds with an offset are converted to UTC.
+- Rows in error messages are named as the user sees them: in a CSV file by spreadsheet row
+  (header = row 1, first data row = row 2, blank lines counted), in a Parquet file by record
+  number (first record = 1), in a DataFrame by index label.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Union
+
+from ._schema import ID_PATTERN
+from .errors import DataError
+from .journey import Journey
+from .text import fold_diacritics
+
+if TYPE_CHECKING:
+    import duckdb
+    import pandas as pd
+
+__all__ = ["DEFAULT_STAGE", "discover_journey", "path_variants"]
+
+#: The one stage of a journey discovered without a stage column or a reference journey.
+DEFAULT_STAGE = "Hành trình"
+DEFAULT_TITLE = "Hành trình thực tế"
+SUFFIXES = (".csv", ".parquet")
+_MAX_LISTED = 20
+_MAX_SAMPLES = 5
+_ID_RE = re.compile(ID_PATTERN)
+_NOT_ID_CHARS = re.compile(r"[^a-z0-9]+")
+# An offset or Z after a time of day; a bare date such as 2026-01-05 must not look like "-05".
+_OFFSET_SQL = r"'\d:\d\d(:\d\d(\.\d+)?)?\s*([zZ]|[+-]\d\d(:?\d\d)?)\s*$'"
+# What the reference journey lends a matched touchpoint (goal only when ``goal`` is not given).
+_REFERENCE_FIELDS = ("name", "stage", "channel", "lane", "ces", "emotion", "experience", "aliases")
+
+EventLog = Union["pd.DataFrame", str, Path]
+DateLike = str | date | datetime
+
+
+def discover_journey(
+    events: EventLog,
+    *,
+    case_column: str = "case_id",
+    touchpoint_column: str = "touchpoint",
+    timestamp_column: str = "timestamp",
+    stage_column: str | None = None,
+    goal: str | Sequence[str] | None = None,
+    min_touchpoint_share: float = 0.0,
+    min_transition_share: float = 0.0,
+    start: DateLike | None = None,
+    end: DateLike | None = None,
+    reference: Journey | None = None,
+    title: str | None = None,
+) -> Journey:
+    """The journey as lived: touchpoints, transitions, volumes and times counted from an event log.
+
+    Parameters
+    ----------
+    events
+        A DataFrame, or the path of a ``.csv`` (UTF-8, delimiter ``,``, ``;`` or tab, read as
+        text) or ``.parquet`` file. One row per event.
+    case_column, touchpoint_column, timestamp_column
+        Columns holding the case (customer or order), the touchpoint reached and when. Touchpoint
+        values may be any text; see *Touchpoint ids* below.
+    stage_column
+        Optional column of stage names. Each touchpoint takes its most frequent stage (ties: the
+        earlier stage); stages are ordered by the mean position of their events (see Notes). Without it (and without ``reference``) there is one stage, ``"Hành trình"``.
+    goal
+        Touchpoint value(s), as written in the log, whose reach means success. Goal touchpoints
+        get ``goal=True`` and no ``drop_off``.
+    min_touchpoint_share
+        Keep touchpoints visited by at least this share (0–1) of the cases. Events at the others
+        are removed *before* transitions are computed, so their neighbours reconnect (as in
+        process-mining tools).
+    min_transition_share
+        Drop transitions whose volume (occurrences, so a loop taken twice counts twice) is below
+        this share (0–1) times the number of cases. Remaining transitions keep their probability,
+        so a dropped transition counts as an end in the Markov chain.
+    start, end
+        Keep whole cases whose first event is in ``[start, end)`` (cohort semantics). Strings,
+        dates, datetimes or :class:`pandas.Timestamp`.
+    reference
+        A designed journey. A log value matches a reference touchpoint when it is its id, when
+        its folded text (diacritics removed, lower case) equals the touchpoint's folded name, or
+        when its derived id is the touchpoint's id, tried in that order, each reference touchpoint
+        matched once. A matched touchpoint takes the reference's id, ``name``, ``stage``,
+        ``channel``, ``lane``, ``ces``, ``emotion``, ``experience``, ``aliases`` and, when
+        ``goal`` is None, ``goal``. Stages then follow the reference's order (the stages in use),
+        followed by any extra ones by mean position; an unmatched touchpoint without a
+        stage value goes to ``"Hành trình"``. The persona is copied.
+    title
+        The journey's title; default ``"Hành trình thực tế"`` (or the reference's title with
+        ``(thực tế)``).
+
+    Returns
+    -------
+    Journey
+        Nodes carry ``name`` (the value in the log), ``stage``, ``volume`` (distinct cases visiting),
+        ``starts`` (cases whose first event is there; absent when 0), ``drop_off`` (share of the
+        cases visiting it whose last event is there and that never reached a goal, 4 decimals;
+        not set on goals) and ``goal``. Edges carry ``volume`` (directly-follows occurrences),
+        ``probability`` (volume / events at the source, so ``1 − Σ`` out-probabilities is the share
+        of visits that end there), ``median_hours`` and ``mean_hours`` (4 decimals). Touchpoints
+        are added in stage order, then by mean position (then value), so the map reads left to
+        right.
+        The description says, in Vietnamese, how many cases and events over which dates.
+
+    Raises
+    ------
+    DataError
+        Missing columns (the message lists those that exist), an unreadable file or an unsupported
+        suffix, timestamps that do not parse (rows and sample values), empty case or touchpoint
+        values (rows), mixed time-zone conventions, an empty log, a log emptied by the date range
+        or the touchpoint filter, goal values absent from the log (the touchpoints that exist are
+        listed).
+    ValueError
+        For a share outside [0, 1], ``start`` not before ``end`` or an unreadable bound.
+
+    Notes
+    -----
+    *Touchpoint ids*: a value matching ``^[a-z0-9_]+$`` is its own id; any other is folded
+    (:func:`journeymap.text.fold_diacritics`), lower-cased, with runs of other characters turned
+    into ``_`` and outer ``_`` stripped (``"touchpoint"`` when nothing is left); clashes get
+    ``_2``, ``_3``… The value itself becomes the ``name``.
+
+    *Position* of an event: how many events of its case come before it (0 for the first). Touchpoints
+    and stages are ordered by the mean position of their events. A position relative to the case's
+    length (rank / length) was tried and dropped: every case that ends at a touchpoint puts it at
+    1, so entry points where many visitors leave at once (a livestream, a search page) and steps
+    with a high drop-off were drawn after the steps that follow them.
+
+    Whether a case reached a goal is decided before the touchpoint filter, so a case that reached
+    a rare goal touchpoint is not a drop-off. The number of cases behind every share is the
+    number of cases in the date range.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> log = pd.DataFrame({
+    ...     "case_id": ["k1", "k1", "k1", "k2", "k2"],
+    ...     "touchpoint": ["Giỏ hàng", "Thanh toán", "Nhận hàng", "Giỏ hàng", "Thanh toán"],
+    ...     "timestamp": ["2026-01-05 08:00", "2026-01-05 08:06", "2026-01-07 10:00",
+    ...                   "2026-01-06 20:00", "2026-01-06 20:30"],
+    ... })
+    >>> j = discover_journey(log, goal="Nhận hàng")
+    >>> list(j.graph.nodes)
+    ['gio_hang', 'thanh_toan', 'nhan_hang']
+    >>> tp = j.touchpoint("thanh_toan")
+    >>> tp.name, tp.volume, tp.drop_off   # k2 stopped at payment: 1 of the 2 cases there
+    ('Thanh toán', 2.0, 0.5)
+    >>> j.graph.edges["gio_hang", "thanh_toan"]
+    {'volume': 2.0, 'probability': 1.0, 'median_hours': 0.3, 'mean_hours': 0.3}
+    >>> j.description
+    'Khám phá từ nhật ký sự kiện: 2 khách hàng (case), 5 sự kiện, từ 05/01/2026 đến 07/01/2026.'
+    """
+    _check_share("min_touchpoint_share", min_touchpoint_share)
+    _check_share("min_transition_share", min_transition_share)
+    goals = _goal_values(goal)
+    columns = _Columns(case_column, touchpoint_column, timestamp_column, stage_column)
+    with _event_log(events, columns, start=start, end=end) as log:
+        con = log.con
+        shares = dict(con.execute("SELECT tp, count(DISTINCT case_id) FROM log GROUP BY tp").fetchall())
+        values = sorted(shares)
+        if goals is not None:
+            missing = [g for g in goals if g not in shares]
+            if missing:
+                raise DataError(
+                    f"{log.source}: goal {_listed(missing)} never occurs in column {touchpoint_column!r}; "
+                    f"the touchpoints in the log are: {_listed(values)}"
+                )
+        ids, matched = _touchpoint_ids(values, reference)
+        if goals is None:
+            goals = [v for v in values if v in matched and reference.graph.nodes[matched[v]].get("goal")]
+        kept = [v for v in values if shares[v] >= min_touchpoint_share * log.cases]
+        if not kept:
+            top = max(values, key=lambda v: (shares[v], v))
+            raise DataError(
+                f"{log.source}: min_touchpoint_share={min_touchpoint_share} removes every touchpoint; the most "
+                f"visited, {top!r}, is visited by {shares[top] / log.cases:.4f} of the {log.cases:,} cases"
+            )
+        if goals:
+            # Before the touchpoint filter: reaching a goal counts even when the goal is not drawn.
+            con.execute("CREATE TABLE reached AS SELECT DISTINCT case_id FROM log WHERE list_contains(?, tp)", [goals])
+        dropped = [v for v in values if v not in kept]
+        removed_events = 0
+        if dropped:
+            removed_events = con.execute("DELETE FROM log WHERE list_contains(?, tp)", [dropped]).fetchone()[0]
+        events_kept, first, last = con.execute("SELECT count(*), min(ts), max(ts) FROM log").fetchone()
+        flows = _count_flows(con, goals=bool(goals), stage=stage_column is not None)
+
+    nodes = {v: _NodeStats(shares[v], *flows.nodes[v]) for v in kept}
+    stages, stage_of = _order_stages(kept, nodes, matched, reference, flows.stage_counts, flows.stage_position)
+    if title is None:
+        title = DEFAULT_TITLE if reference is None else f"{reference.title} (thực tế)"
+    description = _describe(log.cases, events_kept, first, last, removed_events, len(dropped), min_touchpoint_share)
+    journey = Journey(
+        title, stages=stages, persona=None if reference is None else reference.persona, description=description
+    )
+    goal_set = set(goals)
+    position = {s: i for i, s in enumerate(stages)}
+    for value in sorted(kept, key=lambda v: (position[stage_of[v]], nodes[v].position, v)):
+        stats = nodes[value]
+        fields: dict[str, Any] = {}
+        if value in matched:
+            design = reference.graph.nodes[matched[value]]
+            fields.update({key: design[key] for key in _REFERENCE_FIELDS if key in design})
+        fields.update(name=fields.get("name", value), stage=stage_of[value], volume=stats.volume)
+        if stats.starts:
+            fields["starts"] = stats.starts
+        if value in goal_set:
+            fields["goal"] = True
+        else:
+            fields["drop_off"] = round(stats.dropped / stats.volume, 4)
+        journey.add_touchpoint(ids[value], **fields)
+    threshold = min_transition_share * log.cases
+    for (source, target), (volume, median_hours, mean_hours) in flows.edges.items():
+        if volume >= threshold:
+            journey.add_transition(
+                ids[source],
+                ids[target],
+                volume=volume,
+                probability=volume / nodes[source].events,
+                median_hours=round(median_hours, 4),
+                mean_hours=round(mean_hours, 4),
+            )
+    return journey
+
+
+def path_variants(
+    events: EventLog,
+    *,
+    case_column: str = "case_id",
+    touchpoint_column: str = "touchpoint",
+    timestamp_column: str = "timestamp",
+    top: int = 10,
+    start: DateLike | None = None,
+    end: DateLike | None = None,
+) -> pd.DataFrame:
+    """The most frequent paths: each case's whole sequence of touchpoints, counted.
+
+    Events are ordered, timestamps read and ``start``/``end`` applied exactly as in
+    :func:`discover_journey` (whole cases whose first event is in ``[start, end)``); no touchpoint
+    is filtered out.
+
+    Parameters
+    ----------
+    events, case_column, touchpoint_column, timestamp_column, start, end
+        As for :func:`discover_journey`.
+    top
+        How many variants to return (at least 1).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``variant`` (the values joined by ``" → "``), ``touchpoints`` (tuple of values),
+        ``cases`` and ``share`` (of all cases in the range); most frequent first, ties broken by
+        ``variant`` text (code-point order), so the order is deterministic.
+
+    Raises
+    ------
+    DataError
+        As :func:`discover_journey`, for bad or missing data.
+    ValueError
+        For ``top`` below 1, a bad ``start``/``end``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> log = pd.DataFrame({
+    ...     "case_id": ["k1", "k1", "k2", "k2", "k3"],
+    ...     "touchpoint": ["Giỏ hàng", "Thanh toán", "Giỏ hàng", "Thanh toán", "Giỏ hàng"],
+    ...     "timestamp": pd.to_datetime(["2026-01-05 08:00", "2026-01-05 08:06", "2026-01-06 20:00",
+    ...                                  "2026-01-06 20:30", "2026-01-07 09:00"]),
+    ... })
+    >>> for row in path_variants(log).itertuples():
+    ...     print(row.variant, row.touchpoints, row.cases, round(row.share, 3))
+    Giỏ hàng → Thanh toán ('Giỏ hàng', 'Thanh toán') 2 0.667
+    Giỏ hàng ('Giỏ hàng',) 1 0.333
+    """
+    import pandas as pd
+
+    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
+        raise ValueError(f"top must be an integer >= 1; got {top!r}")
+    columns = _Columns(case_column, touchpoint_column, timestamp_column, None)
+    with _event_log(events, columns, start=start, end=end) as log:
+        rows = log.con.execute(
+            """
+            WITH paths AS (SELECT list(tp ORDER BY ts, pos) AS path FROM log GROUP BY case_id)
+            SELECT array_to_string(path, ' → ') AS variant, path, count(*) AS cases
+            FROM paths GROUP BY path ORDER BY cases DESC, variant LIMIT ?
+            """,
+            [top],
+        ).fetchall()
+        cases = log.cases
+    return pd.DataFrame(
+        {
+            "variant": [r[0] for r in rows],
+            "touchpoints": [tuple(r[1]) for r in rows],
+            "cases": [int(r[2]) for r in rows],
+            "share": [r[2] / cases for r in rows],
+        }
+    )
+
+
+# -- reading and checking the log ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Columns:
+    case: str
+    touchpoint: str
+    timestamp: str
+    stage: str | None
+
+    def named(self) -> list[tuple[str, str]]:
+        """(internal name, user's column) pairs."""
+        pairs = [("c", self.case), ("t", self.touchpoint), ("ts", self.timestamp)]
+        return pairs if self.stage is None else [*pairs, ("s", self.stage)]
+
+
+@dataclass(frozen=True)
+class _Log:
+    """An open connection whose table ``log`` holds the checked events of the selected cases."""
+
+    con: duckdb.DuckDBPyConnection
+    source: str
+    cases: int
+
+
+@dataclass(frozen=True)
+class _Source:
+    """Where the events come from and how its rows are named in messages."""
+
+    description: str
+    unit: str  # "rows (spreadsheet numbering, header = row 1)", …
+    labels: Callable[[list[int]], list[str]]  # 1-based positions in scan order → what the user sees
+
+
+@contextmanager
+def _event_log(
+    events: EventLog, columns: _Columns, *, start: DateLike | None, end: DateLike | None
+) -> Iterator[_Log]:
+    import duckdb
+
+    lower, upper = _bound("start", start), _bound("end", end)
+    if lower is not None and upper is not None and lower >= upper:
+        raise ValueError(f"start must be before end; got start={start!r}, end={end!r}")
+    with duckdb.connect() as con:
+        # Offsets and tz-aware datetimes become UTC wall-clock times; no setting of the machine leaks in.
+        con.execute("SET TimeZone = 'UTC'")
+        con.execute("SET enable_progress_bar = false")
+        source = _register(con, events, columns)
+        try:
+            timestamp_type = dict(con.execute("SELECT column_name, column_type FROM (DESCRIBE raw)").fetchall())["ts"]
+            parsed, offset = _timestamp_sql(timestamp_type, columns.timestamp, source)
+            stage = ", NULLIF(trim(CAST(s AS VARCHAR)), '') AS stage" if columns.stage is not None else ""
+            con.execute(
+                f"""
+                CREATE TABLE log AS
+                SELECT pos, CAST(c AS VARCHAR) AS case_id, CAST(t AS VARCHAR) AS tp, {parsed} AS ts,
+                       {offset} AS has_offset{stage}
+                FROM raw
+                """
+            )
+        except (duckdb.IOException, duckdb.InvalidInputException) as error:
+            raise DataError(
+                f"{source.description} cannot be read: {_reason(error)}. Expected UTF-8 text with one header row "
+                "and the same number of columns on every line"
+            ) from None
+        _check_events(con, columns, source)
+        con.execute("ALTER TABLE log DROP COLUMN has_offset")
+        if lower is not None or upper is not None:
+            _select_cohort(con, lower, upper, source)
+        cases = con.execute("SELECT count(DISTINCT case_id) FROM log").fetchone()[0]
+        yield _Log(con, source.description, cases)
+
+
+def _register(con: duckdb.DuckDBPyConnection, events: EventLog, columns: _Columns) -> _Source:
+    """Create the view ``raw`` (pos, c, t, ts[, s]) over the events; check the columns exist."""
+    if not isinstance(events, (str, Path)):
+        # pandas is imported only here, so discovering from a file does not pay for it.
+        import pandas as pd
+
+        if isinstance(events, pd.DataFrame):
+            return _register_frame(con, events, columns)
+        raise TypeError(f"events must be a pandas DataFrame or a path to a .csv or .parquet file; got {type(events)}")
+    path = Path(events)
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise DataError(f"{path}: unsupported file type {path.suffix or '(none)'!r}; use one of {', '.join(SUFFIXES)}")
+    if not path.is_file():
+        raise DataError(f"{path} is a folder; give an event log file" if path.is_dir() else f"{path} does not exist")
+    literal = _sql_string(str(path))
+    selected = ", ".join(f"{_identifier(user)} AS {name}" for name, user in columns.named())
+    if suffix == ".parquet":
+        import duckdb
+
+        try:
+            names = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM read_parquet({literal})").fetchall()]
+        except (duckdb.IOException, duckdb.InvalidInputException) as error:
+            raise DataError(f"{path} is not a readable Parquet file: {_reason(error)}") from None
+        _require_columns(names, columns, str(path))
+        scan = f"SELECT file_row_number + 1 AS pos, {selected} FROM read_parquet({literal}, file_row_number = true)"
+        source = _Source(str(path), "records (first record = 1)", lambda positions: [str(p) for p in positions])
+    else:
+        names, delimiter = _csv_header(path)
+        _require_columns(names, columns, str(path))
+        spec = ", ".join(f"{_sql_string(name)}: 'VARCHAR'" for name in names)
+        # The sniffer silently skips or re-interprets malformed lines; a fixed dialect in strict mode
+        # reports them instead. Rows are numbered right after the scan, which keeps file order.
+        scan = (
+            f"SELECT row_number() OVER () AS pos, {selected} FROM read_csv({literal}, auto_detect = false, header = true, "
+            f"delim = {_sql_string(delimiter)}, quote = '\"', escape = '\"', strict_mode = true, columns = {{{spec}}})"
+        )
+        source = _Source(
+            str(path),
+            "rows (spreadsheet numbering, header = row 1)",
+            lambda positions: [str(r) for r in _spreadsheet_rows(path, delimiter, positions)],
+        )
+    con.execute(f"CREATE VIEW raw AS {scan}")
+    return source
+
+
+def _register_frame(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, columns: _Columns) -> _Source:
+    import numpy as np
+
+    _require_columns(list(frame.columns), columns, "the DataFrame")
+    # Only the needed columns, under fixed names, with the scan position made explicit; copy-on-write
+    # means no column is copied.
+    narrow = frame[[user for _, user in columns.named()]].set_axis([name for name, _ in columns.named()], axis=1)
+    narrow = narrow.assign(pos=np.arange(1, len(frame) + 1, dtype=np.int64))
+    con.register("frame", narrow)
+    con.execute("CREATE VIEW raw AS SELECT pos, * EXCLUDE (pos) FROM frame")
+    index = frame.index
+    return _Source("the DataFrame", "index labels", lambda positions: [str(index[p - 1]) for p in positions])
+
+
+def _csv_header(path: Path) -> tuple[list[str], str]:
+    """Column names and delimiter (``,``, ``;`` or tab, whichever the header uses most)."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            line = handle.readline()
+    except UnicodeDecodeError as error:
+        raise DataError(
+            f"{path} is not UTF-8 (it has byte 0x{error.object[error.start]:02x} near the start); "
+            "save it as 'CSV UTF-8' and try again"
+        ) from None
+    if not line.strip():
+        raise DataError(f"{path} is empty: expected a header row naming the columns, then one row per event")
+    delimiter = max((",", ";", "\t"), key=line.count)
+    header = next(csv.reader([line], delimiter=delimiter))
+    return [name if name else f"column{i}" for i, name in enumerate(header)], delimiter
+
+
+def _spreadsheet_rows(path: Path, delimiter: str, positions: list[int]) -> list[int]:
+    """Spreadsheet row numbers of 1-based data records as DuckDB counts them (blank lines skipped)."""
+    wanted = set(positions)
+    found: dict[int, int] = {}
+    record = 0
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        for row_number, row in enumerate(csv.reader(handle, delimiter=delimiter), start=1):
+            if row_number == 1 or not row:
+                continue
+            record += 1
+            if record in wanted:
+                found[record] = row_number
+                if len(found) == len(wanted):
+                    break
+    return [found[p] for p in positions]
+
+
+def _require_columns(names: Sequence[Any], columns: _Columns, source: str) -> None:
+    missing = [user for _, user in columns.named() if user not in names]
+    if missing:
+        plural = "s" if len(missing) > 1 else ""
+        raise DataError(
+            f"{source} has no column{plural} {_listed(missing)}; its columns are: {_listed(names) or '(none)'}. "
+            "Name them with case_column=, touchpoint_column=, timestamp_column= (and stage_column=)"
+        )
+
+
+def _timestamp_sql(column_type: str, column: str, source: _Source) -> tuple[str, str]:
+    """SQL parsing ``ts`` into a naive TIMESTAMP, and SQL telling whether the value carried an offset."""
+    # An all-missing object column scans as type NULL: its values are reported as empty timestamps.
+    if column_type in ("VARCHAR", "NULL", '"NULL"') or column_type.startswith("ENUM"):
+        text = "CAST(ts AS VARCHAR)"
+        has_offset = f"coalesce(regexp_matches({text}, {_OFFSET_SQL}), false)"
+        parsed = (
+            f"CASE WHEN {has_offset} THEN CAST(TRY_CAST({text} AS TIMESTAMPTZ) AS TIMESTAMP) "
+            f"ELSE TRY_CAST({text} AS TIMESTAMP) END"
+        )
+        return parsed, has_offset
+    if column_type == "TIMESTAMP WITH TIME ZONE":
+        return "CAST(ts AS TIMESTAMP)", "true"
+    if column_type.startswith("TIMESTAMP") or column_type == "DATE":
+        return "CAST(ts AS TIMESTAMP)", "false"
+    raise DataError(
+        f"{source.description}: column {column!r} holds {column_type} values; expected datetimes or ISO 8601 text "
+        "such as '2026-01-05 08:30:00' or '2026-01-05T08:30:00+07:00'"
+    )
+
+
+def _check_events(con: duckdb.DuckDBPyConnection, columns: _Columns, source: _Source) -> None:
+    """Raise one DataError listing every kind of bad row: empty ids, bad timestamps, mixed offsets."""
+    counts = con.execute(
+        f"""
+        SELECT count(*),
+               count(*) FILTER (WHERE {_blank("case_id")}),
+               count(*) FILTER (WHERE {_blank("tp")}),
+               count(*) FILTER (WHERE ts IS NULL),
+               count(*) FILTER (WHERE ts IS NOT NULL AND has_offset),
+               count(*) FILTER (WHERE ts IS NOT NULL AND NOT has_offset)
+        FROM log
+        """
+    ).fetchone()
+    total, empty_case, empty_tp, bad_ts, with_offset, without_offset = counts
+    if total == 0:
+        raise DataError(f"{source.description} has no events: expected one row per event")
+
+    def where(condition: str) -> list[int]:
+        return [r[0] for r in con.execute(f"SELECT pos FROM log WHERE {condition} ORDER BY pos LIMIT ?",
+                                          [_MAX_LISTED]).fetchall()]
+
+    problems = []
+    for count, column, sql in (
+        (empty_case, columns.case, _blank("case_id")),
+        (empty_tp, columns.touchpoint, _blank("tp")),
+    ):
+        if count:
+            events = "1 event" if count == 1 else f"{count:,} events"
+            problems.append(f"column {column!r} is empty in {_rows(source, where(sql), count)} ({events}); "
+                            "every event needs a value")
+    if bad_ts:
+        positions = where("ts IS NULL")
+        values = con.execute(
+            "SELECT CAST(ts AS VARCHAR) FROM raw WHERE list_contains(?, pos) ORDER BY pos", [positions]
+        ).fetchall()
+        samples = list(dict.fromkeys("(empty)" if v is None or not v.strip() else repr(v) for (v,) in values))
+        shown = ", ".join(samples[:_MAX_SAMPLES])
+        problems.append(
+            f"column {columns.timestamp!r} has {bad_ts:,} "
+            f"{'value that is not a timestamp' if bad_ts == 1 else 'values that are not timestamps'}, in "
+            f"{_rows(source, positions, bad_ts)}, e.g. {shown}; use ISO 8601 such as '2026-01-05 08:30:00' "
+            "or '2026-01-05T08:30:00+07:00'"
+        )
+    if with_offset and without_offset:
+        zoned = where("ts IS NOT NULL AND has_offset")
+        naive = where("ts IS NOT NULL AND NOT has_offset")
+        problems.append(
+            f"column {columns.timestamp!r} mixes times with a time-zone offset ({with_offset:,}, e.g. "
+            f"{_rows(source, zoned[:3], with_offset)}) and times without one ({without_offset:,}, e.g. "
+            f"{_rows(source, naive[:3], without_offset)}); write all of them one way"
+        )
+    if problems:
+        raise DataError(f"{source.description}:\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+def _blank(column: str) -> str:
+    # trim() only for values starting with a space or control character: 5x cheaper on ten million rows.
+    return f"({column} IS NULL OR CASE WHEN ascii({column}) > 32 THEN false ELSE trim({column}) = '' END)"
+
+
+def _select_cohort(
+    con: duckdb.DuckDBPyConnection, lower: datetime | None, upper: datetime | None, source: _Source
+) -> None:
+    first, last = con.execute("SELECT min(ts), max(ts) FROM log").fetchone()
+    con.execute(
+        """
+        DELETE FROM log WHERE case_id IN (
+            SELECT case_id FROM log GROUP BY case_id
+            HAVING NOT (($1 IS NULL OR min(ts) >= $1) AND ($2 IS NULL OR min(ts) < $2)))
+        """,
+        [lower, upper],
+    )
+    if con.execute("SELECT count(*) FROM log").fetchone()[0] == 0:
+        raise DataError(
+            f"{source.description}: no case starts in the date range [start={lower}, end={upper}); the log's "
+            f"events run from {first} to {last}"
+        )
+
+
+def _bound(name: str, value: DateLike | None) -> datetime | None:
+    if value is None:
+        return None
+    import pandas as pd
+
+    stamp = pd.NaT
+    if isinstance(value, (str, date)):
+        try:
+            stamp = pd.Timestamp(value)
+        except ValueError:
+            stamp = pd.NaT
+    if stamp is pd.NaT:
+        raise ValueError(
+            f"{name} must be a date or datetime (a string such as '2026-01-05', a date, a datetime or a "
+            f"pandas Timestamp); got {value!r}"
+        )
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_convert("UTC").tz_localize(None)
+    return stamp.to_pydatetime()
+
+
+# -- aggregation --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _NodeStats:
+    volume: int  # distinct cases
+    events: int
+    starts: int
+    dropped: int  # cases ending here without having reached a goal
+    position: float  # mean number of events before it in its case
+
+
+@dataclass(frozen=True)
+class _Flows:
+    nodes: dict[str, tuple[int, int, int, float]]  # value → events, starts, dropped, position
+    edges: dict[tuple[str, str], tuple[int, float, float]]  # (from, to) → volume, median and mean hours
+    stage_counts: dict[str, Counter[str]]  # value → stage → events
+    stage_position: dict[str, float]  # stage → mean position of its events
+
+
+def _count_flows(con: duckdb.DuckDBPyConnection, *, goals: bool, stage: bool) -> _Flows:
+    """Everything counted in one window pass over ``log``: per touchpoint, per transition, per stage.
+
+    Grouping by (touchpoint, next touchpoint) gives the transitions, and with ``next_tp`` NULL the
+    case ends; summing a touchpoint's groups gives its events, starts and position.
+    """
+    ended_without_goal = "case_id NOT IN (SELECT case_id FROM reached)" if goals else "true"
+    groups = "GROUPING SETS ((tp, next_tp), (tp, stage))" if stage else "tp, next_tp, stage"
+    rows = con.execute(
+        f"""
+        WITH steps AS (
+            SELECT case_id, tp, {"stage" if stage else "NULL AS stage"},
+                   row_number() OVER w - 1 AS before,
+                   lead(tp) OVER w AS next_tp,
+                   (epoch_us(lead(ts) OVER w) - epoch_us(ts)) / 3600e6 AS hours
+            FROM log
+            WINDOW w AS (PARTITION BY case_id ORDER BY ts, pos)
+        )
+        SELECT GROUPING(next_tp) = 1 AS by_stage, tp, next_tp, stage, count(*),
+               count(*) FILTER (WHERE before = 0),
+               count(*) FILTER (WHERE next_tp IS NULL AND {ended_without_goal}),
+               sum(before), median(hours), avg(hours)
+        FROM steps GROUP BY {groups}
+        ORDER BY tp, next_tp NULLS FIRST, stage
+        """
+    ).fetchall()
+    totals: dict[str, list[float]] = defaultdict(lambda: [0, 0, 0, 0.0])
+    edges: dict[tuple[str, str], tuple[int, float, float]] = {}
+    stage_counts: dict[str, Counter[str]] = defaultdict(Counter)
+    stage_sums: dict[str, list[float]] = defaultdict(lambda: [0, 0.0])
+    for by_stage, tp, next_tp, stage_name, events, starts, dropped, position_sum, median_hours, mean_hours in rows:
+        if by_stage:
+            if stage_name is not None:
+                stage_counts[tp][stage_name] = events
+                stage_sums[stage_name][0] += events
+                stage_sums[stage_name][1] += position_sum
+            continue
+        total = totals[tp]
+        total[0] += events
+        total[1] += starts
+        total[2] += dropped
+        total[3] += position_sum
+        if next_tp is not None:
+            edges[tp, next_tp] = (events, median_hours, mean_hours)
+    return _Flows(
+        nodes={tp: (int(e), int(s), int(d), p / e) for tp, (e, s, d, p) in totals.items()},
+        edges=edges,
+        stage_counts=dict(stage_counts),
+        stage_position={name: p / e for name, (e, p) in stage_sums.items()},
+    )
+
+
+# -- building the journey -----------------------------------------------------------------------------
+
+
+def _touchpoint_ids(values: Sequence[str], reference: Journey | None) -> tuple[dict[str, str], dict[str, str]]:
+    """Touchpoint id of each value, and the reference touchpoint each matched value takes (value → id).
+
+    A reference touchpoint is matched at most once: first by a value that is its id, then by a value
+    whose folded text is its folded name, then by a value whose derived id is its id.
+    """
+    slugs = {v: v if _ID_RE.match(v) else _slug(v) for v in values}
+    matched: dict[str, str] = {}
+    if reference is not None:
+        graph = reference.graph
+        by_name: dict[str, str] = {}
+        for node, attrs in graph.nodes(data=True):
+            by_name.setdefault(_folded(attrs["name"]), node)
+        taken: set[str] = set()
+        for key in (lambda v: v, lambda v: by_name.get(_folded(v)), lambda v: slugs[v]):
+            for value in values:
+                node = key(value)
+                if value not in matched and node in graph and node not in taken:
+                    matched[value] = node
+                    taken.add(node)
+    ids = dict(matched)
+    used = set(ids.values())
+    # Values that are ids already keep them before any derived id can take them.
+    for value in sorted(values, key=lambda v: not _ID_RE.match(v)):
+        if value in ids:
+            continue
+        candidate, n = slugs[value], 1
+        while candidate in used:
+            n += 1
+            candidate = f"{slugs[value]}_{n}"
+        ids[value] = candidate
+        used.add(candidate)
+    return ids, matched
+
+
+def _slug(value: str) -> str:
+    return _NOT_ID_CHARS.sub("_", fold_diacritics(value).lower()).strip("_") or "touchpoint"
+
+
+def _order_stages(
+    values: Sequence[str],
+    nodes: Mapping[str, _NodeStats],
+    matched: Mapping[str, str],
+    reference: Journey | None,
+    stage_counts: Mapping[str, Counter[str]],
+    stage_position: Mapping[str, float],
+) -> tuple[list[str], dict[str, str]]:
+    """The journey's stages in order, and the stage of each touchpoint value."""
+    stage_of: dict[str, str] = {}
+    for value in values:
+        if value in matched:
+            stage_of[value] = reference.graph.nodes[matched[value]]["stage"]
+        elif stage_counts.get(value):
+            counts = stage_counts[value]
+            stage_of[value] = min(counts, key=lambda s: (-counts[s], stage_position[s], s))
+        else:
+            stage_of[value] = DEFAULT_STAGE
+    # A stage no event names (the default one, a reference stage) sits at the mean position of its
+    # touchpoints' events.
+    weighted: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for value, stage in stage_of.items():
+        weighted[stage][0] += nodes[value].position * nodes[value].events
+        weighted[stage][1] += nodes[value].events
+
+    def key(stage: str) -> tuple[float, str]:
+        total, events = weighted[stage]
+        return stage_position.get(stage, total / events), stage
+
+    designed = [s for s in reference.stages if s in weighted] if reference is not None else []
+    extra = sorted((s for s in weighted if s not in designed), key=key)
+    return designed + extra, stage_of
+
+
+def _describe(cases: int, events: int, first: datetime, last: datetime, removed: int, dropped: int,
+              share: float) -> str:
+    sentence = (
+        f"Khám phá từ nhật ký sự kiện: {_vi_number(cases)} khách hàng (case), {_vi_number(events)} sự kiện, "
+        f"từ {first:%d/%m/%Y} đến {last:%d/%m/%Y}"
+    )
+    if dropped:
+        sentence += (
+            f"; đã bỏ {_vi_number(removed)} sự kiện tại {dropped} điểm chạm có dưới "
+            f"{share * 100:g}% khách hàng ghé qua"
+        )
+    return sentence + "."
+
+
+# -- small helpers ------------------------------------------------------------------------------------
+
+
+def _check_share(name: str, value: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise ValueError(f"{name} must be a number between 0 and 1 (a share of cases); got {value!r}")
+
+
+def _goal_values(goal: str | Sequence[str] | None) -> list[str] | None:
+    if goal is None:
+        return None
+    goals = [goal] if isinstance(goal, str) else list(goal)
+    if not goals or not all(isinstance(g, str) and g for g in goals):
+        raise ValueError(f"goal must be a touchpoint value or a list of them, as written in the log; got {goal!r}")
+    return goals
+
+
+def _folded(text: str) -> str:
+    return " ".join(fold_diacritics(text).split())
+
+
+def _rows(source: _Source, positions: list[int], count: int) -> str:
+    labels = source.labels(positions)
+    more = ", …" if count > len(labels) else ""
+    return f"{source.unit} {', '.join(labels)}{more}"
+
+
+def _listed(items: Sequence[Any]) -> str:
+    shown = ", ".join(repr(i) for i in items[:_MAX_LISTED])
+    return shown + (", …" if len(items) > _MAX_LISTED else "")
+
+
+def _reason(error: Exception) -> str:
+    """DuckDB's explanation without its advice on reader options, which the caller cannot set here."""
+    text = re.split(r"\n\s*(?:Possible|file = |LINE \d)", str(error), maxsplit=1)[0]
+    text = re.sub(r"^[A-Za-z ]*Error: ", "", text.strip())
+    return " ".join(text.split()).rstrip(".")
+
+
+def _vi_number(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def _identifier(name: str) -> str:
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
