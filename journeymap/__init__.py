@@ -42,6 +42,27 @@ _EXPORTS = {
     "render_journey": ".render",
     "journey_to_dot": ".dot",
     "sample_journey_paths": ".samples",
+    "discover_journey": ".discover",
+    "path_variants": ".discover",
+    "conversion": ".markov",
+    "removal_effects": ".markov",
+    "what_if": ".markov",
+    "transition_probabilities": ".markov",
+    "simulate_events": ".simulate",
+    "nps": ".metrics",
+    "csat": ".metrics",
+    "ces": ".metrics",
+    "ttr": ".metrics",
+    "survey_metrics": ".metrics",
+    "set_metrics": ".metrics",
+    "WorkingCalendar": ".metrics",
+    "MetricResult": ".metrics",
+    "attach_feedback": ".feedback",
+    "summarize_feedback": ".feedback",
+    "set_feedback": ".feedback",
+    "pain_ranking": ".pain",
+    "compare_journeys": ".compare",
+    "JourneyComparison": ".compare",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -75,8 +96,15 @@ if TYPE_CHECKING:
         write_graphml,
         write_node_link,
     )
+    from .compare import JourneyComparison, compare_journeys
+    from .discover import discover_journey, path_variants
+    from .feedback import attach_feedback, set_feedback, summarize_feedback
     from .journey import Journey
+    from .markov import conversion, removal_effects, transition_probabilities, what_if
+    from .metrics import MetricResult, WorkingCalendar, ces, csat, nps, set_metrics, survey_metrics, ttr
+    from .pain import pain_ranking
     from .render import render_journey
+    from .simulate import simulate_events
     from .samples import sample_journey_paths
     from .schema import journey_json_schema
     from .validation import validate_journey_data

@@ -136,8 +136,8 @@ def schema(
 def demo(
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the demo files.")] = Path("cx-demo"),
 ) -> None:
-    """Draw the bundled sample journeys and classify the bundled comments, then print where the files are."""
-    from .demo import run_demo, run_feedback_demo
+    """Draw the sample journeys, classify the sample comments and analyse the sample event log; print where the files are."""
+    from .demo import run_analytics_demo, run_demo, run_feedback_demo
 
     results = run_demo(output)
     typer.secho(f"cx demo: {len(results)} sample journeys validated and drawn into {output.resolve()}", bold=True)
@@ -150,15 +150,28 @@ def demo(
     typer.echo(f"  → {feedback.output}")
     typer.echo("  sentiment: " + ", ".join(f"{k} {v}" for k, v in feedback.sentiment.items()))
     typer.echo("  causes:    " + ", ".join(f"{k} {v}" for k, v in feedback.causes.items()))
+    analytics = run_analytics_demo(output)
+    typer.secho(
+        f"\nAnalytics: e-commerce journey discovered from {analytics.events:,} events of {analytics.cases:,} customers",
+        bold=True,
+    )
+    typer.echo(f"  conversion: designed {analytics.designed_conversion:.1%}, lived {analytics.lived_conversion:.1%}; "
+               f"{analytics.undesigned_transitions} transitions customers take that nobody designed")
+    typer.echo("  worst pain points: " + "; ".join(analytics.pain_top))
+    for path in analytics.files:
+        typer.echo(f"  → {path}")
 
 
-def _register_feedback_commands() -> None:
-    from nlp.cli import register
+def _register_commands() -> None:
+    from nlp.cli import register as register_feedback
 
-    register(app)
+    from .analytics_cli import register as register_analytics
+
+    register_analytics(app)
+    register_feedback(app)
 
 
-_register_feedback_commands()
+_register_commands()
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .io import load_journey
 from .render import render_journey
 from .samples import sample_journey_paths
 
-__all__ = ["DemoOutput", "run_demo", "run_feedback_demo"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["AnalyticsDemo", "DemoOutput", "run_analytics_demo", "run_demo", "run_feedback_demo"]
 
 
 @dataclass
@@ -63,3 +67,79 @@ def run_feedback_demo(out_dir: str | Path = "cx-demo") -> FeedbackDemo:
         sentiment=classified["sentiment"].value_counts().to_dict(),
         causes={str(k): int(v) for k, v in causes.items()},
     )
+
+
+@dataclass
+class AnalyticsDemo:
+    """What :func:`run_analytics_demo` wrote, and the headline figures it printed."""
+
+    files: list[Path]
+    cases: int
+    events: int
+    designed_conversion: float
+    lived_conversion: float
+    undesigned_transitions: int
+    pain_top: list[str]
+    summary: str
+
+
+def run_analytics_demo(out_dir: str | Path = "cx-demo") -> AnalyticsDemo:
+    """From the bundled event log, survey, tickets and comments of the e-commerce sample journey:
+    the discovered journey, designed versus lived, conversion, metrics per touchpoint, comments
+    per touchpoint and the pain ranking, written into ``out_dir/analytics``."""
+    import pandas as pd
+
+    from .compare import compare_journeys
+    from .discover import discover_journey
+    from .feedback import attach_feedback, set_feedback, summarize_feedback
+    from .io import save_journey
+    from .markov import conversion
+    from .metrics import set_metrics, survey_metrics
+    from .pain import pain_ranking
+    from .samples import data_dir
+
+    source = data_dir() / "analytics"
+    out = Path(out_dir) / "analytics"
+    out.mkdir(parents=True, exist_ok=True)
+    designed = load_journey(data_dir() / "journeys" / "mua_hang_va_doi_tra.yaml")
+    events = source / "events.csv"
+    lived = discover_journey(events, stage_column="stage", reference=designed)
+    files = [save_journey(lived, out / "hanh_trinh_thuc_te.yaml"), render_journey(lived, out / "hanh_trinh_thuc_te.svg")]
+
+    comparison = compare_journeys(designed, lived)
+    files.append(render_journey(comparison.to_journey(), out / "thiet_ke_va_thuc_te.svg"))
+
+    survey = survey_metrics(source / "survey.csv", by="touchpoint")
+    tickets = survey_metrics(source / "tickets.csv", by="touchpoint", ttr_unit="working_hours")
+    metrics = survey.merge(tickets, on="touchpoint", how="outer")
+    files.append(_write_csv(metrics, out / "chi_so_theo_diem_cham.csv"))
+    set_metrics(lived, survey)
+    set_metrics(lived, tickets)
+
+    attached = attach_feedback(lived, source / "comments.csv", touchpoint_column="touchpoint", classify=True)
+    summary = summarize_feedback(lived, attached)
+    set_feedback(lived, summary)
+    files.append(_write_csv(summary.reset_index(), out / "binh_luan_theo_diem_cham.csv"))
+    ranking = pain_ranking(lived, summary)
+    files.append(_write_csv(ranking, out / "xep_hang_diem_dau.csv"))
+    files.append(save_journey(lived, out / "hanh_trinh_thuc_te_co_chi_so.yaml"))
+
+    cases = pd.read_csv(events, usecols=["case_id"], dtype=str)
+    return AnalyticsDemo(
+        files=files,
+        cases=cases["case_id"].nunique(),
+        events=len(cases),
+        designed_conversion=conversion(designed).probability,
+        lived_conversion=conversion(lived).probability,
+        undesigned_transitions=len(comparison.observed_not_designed),
+        pain_top=[f"{row.name} ({row.score:.2f})" for row in ranking.head(3).itertuples()],
+        summary=comparison.summary(),
+    )
+
+
+def _write_csv(frame: pd.DataFrame, path: Path) -> Path:
+    from .text import flatten_lists
+
+    # UTF-8 with a BOM: Excel, where consultants open these, then shows Vietnamese correctly.
+    flatten_lists(frame).to_csv(path, index=False, encoding="utf-8-sig")
+    return path

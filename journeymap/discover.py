@@ -374,7 +374,11 @@ def _event_log(
     with duckdb.connect() as con:
         # Offsets and tz-aware datetimes become UTC wall-clock times; no setting of the machine leaks in.
         con.execute("SET TimeZone = 'UTC'")
-        con.execute("SET enable_progress_bar = false")
+        try:
+            con.execute("SET enable_progress_bar = false")
+        except duckdb.InvalidInputException:
+            # In Jupyter without ipywidgets DuckDB refuses to touch the setting; it shows no bar there.
+            pass
         source = _register(con, events, columns)
         try:
             timestamp_type = dict(con.execute("SELECT column_name, column_type FROM (DESCRIBE raw)").fetchall())["ts"]

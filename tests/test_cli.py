@@ -4,8 +4,10 @@ import json
 import subprocess
 import sys
 
+import pandas as pd
 from typer.testing import CliRunner
 
+from journeymap import load_journey
 from journeymap.cli import app
 
 runner = CliRunner()
@@ -86,6 +88,15 @@ def test_demo_renders_every_sample(tmp_path):
     classified = out / "feedback_sample.classified.csv"
     assert classified.is_file() and "held-out comments of the bundled corpus classified" in result.output
     assert "causes:    unresolved" in result.output or "wait_time" in result.output
+    # The analytics part: the lived journey from the bundled log, with metrics and comment numbers.
+    assert "e-commerce journey discovered from 15,565 events of 6,000 customers" in result.output
+    lived = load_journey(out / "analytics" / "hanh_trinh_thuc_te_co_chi_so.yaml")
+    assert lived.graph.edges["theo_doi_don", "chat_cskh"]["volume"] > 0  # undesigned, lived
+    chat = lived.touchpoint("chat_cskh").metrics
+    assert chat is not None and chat.nps is not None and chat.nps < 0 and chat.model_extra["comments"] > 0
+    ranking = pd.read_csv(out / "analytics" / "xep_hang_diem_dau.csv")
+    assert ranking["rank"].tolist() == list(range(1, len(ranking) + 1))
+    assert (out / "analytics" / "thiet_ke_va_thuc_te.svg").stat().st_size > 10_000
 
 
 def test_help_and_import_do_not_load_heavy_libraries():

@@ -1,0 +1,298 @@
+"""``cx discover``, ``cx metrics``, ``cx conversion``, ``cx pain`` and ``cx compare``: journey analytics.
+
+Argument parsing only, over the library's functions; registered on the ``cx`` app by
+:mod:`journeymap.cli`. Nothing heavy is imported until a command runs.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .journey import Journey
+
+__all__ = ["register"]
+
+
+def _fail(message: str) -> NoReturn:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(1)
+
+
+def _existing(path: Path, what: str) -> Path:
+    if not path.exists():
+        _fail(f"{path} does not exist (expected {what})")
+    if path.is_dir():
+        _fail(f"{path} is a folder; give {what}")
+    return path
+
+
+def _not_an_input(output: Path, *inputs: Path | None) -> None:
+    for source in inputs:
+        if source is not None and output.exists() and output.resolve() == source.resolve():
+            _fail(f"refusing to overwrite the input file {source}; choose another output name")
+
+
+def _journey(path: Path) -> Journey:
+    from .convert import read_any
+    from .errors import JourneyValidationError
+
+    _existing(path, "a journey file (.yaml, .yml, .json)")
+    try:
+        return read_any(path)
+    except JourneyValidationError as exc:
+        _fail(str(exc))
+    except ValueError as exc:
+        _fail(str(exc))
+
+
+def _show(frame: pd.DataFrame, *, rows: int = 30) -> None:
+    import pandas as pd
+
+    with pd.option_context("display.max_columns", 30, "display.width", 160, "display.max_colwidth", 60,
+                           "display.float_format", _number):
+        typer.echo(frame.head(rows).to_string(index=False))
+    if len(frame) > rows:
+        typer.echo(f"… {len(frame) - rows} more rows")
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.3f}"
+
+
+def _write_table(frame: pd.DataFrame, output: Path) -> None:
+    from nlp.tables import TableWriter
+
+    from .text import flatten_lists
+
+    writer = TableWriter(output)
+    writer.write(flatten_lists(frame))
+    writer.close()
+    typer.echo(f"wrote {output}")
+
+
+def _save(journey: Journey, output: Path) -> None:
+    from .convert import write_any
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    write_any(journey, output)
+    typer.echo(f"wrote {output}")
+
+
+def discover(
+    events: Annotated[Path, typer.Argument(help="Event log: .csv or .parquet, one row per event.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Journey file to write (.yaml or .json).")],
+    case_column: Annotated[str, typer.Option(help="Column identifying the customer or case.")] = "case_id",
+    touchpoint_column: Annotated[str, typer.Option(help="Column naming the touchpoint (activity).")] = "touchpoint",
+    timestamp_column: Annotated[str, typer.Option(help="Column with the event time.")] = "timestamp",
+    stage_column: Annotated[str | None, typer.Option(help="Column with the stage, when the log has one.")] = None,
+    goal: Annotated[list[str] | None, typer.Option(help="Touchpoint whose reach means success (repeatable).")] = None,
+    min_touchpoint_share: Annotated[float, typer.Option(help="Keep touchpoints visited by at least this share of cases.")] = 0.0,
+    min_transition_share: Annotated[float, typer.Option(help="Keep transitions taken by at least this share of cases.")] = 0.0,
+    start: Annotated[str | None, typer.Option(help="Only cases whose first event is on or after this date.")] = None,
+    end: Annotated[str | None, typer.Option(help="Only cases whose first event is before this date.")] = None,
+    reference: Annotated[Path | None, typer.Option(help="Designed journey to take names, stages and goals from.")] = None,
+    title: Annotated[str | None, typer.Option(help="Title of the discovered journey.")] = None,
+    variants: Annotated[int, typer.Option(help="Also print the N most frequent paths (0: none).")] = 5,
+) -> None:
+    """Discover the lived journey from an event log: volumes, times between steps, drop-off."""
+    from .discover import discover_journey, path_variants
+    from .errors import DataError
+
+    _existing(events, "an event log (.csv or .parquet)")
+    _not_an_input(output, events, reference)
+    designed = _journey(reference) if reference is not None else None
+    columns: dict[str, Any] = {
+        "case_column": case_column, "touchpoint_column": touchpoint_column, "timestamp_column": timestamp_column,
+    }
+    try:
+        journey = discover_journey(
+            events, **columns, stage_column=stage_column, goal=goal or None,
+            min_touchpoint_share=min_touchpoint_share, min_transition_share=min_transition_share,
+            start=start, end=end, reference=designed, title=title,
+        )
+        top = path_variants(events, **columns, top=variants, start=start, end=end) if variants > 0 else None
+    except (DataError, ValueError) as exc:
+        _fail(str(exc))
+    typer.echo(f"{journey!r}\n{journey.description or ''}")
+    _save(journey, output)
+    if top is not None:
+        typer.secho(f"\n{len(top)} most frequent paths", bold=True)
+        _show(top[["cases", "share", "variant"]])
+
+
+class TtrUnit(str, Enum):
+    hours = "hours"
+    working_hours = "working_hours"
+    working_days = "working_days"
+
+
+def metrics(
+    file: Annotated[Path, typer.Argument(help="Survey answers and/or tickets: .csv, .tsv, .xlsx or .jsonl.")],
+    by: Annotated[list[str] | None, typer.Option(help="Group by: touchpoint, stage or any column (repeatable).")] = None,
+    journey_file: Annotated[Path | None, typer.Option("--journey", "-j", help="Journey: maps touchpoints to stages, and receives the results with --write-journey.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the table (.csv, .tsv, .xlsx, .jsonl).")] = None,
+    write_journey: Annotated[Path | None, typer.Option(help="Write the journey with the measured metrics on its touchpoints.")] = None,
+    ttr_unit: Annotated[TtrUnit, typer.Option(help="TTR in clock hours, or working hours/days (Mon–Fri 8:00–12:00, 13:30–17:30).")] = TtrUnit.hours,
+    skip_invalid: Annotated[bool, typer.Option(help="Skip out-of-range or non-numeric answers (and report how many) instead of failing.")] = False,
+) -> None:
+    """NPS, CSAT, CES and time to resolution, overall or per touchpoint, stage or column."""
+    from .errors import DataError
+    from .metrics import set_metrics, survey_metrics
+
+    _existing(file, "a table of answers")
+    for target in (output, write_journey):
+        if target is not None:
+            _not_an_input(target, file, journey_file)
+    journey = _journey(journey_file) if journey_file is not None else None
+    if write_journey is not None and journey is None:
+        _fail("--write-journey needs --journey: the journey the metrics are written onto")
+    group = None if not by else (by[0] if len(by) == 1 else by)
+    try:
+        table = survey_metrics(file, by=group, journey=journey, ttr_unit=ttr_unit.value, skip_invalid=skip_invalid)
+    except (DataError, ValueError) as exc:
+        _fail(str(exc))
+    _show(table, rows=60)
+    skipped = {k: v for k, v in table.attrs.get("skipped", {}).items() if v}
+    if skipped:
+        typer.secho("skipped invalid answers: " + ", ".join(f"{k} {v}" for k, v in skipped.items()),
+                    fg=typer.colors.YELLOW)
+    if output is not None:
+        _write_table(table, output)
+    if write_journey is not None and journey is not None:
+        if group != "touchpoint":
+            _fail("--write-journey writes per-touchpoint results: use --by touchpoint")
+        try:
+            set_metrics(journey, table)
+        except (DataError, ValueError) as exc:
+            _fail(str(exc))
+        _save(journey, write_journey)
+
+
+def conversion(
+    file: Annotated[Path, typer.Argument(help="Journey file (designed, or discovered with cx discover).")],
+    what_if: Annotated[list[str] | None, typer.Option("--what-if", help="TOUCHPOINT=DROP_OFF, e.g. gio_hang=0.2 (repeatable).")] = None,
+    goal: Annotated[list[str] | None, typer.Option(help="Goal touchpoint id, instead of the file's goal: true (repeatable).")] = None,
+) -> None:
+    """Conversion through the journey as a Markov chain: end to end, per touchpoint, and what-if."""
+    from .errors import DataError
+    from .markov import conversion as conversion_of
+    from .markov import removal_effects, what_if as what_if_of
+
+    journey = _journey(file)
+    changes: dict[str, float] = {}
+    for value in what_if or []:
+        touchpoint, sep, share = value.partition("=")
+        try:
+            changes[touchpoint] = float(share.rstrip("%")) / (100 if share.endswith("%") else 1)
+        except ValueError:
+            _fail(f"--what-if takes TOUCHPOINT=DROP_OFF (0–1 or a percentage), got {value!r}")
+        if not sep:
+            _fail(f"--what-if takes TOUCHPOINT=DROP_OFF (0–1 or a percentage), got {value!r}")
+    goals = goal or None
+    try:
+        result = conversion_of(journey, goals=goals)
+        effects = removal_effects(journey, goals=goals)
+        change = what_if_of(journey, drop_off=changes, goals=goals) if changes else None
+    except (DataError, ValueError) as exc:
+        _fail(str(exc))
+    typer.secho(f"{journey.title}: conversion {result.probability:.1%}", bold=True)
+    steps = result.expected_steps_to_convert
+    hours = result.expected_hours_to_convert
+    typer.echo(f"expected touchpoints per customer {result.expected_steps:.2f}"
+               + (f"; {steps:.2f} for those who convert" if steps is not None else "")
+               + (f"; {hours:.1f} h to convert" if hours is not None else ""))
+    typer.secho("\nPer touchpoint", bold=True)
+    _show(result.to_frame())
+    typer.secho("\nRemoval effect (share of conversion that depends on the touchpoint)", bold=True)
+    _show(effects)
+    if change is not None:
+        typer.secho(f"\n{change.summary}", bold=True)
+
+
+def pain(
+    file: Annotated[Path, typer.Argument(help="Journey file.")],
+    feedback: Annotated[Path | None, typer.Option("--feedback", "-f", help="Comments (.csv, .tsv, .xlsx, .jsonl), classified or not.")] = None,
+    text_column: Annotated[str, typer.Option("--text-column", "-t", help="Column holding the comments.")] = "text",
+    touchpoint_column: Annotated[str | None, typer.Option(help="Column naming each comment's touchpoint; empty cells are matched by aliases.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the ranking (.csv, .tsv, .xlsx, .jsonl).")] = None,
+    write_journey: Annotated[Path | None, typer.Option(help="Write the journey with comment counts and shares on its touchpoints.")] = None,
+) -> None:
+    """Rank touchpoints by pain: drop-off, effort, negative comments and their causes, weighted by volume."""
+    from .errors import DataError
+    from .feedback import attach_feedback, set_feedback, summarize_feedback
+    from .pain import pain_ranking
+
+    journey = _journey(file)
+    for target in (output, write_journey):
+        if target is not None:
+            _not_an_input(target, file, feedback)
+    summary = None
+    try:
+        if feedback is not None:
+            _existing(feedback, "a table of comments")
+            attached = attach_feedback(journey, feedback, text_column=text_column, touchpoint_column=touchpoint_column)
+            summary = summarize_feedback(journey, attached, text_column=text_column)
+        ranking = pain_ranking(journey, summary)
+    except (DataError, ValueError) as exc:
+        _fail(str(exc))
+    if summary is not None:
+        typer.secho("Comments per touchpoint", bold=True)
+        _show(summary.reset_index()[["touchpoint", "comments", "negative_share", "top_causes"]]
+              if "touchpoint" not in summary.columns else summary[["touchpoint", "comments", "negative_share", "top_causes"]])
+        typer.echo("")
+    typer.secho("Pain ranking (work down from the top)", bold=True)
+    _show(ranking[["rank", "touchpoint", "name", "score", "why"]])
+    if output is not None:
+        _write_table(ranking, output)
+    if write_journey is not None:
+        if summary is not None:
+            set_feedback(journey, summary)
+        _save(journey, write_journey)
+
+
+def compare(
+    designed: Annotated[Path, typer.Argument(help="The designed journey file.")],
+    lived: Annotated[Path, typer.Argument(help="The lived journey (e.g. from cx discover).")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Draw both in one diagram (.svg, .png, .pdf) or save it as a journey (.yaml).")] = None,
+) -> None:
+    """Designed versus lived: transitions designed but never taken, taken but never designed."""
+    from .compare import compare_journeys
+    from .errors import DataError, GraphvizNotFoundError, RenderError
+    from .render import render_journey
+
+    comparison = None
+    try:
+        comparison = compare_journeys(_journey(designed), _journey(lived))
+    except (DataError, ValueError) as exc:
+        _fail(str(exc))
+    typer.echo(comparison.summary())
+    for title, frame in (("Observed but not designed", comparison.observed_not_designed),
+                         ("Designed but never observed", comparison.designed_not_observed),
+                         ("Touchpoints designed, never seen", comparison.only_designed),
+                         ("Touchpoints seen, not designed", comparison.only_lived)):
+        if len(frame):
+            typer.secho(f"\n{title}", bold=True)
+            _show(frame)
+    if output is not None:
+        _not_an_input(output, designed, lived)
+        union = comparison.to_journey()
+        try:
+            if output.suffix.lower() in (".yaml", ".yml", ".json"):
+                _save(union, output)
+            else:
+                typer.echo(f"wrote {render_journey(union, output)}")
+        except (ValueError, GraphvizNotFoundError, RenderError) as exc:
+            _fail(str(exc))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the analytics commands to the ``cx`` app."""
+    for command in (discover, metrics, conversion, pain, compare):
+        app.command()(command)
