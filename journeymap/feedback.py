@@ -325,13 +325,7 @@ def set_feedback(journey: Journey, summary: pd.DataFrame) -> None:
     """
     source = "feedback summary"
     _require_columns(summary, list(FEEDBACK_METRICS), source)
-    labels = [label for label in summary.index if label != UNMATCHED]
-    unknown = [label for label in labels if label not in journey.graph]
-    if unknown:
-        raise DataError(
-            f"{source} has rows for touchpoints that are not in journey {journey.title!r}: "
-            f"{_listed(repr(label) for label in unknown)}; ids: {', '.join(map(str, journey.graph.nodes))}"
-        )
+    labels = summary_touchpoints(journey, summary, source=source)
     cause_columns = [c for c in summary.columns if str(c).startswith("cause_")]
     for label in labels:
         row = summary.loc[label]
@@ -366,6 +360,18 @@ def _read_comments(comments: pd.DataFrame | str | Path) -> tuple[pd.DataFrame, l
         frame = read_table(path)
         return frame, [f"row {position + 2}" for position in range(len(frame))], str(path)
     raise TypeError(f"comments must be a pandas DataFrame or the path of a table; got {type(comments).__name__}")
+
+
+def summary_touchpoints(journey: Journey, summary: pd.DataFrame, *, source: str = "feedback summary") -> list[str]:
+    """The touchpoint rows of a :func:`summarize_feedback` table; an error names any not in the journey."""
+    labels = [label for label in summary.index if label != UNMATCHED]
+    unknown = [label for label in labels if label not in journey.graph]
+    if unknown:
+        raise DataError(
+            f"{source} has rows for touchpoints that are not in journey {journey.title!r}: "
+            f"{_listed(repr(label) for label in unknown)}; ids: {', '.join(map(str, journey.graph.nodes))}"
+        )
+    return labels
 
 
 def _require_columns(frame: pd.DataFrame, columns: Sequence[str], source: str) -> None:

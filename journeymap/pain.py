@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from .errors import DataError
-from .feedback import UNMATCHED
+from .feedback import summary_touchpoints
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -238,13 +238,7 @@ def _comment_numbers(
             f"(attach_feedback's output must be summarised first); its columns are: "
             f"{', '.join(map(repr, map(str, feedback.columns)))}"
         )
-    labels = [label for label in feedback.index if label != UNMATCHED]
-    unknown = [repr(label) for label in labels if label not in journey.graph]
-    if unknown:
-        raise DataError(
-            f"feedback has rows for touchpoints that are not in journey {journey.title!r}: {', '.join(unknown[:20])}"
-            f"{' …' if len(unknown) > 20 else ''}; ids: {', '.join(map(str, journey.graph.nodes))}"
-        )
+    labels = summary_touchpoints(journey, feedback, source="feedback")
     cause_columns = [c for c in feedback.columns if str(c).startswith("cause_")]
     for label in labels:
         row = feedback.loc[label]
