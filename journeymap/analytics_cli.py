@@ -139,12 +139,24 @@ def metrics(
     journey_file: Annotated[Path | None, typer.Option("--journey", "-j", help="Journey: maps touchpoints to stages, and receives the results with --write-journey.")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the table (.csv, .tsv, .xlsx, .jsonl).")] = None,
     write_journey: Annotated[Path | None, typer.Option(help="Write the journey with the measured metrics on its touchpoints.")] = None,
-    ttr_unit: Annotated[TtrUnit, typer.Option(help="TTR in clock hours, or working hours/days (Mon–Fri 8:00–12:00, 13:30–17:30).")] = TtrUnit.hours,
+    ttr_unit: Annotated[TtrUnit, typer.Option(help="TTR in clock hours, or in working hours/days of the calendar below.")] = TtrUnit.hours,
     skip_invalid: Annotated[bool, typer.Option(help="Skip out-of-range or non-numeric answers (and report how many) instead of failing.")] = False,
+    working_days: Annotated[str, typer.Option(help="Working weekdays for working-hours TTR.")] = "Mon Tue Wed Thu Fri",
+    working_hours: Annotated[str, typer.Option(help="Working intervals of a day, comma-separated.")] = "08:00-12:00,13:30-17:30",
+    holiday: Annotated[list[str] | None, typer.Option(help="A date not worked, YYYY-MM-DD (repeatable).")] = None,
 ) -> None:
     """NPS, CSAT, CES and time to resolution, overall or per touchpoint, stage or column."""
     from .errors import DataError
-    from .metrics import set_metrics, survey_metrics
+    from .metrics import WorkingCalendar, set_metrics, survey_metrics
+
+    try:
+        intervals = [tuple(part.split("-")) for part in working_hours.split(",")]
+        if any(len(pair) != 2 for pair in intervals):
+            raise ValueError(f"--working-hours takes START-END intervals separated by commas, e.g. "
+                             f"08:00-12:00,13:30-17:30; got {working_hours!r}")
+        calendar = WorkingCalendar(weekmask=working_days, hours=intervals, holidays=holiday or ())
+    except ValueError as exc:
+        _fail(str(exc))
 
     _existing(file, "a table of answers")
     for target in (output, write_journey):
@@ -155,7 +167,9 @@ def metrics(
         _fail("--write-journey needs --journey: the journey the metrics are written onto")
     group = None if not by else (by[0] if len(by) == 1 else by)
     try:
-        table = survey_metrics(file, by=group, journey=journey, ttr_unit=ttr_unit.value, skip_invalid=skip_invalid)
+        table = survey_metrics(file, by=group, journey=journey, ttr_unit=ttr_unit.value,
+                               calendar=None if ttr_unit is TtrUnit.hours else calendar,
+                               skip_invalid=skip_invalid)
     except (DataError, ValueError) as exc:
         _fail(str(exc))
     _show(table, rows=60)

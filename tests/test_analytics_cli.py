@@ -66,6 +66,20 @@ def test_metrics_ttr_in_working_hours_is_shorter_than_clock_hours():
     assert "ttr_hours" in clock.output and "ttr_working_hours" in working.output
 
 
+def test_metrics_working_calendar_from_the_command_line(tmp_path):
+    tickets = tmp_path / "tickets.csv"
+    tickets.write_text("opened_at,resolved_at\n2026-02-13 16:00,2026-02-23 09:00\n", encoding="utf-8")
+    table = tmp_path / "out.csv"
+    result = invoke("metrics", tickets, "--ttr-unit", "working_hours", "--working-days", "Mon Tue Wed Thu Fri Sat",
+                    "--working-hours", "08:00-17:00", *[f"--holiday=2026-02-{d}" for d in range(16, 22)], "-o", table)
+    assert result.exit_code == 0, result.output
+    # Friday 13, 16–17 (1 h); Saturday 14 is worked (9 h); Tết closes Monday 16 to Saturday 21;
+    # Monday 23, 8–9 (1 h).
+    assert pd.read_csv(table)["ttr_working_hours"].iloc[0] == pytest.approx(11.0)
+    bad = invoke("metrics", tickets, "--working-hours", "8 to 17")
+    assert bad.exit_code == 1 and "--working-hours takes START-END" in bad.output
+
+
 def test_metrics_bad_answers_are_listed_or_skipped_and_counted(tmp_path):
     survey = tmp_path / "survey.csv"
     survey.write_text("touchpoint,nps\ngio_hang,10\ngio_hang,11\nchat_cskh,không biết\nchat_cskh,2\n", encoding="utf-8")
