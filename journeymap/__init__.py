@@ -62,6 +62,8 @@ _EXPORTS = {
     "set_feedback": ".feedback",
     "pain_ranking": ".pain",
     "compare_journeys": ".compare",
+    "journey_to_mermaid": ".mermaid",
+    "write_mermaid": ".mermaid",
     "JourneyComparison": ".compare",
 }
 
@@ -101,6 +103,7 @@ if TYPE_CHECKING:
     from .feedback import attach_feedback, set_feedback, summarize_feedback
     from .journey import Journey
     from .markov import conversion, removal_effects, transition_probabilities, what_if
+    from .mermaid import journey_to_mermaid, write_mermaid
     from .metrics import MetricResult, WorkingCalendar, ces, csat, nps, set_metrics, survey_metrics, ttr
     from .pain import pain_ranking
     from .render import render_journey

@@ -75,7 +75,7 @@ def validate(
 @app.command()
 def render(
     file: Annotated[Path, typer.Argument(help="Journey file (.yaml, .yml, .json, .graphml, .node-link.json).")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Output file: .svg, .png, .pdf or .dot.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output file: .svg, .png, .pdf, .dot, or .mmd (Mermaid).")],
     color_by: Annotated[ColorBy, typer.Option(help="Fill touchpoints by emotion, by CES, or not at all.")] = ColorBy.emotion,
     engine: Annotated[Engine, typer.Option(help="Graphviz to use: system 'dot', the bundled one, or auto.")] = Engine.auto,
 ) -> None:
@@ -166,8 +166,10 @@ def _register_commands() -> None:
     from nlp.cli import register as register_feedback
 
     from .analytics_cli import register as register_analytics
+    from .report_cli import register as register_report
 
     register_analytics(app)
+    register_report(app)
     register_feedback(app)
 
 

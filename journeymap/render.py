@@ -1,4 +1,4 @@
-"""Run Graphviz on a journey's DOT text: the system ``dot`` when present, else pygraphviz's bundled one."""
+"""Draw a journey to a file: Graphviz (the system ``dot`` when present, else pygraphviz's bundled one), or Mermaid text for ``.mmd``."""
 
 from __future__ import annotations
 
@@ -11,12 +11,13 @@ from typing import Literal
 from .dot import ColorBy, journey_to_dot
 from .errors import GraphvizNotFoundError, RenderError
 from .journey import Journey
+from .mermaid import write_mermaid
 
 __all__ = ["ColorBy", "Engine", "OutputFormat", "journey_to_svg", "render_dot", "render_journey"]
 
-OutputFormat = Literal["svg", "png", "pdf", "dot"]
+OutputFormat = Literal["svg", "png", "pdf", "dot", "mmd"]
 Engine = Literal["auto", "system", "bundled"]
-FORMATS: tuple[str, ...] = ("svg", "png", "pdf", "dot")
+FORMATS: tuple[str, ...] = ("svg", "png", "pdf", "dot", "mmd")
 PNG_DPI = 144
 
 
@@ -27,7 +28,11 @@ def render_journey(
     color_by: ColorBy = "emotion",
     engine: Engine = "auto",
 ) -> Path:
-    """Draw ``journey`` to ``out``; the suffix (``.svg``, ``.png``, ``.pdf``, ``.dot``) picks the format.
+    """Draw ``journey`` to ``out``; the suffix (``.svg``, ``.png``, ``.pdf``, ``.dot``, ``.mmd``) picks the format.
+
+    ``.mmd`` writes a Mermaid ``journey`` diagram (:func:`journeymap.mermaid.write_mermaid`) and
+    needs no Graphviz: its task scores come from the CES when ``color_by="ces"``, else from the
+    emotion.
 
     Parameters
     ----------
@@ -53,6 +58,8 @@ def render_journey(
             f"cannot tell the output format from {out.name!r}; the file name must end in "
             + ", ".join(f".{f}" for f in FORMATS)
         )
+    if fmt == "mmd":
+        return write_mermaid(journey, out, score="ces" if color_by == "ces" else "emotion")
     source = journey_to_dot(journey, color_by=color_by)
     data = source.encode("utf-8") if fmt == "dot" else render_dot(source, fmt, engine=engine)  # type: ignore[arg-type]
     out.write_bytes(data)
