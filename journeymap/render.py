@@ -1,4 +1,4 @@
-"""Draw a journey to a file: Graphviz (the system ``dot`` when present, else pygraphviz's bundled one), or Mermaid text for ``.mmd``."""
+"""Draw a journey to a file: Graphviz (system ``dot``, else the bundled one), or Mermaid for ``.mmd``."""
 
 from __future__ import annotations
 
