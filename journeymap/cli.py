@@ -136,8 +136,9 @@ def schema(
 def demo(
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the demo files.")] = Path("cx-demo"),
 ) -> None:
-    """Draw the sample journeys, classify the sample comments and analyse the sample event log; print where the files are."""
-    from .demo import run_analytics_demo, run_demo, run_feedback_demo
+    """Draw the sample journeys, classify the sample comments, analyse the sample event log and make the
+    workshop deliverables (canvas, report, Mermaid); print where the files are."""
+    from .demo import run_analytics_demo, run_deliverables_demo, run_demo, run_feedback_demo
 
     results = run_demo(output)
     typer.secho(f"cx demo: {len(results)} sample journeys validated and drawn into {output.resolve()}", bold=True)
@@ -159,6 +160,9 @@ def demo(
                f"{analytics.undesigned_transitions} transitions customers take that nobody designed")
     typer.echo("  worst pain points: " + "; ".join(analytics.pain_top))
     for path in analytics.files:
+        typer.echo(f"  → {path}")
+    typer.secho("\nWorkshop deliverables for the e-commerce journey: canvas, flow diagram, Mermaid, report", bold=True)
+    for path in run_deliverables_demo(output):
         typer.echo(f"  → {path}")
 
 

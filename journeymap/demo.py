@@ -13,7 +13,7 @@ from .samples import sample_journey_paths
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["AnalyticsDemo", "DemoOutput", "run_analytics_demo", "run_demo", "run_feedback_demo"]
+__all__ = ["AnalyticsDemo", "DemoOutput", "run_analytics_demo", "run_deliverables_demo", "run_demo", "run_feedback_demo"]
 
 
 @dataclass
@@ -143,3 +143,27 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> Path:
     # UTF-8 with a BOM: Excel, where consultants open these, then shows Vietnamese correctly.
     flatten_lists(frame).to_csv(path, index=False, encoding="utf-8-sig")
     return path
+
+
+def run_deliverables_demo(out_dir: str | Path = "cx-demo") -> list[Path]:
+    """The workshop set for the e-commerce sample into ``out_dir/workshop``: the canvas (SVG, PNG,
+    PDF, with the sample comments' causes), the flow diagram, the Mermaid file and the HTML report
+    built from the bundled survey, tickets, event log and comments."""
+    from .canvas import render_canvas
+    from .feedback import attach_feedback, summarize_feedback
+    from .mermaid import write_mermaid
+    from .report import write_report
+    from .samples import data_dir
+
+    source = data_dir() / "analytics"
+    out = Path(out_dir) / "workshop"
+    out.mkdir(parents=True, exist_ok=True)
+    journey = load_journey(data_dir() / "journeys" / "mua_hang_va_doi_tra.yaml")
+    comments = source / "comments.csv"
+    summary = summarize_feedback(journey, attach_feedback(journey, comments, touchpoint_column="touchpoint"))
+    files = [render_canvas(journey, out / f"ban_do_hanh_trinh.{fmt}", feedback=summary) for fmt in ("svg", "png", "pdf")]
+    files.append(render_journey(journey, out / "so_do_luong.svg"))
+    files.append(write_mermaid(journey, out / "hanh_trinh.mmd"))
+    files.append(write_report(journey, out / "bao_cao.html", feedback=comments, survey=source / "survey.csv",
+                              tickets=source / "tickets.csv", events=source / "events.csv"))
+    return files

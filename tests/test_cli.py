@@ -97,6 +97,13 @@ def test_demo_renders_every_sample(tmp_path):
     ranking = pd.read_csv(out / "analytics" / "xep_hang_diem_dau.csv")
     assert ranking["rank"].tolist() == list(range(1, len(ranking) + 1))
     assert (out / "analytics" / "thiet_ke_va_thuc_te.svg").stat().st_size > 10_000
+    # The workshop set: canvas in three formats, flow diagram, Mermaid and the report, all printed.
+    workshop = out / "workshop"
+    for name in ("ban_do_hanh_trinh.svg", "ban_do_hanh_trinh.png", "ban_do_hanh_trinh.pdf", "so_do_luong.svg",
+                 "hanh_trinh.mmd", "bao_cao.html"):
+        assert (workshop / name).stat().st_size > 0 and str(workshop / name) in result.output
+    assert (workshop / "hanh_trinh.mmd").read_text(encoding="utf-8").startswith("journey\n")
+    assert "Chat với chăm sóc khách hàng của sàn" in (workshop / "bao_cao.html").read_text(encoding="utf-8")
 
 
 def test_help_and_import_do_not_load_heavy_libraries():
