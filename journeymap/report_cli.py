@@ -1,4 +1,4 @@
-"""``cx report``: the self-contained HTML report of a journey and its data.
+"""``cx report`` and ``cx canvas``: the self-contained HTML report, and the journey-map canvas.
 
 Argument parsing only, over :mod:`journeymap.report`; registered on the ``cx`` app by
 :mod:`journeymap.cli`. Nothing heavy is imported until the command runs.
@@ -6,12 +6,13 @@ Argument parsing only, over :mod:`journeymap.report`; registered on the ``cx`` a
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from .analytics_cli import _existing, _fail, _not_an_input
+from .analytics_cli import _existing, _fail, _journey, _not_an_input
 
 __all__ = ["register"]
 
@@ -49,6 +50,44 @@ def report(
     typer.echo("sections: " + ", ".join(f"{key} ({heading})" for key, heading in built.sections))
 
 
+class Layout(str, Enum):
+    single = "single"
+    side_by_side = "side_by_side"
+    diff = "diff"
+
+
+def canvas(
+    journey: Annotated[Path, typer.Argument(help="The journey (.yaml, .yml, .json).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The canvas to write: .svg, .png or .pdf.")],
+    feedback: Annotated[Path | None, typer.Option("--feedback", "-f", help="Comments (.csv, .tsv, .xlsx, .jsonl): adds the top causes per touchpoint.")] = None,
+    touchpoint_column: Annotated[str | None, typer.Option(help="Column naming each comment's touchpoint; empty cells are matched by aliases.")] = None,
+    compare_to: Annotated[Path | None, typer.Option(help="The other state (e.g. the current journey when JOURNEY is the future one).")] = None,
+    layout: Annotated[Layout, typer.Option(help="One canvas; both states stacked; or one canvas marking what changed.")] = Layout.single,
+) -> None:
+    """The journey-map canvas: stages as columns, lanes for touchpoints, experience, emotion, CES, drop-off and more."""
+    from .canvas import render_canvas
+    from .errors import DataError
+    from .feedback import attach_feedback, summarize_feedback
+
+    designed = _journey(journey)
+    other = _journey(compare_to) if compare_to is not None else None
+    _not_an_input(output, journey, feedback, compare_to)
+    if layout is not Layout.single and other is None:
+        _fail(f"--layout {layout.value} needs --compare-to: the other journey")
+    try:
+        summary = None
+        if feedback is not None:
+            _existing(feedback, "a table of comments")
+            attached = attach_feedback(designed, feedback, touchpoint_column=touchpoint_column)
+            summary = summarize_feedback(designed, attached)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        written = render_canvas(designed, output, feedback=summary, compare_to=other, layout=layout.value)
+    except (DataError, ValueError) as exc:
+        _fail(str(exc))
+    typer.echo(f"wrote {written}")
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``cx report`` to the ``cx`` app."""
+    """Add ``cx report`` and ``cx canvas`` to the ``cx`` app."""
     app.command()(report)
+    app.command()(canvas)

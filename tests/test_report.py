@@ -366,3 +366,30 @@ def test_cli_refuses_to_overwrite_an_input_and_reports_bad_files(cli, tmp_path):
     result = CliRunner().invoke(cli, ["report", "-j", str(journey), "-s", str(bad), "-o", str(tmp_path / "r.html")])
     assert result.exit_code == 1 and "row 2" in result.output and "11" in result.output
     assert not (tmp_path / "r.html").exists()
+
+
+def test_cx_canvas_draws_with_causes_and_diffs_two_states(tmp_path):
+    from typer.testing import CliRunner
+
+    from journeymap.cli import app
+    from journeymap.samples import data_dir
+
+    runner = CliRunner()
+    journey = data_dir() / "journeys" / "mua_hang_va_doi_tra.yaml"
+    svg = tmp_path / "canvas.svg"
+    result = runner.invoke(app, ["canvas", str(journey), "-o", str(svg), "--feedback",
+                                 str(data_dir() / "analytics" / "comments.csv"), "--touchpoint-column", "touchpoint"])
+    assert result.exit_code == 0, result.output
+    text = svg.read_text(encoding="utf-8")
+    assert all(word in text for word in "Chat với chăm sóc khách hàng của sàn".split())  # wrapped, never cut
+    assert "Vấn đề/câu hỏi" in text  # the top cause of the customer-service chat, in Vietnamese
+
+    future = tmp_path / "future.yaml"
+    future.write_text(journey.read_text(encoding="utf-8").replace("ces: 2\n", "ces: 5\n", 1), encoding="utf-8")
+    diff = tmp_path / "diff.png"
+    result = runner.invoke(app, ["canvas", str(future), "--compare-to", str(journey), "--layout", "diff", "-o", str(diff)])
+    assert result.exit_code == 0, result.output
+    assert diff.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+    result = runner.invoke(app, ["canvas", str(journey), "--layout", "diff", "-o", str(tmp_path / "x.svg")])
+    assert result.exit_code == 1 and "--compare-to" in result.output
