@@ -63,6 +63,11 @@ _EXPORTS = {
     "pain_ranking": ".pain",
     "compare_journeys": ".compare",
     "journey_to_mermaid": ".mermaid",
+    "journey_canvas": ".canvas",
+    "render_canvas": ".canvas",
+    "canvas_svg": ".canvas",
+    "build_report": ".report",
+    "write_report": ".report",
     "write_mermaid": ".mermaid",
     "JourneyComparison": ".compare",
 }
@@ -98,6 +103,7 @@ if TYPE_CHECKING:
         write_graphml,
         write_node_link,
     )
+    from .canvas import canvas_svg, journey_canvas, render_canvas
     from .compare import JourneyComparison, compare_journeys
     from .discover import discover_journey, path_variants
     from .feedback import attach_feedback, set_feedback, summarize_feedback
@@ -107,6 +113,7 @@ if TYPE_CHECKING:
     from .metrics import MetricResult, WorkingCalendar, ces, csat, nps, set_metrics, survey_metrics, ttr
     from .pain import pain_ranking
     from .render import render_journey
+    from .report import build_report, write_report
     from .simulate import simulate_events
     from .samples import sample_journey_paths
     from .schema import journey_json_schema

@@ -20,8 +20,9 @@ broken between characters, with a hyphen at the end of each line. Each text is c
 cell, so a renderer with a wider font cannot spill text into a neighbouring cell.
 
 The SVG keeps text as text (searchable, selectable, found by a browser test) with the font
-family DejaVu Sans. Browsers without DejaVu Sans fall back to their sans-serif font, which is
-narrower, so the text still fits its cell. User text is normalised to NFC (so ``"Hoà"`` typed
+family list DejaVu Sans, Noto Sans, Liberation Sans, Arial, Helvetica, sans-serif. The layout is
+measured with DejaVu Sans; browsers without it fall back to one of the others, all narrower, so
+the text still fits its cell. User text is normalised to NFC (so ``"Hoà"`` typed
 with combining marks shows as one glyph per letter) and never read as mathtext: ``"Giá $5"``
 shows literally.
 
@@ -58,7 +59,6 @@ if TYPE_CHECKING:
 __all__ = ["CanvasLayout", "canvas_svg", "journey_canvas", "render_canvas"]
 
 CanvasLayout = Literal["single", "side_by_side", "diff"]
-Lane = Literal["frontstage", "backstage"]
 
 FORMATS: tuple[str, ...] = ("svg", "png", "pdf")
 JOURNEY_SUFFIXES = (".yaml", ".yml", ".json")
@@ -301,10 +301,10 @@ def render_canvas(
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     render_canvas(j, Path(folder) / "canvas.png").read_bytes()[:4]
     b'\\x89PNG'
-    >>> render_canvas(j, "canvas.yaml")
+    >>> render_canvas(j, "canvas.yaml")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ValueError: 'canvas.yaml' has a journey file suffix (.yaml, .yml, .json); the canvas is never written over a journey file: use .svg, .png or .pdf
+    ValueError: 'canvas.yaml' has a journey file suffix (.yaml, .yml, .json); ... use .svg, .png or .pdf
     """
     import matplotlib
 
@@ -948,7 +948,8 @@ def _name_cell(p: _Painter, panel: _Panel, node: str, width: float) -> _Cell:
     cell = _Cell()
     if status is not None:
         word, color = BADGE[status.kind]
-        badge = p.label(word, width=width, size=SMALL_PT, weight="bold", color="white", gid=f"{panel.prefix}badge-{node}")
+        badge = p.label(word, width=width, size=SMALL_PT, weight="bold", color="white",
+                        gid=f"{panel.prefix}badge-{node}")
         cell.items.append(_Box(0, 0, badge.width + 12, badge.height + 4, color, rounding=4))
         cell.items.append(_Placed(badge, 6, 2))
         cell.height = badge.height + 4
@@ -1140,28 +1141,28 @@ class _Columns:
 
 
 def _columns(p: _Painter, panels: list[_Panel]) -> _Columns:
+    """Column widths: each touchpoint column as wide as its longest word needs, within CELL_W…CELL_MAX."""
     stages = panels[0].stages
     for panel in panels[1:]:
         stages = _merge_order(stages, panel.stages)
     x = MARGIN + LABEL_W
     slots: dict[str, list[tuple[float, float]]] = {}
-    for stage in stages:
-        per_slot: list[list[str]] = []
+    for number, stage in enumerate(stages, start=1):
+        # Slot i of a stage holds the i-th touchpoint of each lane of each panel.
+        needs: list[float] = []
         for panel in panels:
             for lane in ("frontstage", "backstage"):
-                ids = [(panel, n) for n in panel.order.get((lane, stage), [])]
-                for i, item in enumerate(ids):
-                    while len(per_slot) <= i:
-                        per_slot.append([])
-                    per_slot[i].append(item)  # type: ignore[arg-type]
-        header = p.longest_word(f"{len(slots) + 1}. {stage}", STAGE_PT, "bold") + 2 * PAD_X
-        widths = [
-            min(CELL_MAX, max(CELL_W, max((_longest(p, panel.nodes[n]) for panel, n in column), default=0)))  # type: ignore[misc]
-            for column in per_slot
-        ] or [CELL_W]
-        need = min(header, CELL_MAX * len(widths))
-        if need > sum(widths):
-            widths[-1] += need - sum(widths)
+                for i, node in enumerate(panel.order.get((lane, stage), [])):
+                    need = min(CELL_MAX, max(CELL_W, _longest(p, panel.nodes[node])))
+                    if i < len(needs):
+                        needs[i] = max(needs[i], need)
+                    else:
+                        needs.append(need)
+        widths = needs or [CELL_W]
+        header = p.longest_word(f"{number}. {stage}", STAGE_PT, "bold") + 2 * PAD_X
+        missing = min(header, CELL_MAX * len(widths)) - sum(widths)
+        if missing > 0:
+            widths[-1] += missing
         slots[stage] = []
         for w in widths:
             slots[stage].append((x, w))
@@ -1255,32 +1256,32 @@ def _draw_title(p: _Painter, panel: _Panel, width: float, top: float) -> float:
                  gap=5)
     if panel.subtitle:
         cell.add(p.label(panel.subtitle, width=inner, size=SUBTITLE_PT, color=INK), gap=5)
-    _place_items(p, cell, MARGIN, top, inner, cell.height)
+    _draw_cell(p, cell, MARGIN, top, inner, cell.height, pad=(0.0, 0.0))
     return top + cell.height + 16
 
 
-def _place_items(p: _Painter, cell: _Cell, left: float, top: float, width: float, height: float) -> None:
-    clip = p.clip(left, top, width, height)
-    for item in cell.items:
-        if isinstance(item, _Placed):
-            p.place(item.label, left + item.x, top + item.y, clip)
-        else:
-            p.rect(left + item.x, top + item.y, item.w, item.h, face=item.face, edge=item.edge, lw=item.lw,
-                   rounding=item.rounding, z=3)
-
-
-def _draw_cell(p: _Painter, cell: _Cell, left: float, top: float, width: float, height: float) -> None:
+def _draw_cell(
+    p: _Painter,
+    cell: _Cell,
+    left: float,
+    top: float,
+    width: float,
+    height: float,
+    *,
+    pad: tuple[float, float] = (PAD_X, PAD_Y),
+) -> None:
     if cell.card is not None:
         card = cell.card
         p.rect(left + 3, top + 3, width - 6, height - 6, face=card.face, edge=card.edge, lw=card.lw,
                rounding=5, dashed=card.dashed, z=2)
     clip = p.clip(left, top, width, height)
+    x0, y0 = left + pad[0], top + pad[1]
     for item in cell.items:
         if isinstance(item, _Placed):
-            p.place(item.label, left + PAD_X + item.x, top + PAD_Y + item.y, clip)
+            p.place(item.label, x0 + item.x, y0 + item.y, clip)
         else:
-            p.rect(left + PAD_X + item.x, top + PAD_Y + item.y, item.w, item.h, face=item.face, edge=item.edge,
-                   lw=item.lw, rounding=item.rounding, z=3)
+            p.rect(x0 + item.x, y0 + item.y, item.w, item.h, face=item.face, edge=item.edge, lw=item.lw,
+                   rounding=item.rounding, z=3)
 
 
 def _draw_grid(p: _Painter, panel: _Panel, columns: _Columns, top: float) -> tuple[float, set[str]]:
@@ -1303,9 +1304,7 @@ def _draw_grid(p: _Painter, panel: _Panel, columns: _Columns, top: float) -> tup
             y += row.height
             keys.add(row.key)
         _draw_changes(p, panel, placed, lane_top, y)
-        if lane == "frontstage":
-            keys.add("lane-frontstage")
-        else:
+        if lane == "backstage":
             keys.add("lane-backstage")
     _draw_stage_backgrounds(p, columns, grid_top, y)
     return y, keys
@@ -1410,7 +1409,8 @@ def _draw_stage_backgrounds(p: _Painter, columns: _Columns, top: float, bottom: 
 def _draw_legend(p: _Painter, present: set[str], diff: bool, width: float, top: float) -> float:
     groups: list[tuple[str, list[tuple[str, str, str]]]] = []  # title, [(kind, colour, text)]
     if "emotion" in present:
-        groups.append(("Cảm xúc", [("circle", EMOTION_FILL[k], f"{_signed(k)} {EMOTION_NAME[k]}") for k in range(-2, 3)]))
+        emotions = [("circle", EMOTION_FILL[k], f"{_signed(k)} {EMOTION_NAME[k]}") for k in range(-2, 3)]
+        groups.append(("Cảm xúc", emotions))
     if "ces" in present:
         groups.append(("CES", [("square", CES_FILL[k], f"{k} {CES_NAME[k]}") for k in range(1, 8)]))
     if "experience" in present:

@@ -285,7 +285,8 @@ def test_feedback_table_problems_name_the_column_and_rows():
     with pytest.raises(DataError, match=r"'ghost'"):
         journey_canvas(j, feedback=good.rename(index={"kham": "ghost"}))
     bad = good.assign(negative_share=[1.5, 0.0])
-    with pytest.raises(DataError, match=r"column 'negative_share' must hold a share between 0 and 1; got index 'kham': 1\.5"):
+    message = r"column 'negative_share' must hold a share between 0 and 1; got index 'kham': 1\.5"
+    with pytest.raises(DataError, match=message):
         journey_canvas(j, feedback=bad)
 
 
