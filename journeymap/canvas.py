@@ -44,9 +44,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from .dot import CES_FILL, CHIP_FILL, EMOTION_FILL, EMOTION_NAME, EXIT_COLOR, STAGE_FILL, _number
-from .errors import DataError
 from .experience import ExperienceType
-from .feedback import FEEDBACK_METRICS, UNMATCHED, summary_touchpoints
+from .feedback import FEEDBACK_METRICS, FeedbackNumbers, feedback_numbers
 from .journey import Journey
 
 if TYPE_CHECKING:
@@ -236,24 +235,24 @@ def journey_canvas(
     journey.validate()
     if compare_to is not None:
         compare_to.validate()
-    feedback_numbers = _feedback_numbers(journey, feedback)
+    numbers = feedback_numbers(journey, feedback)
 
     with matplotlib.rc_context(_RC):
         figure = Figure(figsize=(4, 3), dpi=72)
         FigureCanvasAgg(figure)
         painter = _Painter(figure)
         if layout == "single":
-            panels = [_single_panel(journey, feedback_numbers, prefix="")]
+            panels = [_single_panel(journey, numbers, prefix="")]
         elif layout == "side_by_side":
             assert compare_to is not None
             panels = [
-                _single_panel(journey, feedback_numbers, prefix=""),
-                _single_panel(compare_to, _feedback_numbers(compare_to, None), prefix="compare-",
+                _single_panel(journey, numbers, prefix=""),
+                _single_panel(compare_to, feedback_numbers(compare_to, None), prefix="compare-",
                               caption=f"So sánh với: {compare_to.title}"),
             ]
         else:
             assert compare_to is not None
-            panels = [_diff_panel(compare_to, journey, feedback_numbers)]
+            panels = [_diff_panel(compare_to, journey, numbers)]
         _draw(painter, panels, diff=layout == "diff")
     return figure
 
@@ -386,99 +385,6 @@ def _save_options(figure: Figure, fmt: str) -> dict[str, Any]:
     return options
 
 
-@dataclass(frozen=True)
-class _Feedback:
-    comments: int
-    negative_share: float | None
-    causes: list[tuple[str, int]]
-
-
-def _feedback_numbers(journey: Journey, summary: pd.DataFrame | None) -> dict[str, _Feedback]:
-    """Comment numbers per touchpoint, from a summary table or from what set_feedback wrote."""
-    out: dict[str, _Feedback] = {}
-    if summary is None:
-        for node, attrs in journey.graph.nodes(data=True):
-            metrics = attrs.get("metrics") or {}
-            if "comments" not in metrics:
-                continue
-            causes = [(k[len("cause_"):], int(v)) for k, v in metrics.items() if k.startswith("cause_") and v]
-            share = metrics.get("negative_share")
-            out[node] = _Feedback(
-                int(metrics["comments"]),
-                None if share is None else float(share) / 100,
-                sorted(causes, key=lambda item: (-item[1], item[0])),
-            )
-        return out
-
-    required = ["comments", "negative_share", "top_causes"]
-    missing = [c for c in required if c not in summary.columns]
-    if missing:
-        raise DataError(
-            f"feedback has no column {', '.join(map(repr, missing))}; give the output of summarize_feedback "
-            f"(attach_feedback's output must be summarised first); its columns are: "
-            f"{', '.join(map(repr, map(str, summary.columns)))}"
-        )
-    summary_touchpoints(journey, summary, source="feedback")
-    bad: dict[str, list[str]] = {"comments": [], "negative_share": [], "top_causes": []}
-    for label, comments, share, top in zip(
-        summary.index, summary["comments"], summary["negative_share"], summary["top_causes"]
-    ):
-        if label == UNMATCHED:
-            continue
-        count = _whole_number(comments)
-        fraction = _fraction(share)
-        causes = _cause_counts(top)
-        for column, value, ok in (
-            ("comments", comments, count is not None),
-            ("negative_share", share, fraction is not None),
-            ("top_causes", top, causes is not None),
-        ):
-            if not ok:
-                bad[column].append(f"index {label!r}: {value!r}")
-        if count is not None and fraction is not None and causes is not None:
-            out[label] = _Feedback(count, fraction if count else None, causes)
-    allowed = {
-        "comments": "a whole number >= 0",
-        "negative_share": "a share between 0 and 1",
-        "top_causes": "a list of (cause id, count) pairs",
-    }
-    problems = [f"column {c!r} must hold {allowed[c]}; got {_listed(rows)}" for c, rows in bad.items() if rows]
-    if problems:
-        raise DataError("feedback: " + "; ".join(problems))
-    return out
-
-
-def _whole_number(value: Any) -> int | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return int(number) if number >= 0 and number.is_integer() else None
-
-
-def _fraction(value: Any) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 <= number <= 1 else None
-
-
-def _cause_counts(value: Any) -> list[tuple[str, int]] | None:
-    if not isinstance(value, (list, tuple)):
-        return None
-    out = []
-    for item in value:
-        if not isinstance(item, (list, tuple)) or len(item) != 2 or _whole_number(item[1]) is None:
-            return None
-        out.append((str(item[0]), int(item[1])))
-    return out
-
-
-def _listed(items: list[str], limit: int = 20) -> str:
-    return ", ".join(items[:limit]) + (" …" if len(items) > limit else "")
-
-
 # -- what is drawn: panels ------------------------------------------------------------------------
 
 
@@ -499,14 +405,14 @@ class _Panel:
     nodes: dict[str, dict[str, Any]]
     order: dict[tuple[str, str], list[str]]  # (lane, stage) → ids in drawing order
     status: dict[str, _Status]
-    feedback: dict[str, _Feedback]
+    feedback: dict[str, FeedbackNumbers]
     prefix: str
     stages: list[str]
     subtitle: str | None = None
 
 
 def _single_panel(
-    journey: Journey, feedback: dict[str, _Feedback], *, prefix: str, caption: str | None = None
+    journey: Journey, feedback: dict[str, FeedbackNumbers], *, prefix: str, caption: str | None = None
 ) -> _Panel:
     nodes = {n: dict(attrs) for n, attrs in journey.graph.nodes(data=True)}
     return _Panel(
@@ -523,7 +429,7 @@ def _single_panel(
     )
 
 
-def _diff_panel(before: Journey, after: Journey, feedback: dict[str, _Feedback]) -> _Panel:
+def _diff_panel(before: Journey, after: Journey, feedback: dict[str, FeedbackNumbers]) -> _Panel:
     old = {n: dict(attrs) for n, attrs in before.graph.nodes(data=True)}
     new = {n: dict(attrs) for n, attrs in after.graph.nodes(data=True)}
     status: dict[str, _Status] = {}
@@ -1078,7 +984,7 @@ def _metrics_cell(p: _Painter, attrs: dict[str, Any], width: float) -> _Cell | N
     return cell
 
 
-def _feedback_cell(p: _Painter, numbers: _Feedback | None, width: float) -> _Cell | None:
+def _feedback_cell(p: _Painter, numbers: FeedbackNumbers | None, width: float) -> _Cell | None:
     if numbers is None or not numbers.comments:
         return None
     from nlp.labels import CAUSES

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -24,7 +25,16 @@ if TYPE_CHECKING:
 
     from .journey import Journey
 
-__all__ = ["FEEDBACK_METRICS", "UNMATCHED", "attach_feedback", "set_feedback", "summarize_feedback"]
+__all__ = [
+    "FEEDBACK_METRICS",
+    "UNMATCHED",
+    "FeedbackNumbers",
+    "attach_feedback",
+    "feedback_numbers",
+    "set_feedback",
+    "summarize_feedback",
+    "summary_touchpoints",
+]
 
 UNMATCHED = "(unmatched)"
 """The summary row of comments that matched no touchpoint."""
@@ -360,6 +370,105 @@ def _read_comments(comments: pd.DataFrame | str | Path) -> tuple[pd.DataFrame, l
         frame = read_table(path)
         return frame, [f"row {position + 2}" for position in range(len(frame))], str(path)
     raise TypeError(f"comments must be a pandas DataFrame or the path of a table; got {type(comments).__name__}")
+
+
+@dataclass(frozen=True)
+class FeedbackNumbers:
+    """A touchpoint's comment numbers, as :func:`feedback_numbers` reads them."""
+
+
+    comments: int
+    negative_share: float | None
+    causes: list[tuple[str, int]]
+
+
+def feedback_numbers(journey: Journey, summary: pd.DataFrame | None = None) -> dict[str, FeedbackNumbers]:
+    """Comment numbers per touchpoint, from a :func:`summarize_feedback` table or, without one, from
+    the metrics :func:`set_feedback` wrote; the canvas and the pain ranking both read them here.
+
+    Raises
+    ------
+    DataError
+        For a table that is not a summary (columns listed) or holds values out of range (rows listed).
+    """
+    out: dict[str, FeedbackNumbers] = {}
+    if summary is None:
+        for node, attrs in journey.graph.nodes(data=True):
+            metrics = attrs.get("metrics") or {}
+            if "comments" not in metrics:
+                continue
+            causes = [(k[len("cause_"):], int(v)) for k, v in metrics.items() if k.startswith("cause_") and v]
+            share = metrics.get("negative_share")
+            out[node] = FeedbackNumbers(
+                int(metrics["comments"]),
+                None if share is None else float(share) / 100,
+                sorted(causes, key=lambda item: (-item[1], item[0])),
+            )
+        return out
+
+    required = ["comments", "negative_share", "top_causes"]
+    missing = [c for c in required if c not in summary.columns]
+    if missing:
+        raise DataError(
+            f"feedback has no column {', '.join(map(repr, missing))}; give the output of summarize_feedback "
+            f"(attach_feedback's output must be summarised first); its columns are: "
+            f"{', '.join(map(repr, map(str, summary.columns)))}"
+        )
+    summary_touchpoints(journey, summary, source="feedback")
+    bad: dict[str, list[str]] = {"comments": [], "negative_share": [], "top_causes": []}
+    for label, comments, share, top in zip(
+        summary.index, summary["comments"], summary["negative_share"], summary["top_causes"]
+    ):
+        if label == UNMATCHED:
+            continue
+        count = _whole_number(comments)
+        fraction = _fraction(share)
+        causes = _cause_counts(top)
+        for column, value, ok in (
+            ("comments", comments, count is not None),
+            ("negative_share", share, fraction is not None),
+            ("top_causes", top, causes is not None),
+        ):
+            if not ok:
+                bad[column].append(f"index {label!r}: {value!r}")
+        if count is not None and fraction is not None and causes is not None:
+            out[label] = FeedbackNumbers(count, fraction if count else None, causes)
+    allowed = {
+        "comments": "a whole number >= 0",
+        "negative_share": "a share between 0 and 1",
+        "top_causes": "a list of (cause id, count) pairs",
+    }
+    problems = [f"column {c!r} must hold {allowed[c]}; got {_listed(rows)}" for c, rows in bad.items() if rows]
+    if problems:
+        raise DataError("feedback: " + "; ".join(problems))
+    return out
+
+
+def _whole_number(value: Any) -> int | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return int(number) if number >= 0 and number.is_integer() else None
+
+
+def _fraction(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 <= number <= 1 else None
+
+
+def _cause_counts(value: Any) -> list[tuple[str, int]] | None:
+    if not isinstance(value, (list, tuple)):
+        return None
+    out = []
+    for item in value:
+        if not isinstance(item, (list, tuple)) or len(item) != 2 or _whole_number(item[1]) is None:
+            return None
+        out.append((str(item[0]), int(item[1])))
+    return out
 
 
 def summary_touchpoints(journey: Journey, summary: pd.DataFrame, *, source: str = "feedback summary") -> list[str]:

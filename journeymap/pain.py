@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from .errors import DataError
-from .feedback import summary_touchpoints
+from .feedback import feedback_numbers
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -217,34 +216,10 @@ def _comment_numbers(
     journey: Journey, feedback: pd.DataFrame | None
 ) -> dict[str, tuple[int, float | None, float | None, list[tuple[str, int]]]]:
     """Per touchpoint: comments, negative share (0–1), cause mentions, top causes."""
-    out = {}
-    if feedback is None:
-        for n, attrs in journey.graph.nodes(data=True):
-            metrics = attrs.get("metrics") or {}
-            # set_feedback writes both keys whenever there are comments; one alone is not its output.
-            if not metrics.get("comments") or metrics.get("negative_share") is None:
-                continue
-            causes = {k[len("cause_"):]: int(v) for k, v in metrics.items() if k.startswith("cause_") and v}
-            mentions = float(sum(causes.values()))
-            top = sorted(causes.items(), key=lambda item: (-item[1], item[0]))
-            out[n] = (int(metrics["comments"]), metrics["negative_share"] / 100, mentions, top)
-        return out
-
-    required = ["comments", "negative_share", "top_causes"]
-    missing = [c for c in required if c not in feedback.columns]
-    if missing:
-        raise DataError(
-            f"feedback has no column {', '.join(map(repr, missing))}; give the output of summarize_feedback "
-            f"(attach_feedback's output must be summarised first); its columns are: "
-            f"{', '.join(map(repr, map(str, feedback.columns)))}"
-        )
-    labels = summary_touchpoints(journey, feedback, source="feedback")
-    cause_columns = [c for c in feedback.columns if str(c).startswith("cause_")]
-    for label in labels:
-        row = feedback.loc[label]
-        mentions = float(sum(row[c] for c in cause_columns))
-        out[label] = (int(row["comments"]), float(row["negative_share"]), mentions, list(row["top_causes"]))
-    return out
+    return {
+        n: (f.comments, f.negative_share, float(sum(count for _, count in f.causes)), f.causes)
+        for n, f in feedback_numbers(journey, feedback).items()
+    }
 
 
 def _why(
