@@ -80,6 +80,8 @@ def train(
     labels_column: LabelsColumn = None,
     where: Where = None,
     segment: Annotated[bool, typer.Option(help="Word-segment with underthesea first (slower).")] = False,
+    sequence: Annotated[bool, typer.Option(
+        help="Add a BiLSTM head to the single-label head (needs PyTorch; minutes, not seconds).")] = False,
 ) -> None:
     """Train a model on your own labels (any codebook): one label per row, several, or both."""
     from .model import ModelFileError, save_model
@@ -90,8 +92,9 @@ def train(
         _fail("give --label-column (one label per row), --labels-column (several per row) or both")
     try:
         model = train_model_from_table(file, text_column=text_column, label_column=label_column,
-                                       labels_column=labels_column, where=_where(where), segment=segment)
-    except (TableError, ValueError, TypeError) as exc:
+                                       labels_column=labels_column, where=_where(where), segment=segment,
+                                       sequence=sequence)
+    except (TableError, ValueError, TypeError, ImportError) as exc:
         _fail(str(exc))
     try:
         save_model(model, output)
@@ -103,6 +106,9 @@ def train(
     if model.causes is not None:
         heads.append(f"{model.causes_name}: {', '.join(model.cause_labels)}")
     typer.echo(f"trained on {model.manifest['training_data']['rows']} rows; " + "; ".join(heads))
+    if model.sequence is not None:
+        typer.echo(f"sequence head: kept epoch {model.sequence.best_epoch_} of {model.sequence.epochs}, "
+                   f"held-out accuracy {model.sequence.validation_accuracy_:.3f}")
     typer.echo(f"wrote {output}")
 
 

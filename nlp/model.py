@@ -10,7 +10,8 @@
 
 A model directory holds ``model.json`` (parameters, vocabulary, labels, thresholds and the manifest)
 and ``arrays.npz`` (numbers only). Loading reads JSON and NumPy arrays with ``allow_pickle=False``:
-a model file cannot run code.
+a model file cannot run code. A model trained with ``sequence=True`` also stores its BiLSTM's weights
+there, as arrays, and needs PyTorch to load.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import datetime as _dt
 import json
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,6 +32,7 @@ from journeymap.text import fold_diacritics
 
 from .features import FOLDED_PREFIX, FeedbackVectorizer
 from .normalize import EMOJI
+from .sequence import SequenceClassifier
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -49,6 +51,7 @@ __all__ = [
 FORMAT = "cx-feedback-model/1"
 _LETTER_OR_EMOJI = re.compile(rf"[^\W\d_]|[{EMOJI}]")
 _TOKEN = re.compile(r"\w+|[^\w\s]")
+_SEQUENCE_PREFIX = "sequence/"
 _EDGE_PUNCTUATION = ".,;:!?\"'()[]{}<>-–—/…“”‘’\ufe0f\u200d"
 
 
@@ -72,6 +75,10 @@ class FeedbackModel:
     ``causes`` for the default model; a researcher's codebook may use others). Causes are left empty
     for comments whose predicted sentiment is in ``no_causes_for`` (by the codebook, a positive
     comment carries no cause of a bad experience).
+
+    With a ``sequence`` head (:class:`~nlp.sequence.SequenceClassifier`), the single-label
+    probabilities are the mean of the linear head's and the sequence head's. Explanations still
+    come from the linear head's weights.
     """
 
     vectorizer: FeedbackVectorizer
@@ -81,10 +88,17 @@ class FeedbackModel:
     causes_name: str = "causes"
     no_causes_for: tuple[str, ...] = ()
     manifest: dict[str, Any] = field(default_factory=dict)
+    sequence: SequenceClassifier | None = None
 
     def __post_init__(self) -> None:
         if self.sentiment is None and self.causes is None:
             raise ValueError("a FeedbackModel needs a sentiment head, a causes head, or both")
+        if self.sequence is not None:
+            if self.sentiment is None:
+                raise ValueError("a sequence head joins a single-label (sentiment) head; this model has none")
+            if list(self.sequence.classes_) != list(self.sentiment.classes_):
+                raise ValueError(f"the sequence head's labels {list(self.sequence.classes_)} differ from the "
+                                 f"sentiment head's {list(self.sentiment.classes_)}")
 
     @property
     def cause_labels(self) -> list[str]:
@@ -108,6 +122,8 @@ class FeedbackModel:
         if self.sentiment is not None:
             sentiment_proba = (self.sentiment._proba_features(features) if keep
                                else np.zeros((0, len(self.sentiment_labels))))
+            if self.sequence is not None and keep:
+                sentiment_proba = (sentiment_proba + self.sequence._proba_prepared(prepared)) / 2
             sentiment = self.sentiment.classes_[sentiment_proba.argmax(axis=1)]
         if self.causes is not None:
             cause_proba = self.causes._proba_features(features) if keep else np.zeros((0, len(self.cause_labels)))
@@ -293,6 +309,8 @@ def train_feedback_model(
     folded_ngrams: tuple[int, int] = (1, 3),
     min_df: int = 2,
     segment: bool = False,
+    sequence: bool = False,
+    sequence_options: Mapping[str, Any] | None = None,
     random_state: int = 0,
     manifest: dict[str, Any] | None = None,
 ) -> FeedbackModel:
@@ -300,6 +318,11 @@ def train_feedback_model(
 
     Give ``sentiments`` (one label per comment, any label set), ``causes`` (a collection of labels
     per comment, possibly empty), or both.
+
+    ``sequence=True`` adds a BiLSTM single-label head (:class:`~nlp.sequence.SequenceClassifier`,
+    with ``sequence_options`` as its parameters) whose probabilities are averaged with the linear
+    head's. It needs PyTorch, takes minutes instead of seconds, and is worth it on corpora where
+    word order matters (see the model card).
 
     Examples
     --------
@@ -311,6 +334,9 @@ def train_feedback_model(
     """
     if sentiments is None and causes is None:
         raise ValueError("give sentiments=, causes= or both: there is nothing to learn")
+    if sequence and sentiments is None:
+        raise ValueError("the sequence head is a second single-label head: give single labels too "
+                         "(sentiments=, or --label-column in cx train)")
     texts = list(texts)
     vectorizer = FeedbackVectorizer(word_ngrams=word_ngrams, folded_ngrams=folded_ngrams, min_df=min_df, segment=segment)
     features = vectorizer.fit_transform(texts)
@@ -325,14 +351,21 @@ def train_feedback_model(
         cause_head = CauseClassifier(labels=cause_labels, C=causes_C, **shared)
         cause_head.vectorizer_ = vectorizer
         cause_head._fit_features(features, causes)
+    sequence_head = None
+    if sequence:
+        options = {"random_state": random_state, **(sequence_options or {})}
+        sequence_head = SequenceClassifier(**options)._fit_prepared(vectorizer.prepare(texts), sentiments)
     unknown = sorted(set(no_causes_for) - set(sentiment_head.classes_ if sentiment_head is not None else []))
     if unknown:
         raise ValueError(f"no_causes_for names {unknown}, which are not sentiment labels")
     info = {"format": FORMAT, "trained": _dt.date.today().isoformat(), "n_train": len(texts)}
+    if sequence_head is not None:
+        info["sequence_head"] = {"best_epoch": sequence_head.best_epoch_,
+                                 "validation_accuracy": round(sequence_head.validation_accuracy_, 4)}
     info.update(manifest or {})
     return FeedbackModel(
         vectorizer=vectorizer, sentiment=sentiment_head, causes=cause_head, sentiment_name=sentiment_name,
-        causes_name=causes_name, no_causes_for=tuple(no_causes_for), manifest=info,
+        causes_name=causes_name, no_causes_for=tuple(no_causes_for), manifest=info, sequence=sequence_head,
     )
 
 
@@ -360,6 +393,10 @@ def save_model(model: FeedbackModel, directory: str | Path) -> Path:
         arrays[f"{key}_calibration"] = head.calibration_
         if key == "causes":
             arrays["causes_thresholds"] = head.thresholds_
+    if model.sequence is not None:
+        sequence_meta, sequence_arrays = model.sequence.to_arrays()
+        meta["sequence"] = sequence_meta
+        arrays.update({_SEQUENCE_PREFIX + name: value for name, value in sequence_arrays.items()})
     (directory / "model.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     np.savez_compressed(directory / "arrays.npz", **arrays)
     return directory
@@ -414,8 +451,20 @@ def load_model(directory: str | Path | None = None) -> FeedbackModel:
             raise ModelFileError(f"{arrays_path}: {key} weights have shape {head.coef_.shape}, "
                                  f"expected {(len(head.classes_), len(meta['vectorizer']['vocabulary']))}")
         heads[key] = head
+    sequence = None
+    if "sequence" in meta:
+        from .sequence import SequenceClassifier
+
+        prefix = len(_SEQUENCE_PREFIX)
+        try:
+            sequence = SequenceClassifier.from_arrays(
+                meta["sequence"], {k[prefix:]: v for k, v in arrays.items() if k.startswith(_SEQUENCE_PREFIX)})
+        except ValueError as error:
+            raise ModelFileError(f"{directory}: {error}") from None
+        except ImportError as error:
+            raise ModelFileError(f"{directory} has a sequence (BiLSTM) head: {error}") from None
     return FeedbackModel(
         vectorizer=vectorizer, sentiment=heads["sentiment"], causes=heads["causes"],
         sentiment_name=meta["sentiment_name"], causes_name=meta["causes_name"],
-        no_causes_for=tuple(meta["no_causes_for"]), manifest=meta["manifest"],
+        no_causes_for=tuple(meta["no_causes_for"]), manifest=meta["manifest"], sequence=sequence,
     )

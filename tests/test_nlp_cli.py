@@ -1,4 +1,7 @@
+import json
+
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from journeymap.cli import app
@@ -59,3 +62,28 @@ def test_evaluate_the_shipped_model_on_the_test_split():
                                  "--label-column", "sentiment", "--labels-column", "causes", "--where", "split=test"])
     assert result.exit_code == 0, result.output
     assert "wait_time" in result.output and "macro-F1" in result.output
+
+
+def test_train_with_the_sequence_head_then_evaluate(tmp_path):
+    pytest.importorskip("torch", reason="the sequence head needs PyTorch (pip install 'cx-vn[neural]')")
+    frame = pd.read_csv(corpus_path())
+    path = tmp_path / "labelled.csv"
+    frame[frame["split"] == "train"].sample(400, random_state=0).to_csv(path, index=False)
+    model_dir = tmp_path / "m"
+    result = runner.invoke(app, ["train", str(path), "--text-column", "text", "--label-column", "sentiment",
+                                 "--sequence", "-o", str(model_dir)])
+    assert result.exit_code == 0, result.output
+    assert "sequence head: kept epoch" in result.output
+    assert "sequence" in json.loads((model_dir / "model.json").read_text(encoding="utf-8"))
+    result = runner.invoke(app, ["evaluate", str(model_dir), str(path), "--text-column", "text",
+                                 "--label-column", "sentiment"])
+    assert result.exit_code == 0, result.output
+    assert "weighted-F1" in result.output
+
+
+def test_the_sequence_head_needs_a_single_label_column(tmp_path):
+    result = runner.invoke(app, ["train", str(corpus_path()), "--text-column", "text", "--labels-column", "causes",
+                                 "--sequence", "-o", str(tmp_path / "m")])
+    assert result.exit_code == 1
+    assert "the sequence head is a second single-label head" in result.output
+    assert not (tmp_path / "m").exists()

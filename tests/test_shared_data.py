@@ -27,6 +27,17 @@ def test_zero_shot_sentiment_on_real_bank_comments():
 def test_cx_train_on_uit_vsfc():
     model = train_model_from_table(SHARED / "uit_vsfc" / "train.csv", text_column="text", label_column="label")
     evaluation = evaluate_model(model, SHARED / "uit_vsfc" / "test.csv", text_column="text", label_column="label")
-    # The issue's target is 0.90; the linear model measures 0.887 (MaxEnt published: 0.879).
-    # This guards what we have; issue 3 tracks the gap.
+    # The linear model alone measures 0.886 (MaxEnt published: 0.879); the sequence head closes the
+    # gap to the 0.90 target (next test). This guards the linear model.
     assert evaluation.single["weighted_f1"] >= 0.88
+
+
+@needs_shared
+@pytest.mark.slow
+def test_cx_train_with_the_sequence_head_on_uit_vsfc_reaches_the_target():
+    pytest.importorskip("torch", reason="the sequence head needs PyTorch (pip install 'cx-vn[neural]')")
+    model = train_model_from_table(SHARED / "uit_vsfc" / "train.csv", text_column="text", label_column="label",
+                                   sequence=True)
+    evaluation = evaluate_model(model, SHARED / "uit_vsfc" / "test.csv", text_column="text", label_column="label")
+    # The issue's target. Measured 0.902 (seeds 1 and 2: 0.902, 0.902); see models/README.md.
+    assert evaluation.single["weighted_f1"] >= 0.90
