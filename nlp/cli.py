@@ -35,6 +35,9 @@ LabelColumn = Annotated[
 LabelsColumn = Annotated[
     str | None, typer.Option("--labels-column", help="Column with several labels per row, comma-separated (e.g. causes).")
 ]
+LabelsSeparator = Annotated[
+    str, typer.Option("--labels-separator", help="What joins the labels in --labels-column (e.g. ';').")
+]
 Where = Annotated[
     list[str] | None, typer.Option("--where", help="Keep only rows where COLUMN=VALUE (repeatable), e.g. split=test.")
 ]
@@ -78,6 +81,7 @@ def train(
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder to write the model into.")],
     label_column: LabelColumn = None,
     labels_column: LabelsColumn = None,
+    labels_separator: LabelsSeparator = ",",
     where: Where = None,
     segment: Annotated[bool, typer.Option(help="Word-segment with underthesea first (slower).")] = False,
     sequence: Annotated[bool, typer.Option(
@@ -92,8 +96,8 @@ def train(
         _fail("give --label-column (one label per row), --labels-column (several per row) or both")
     try:
         model = train_model_from_table(file, text_column=text_column, label_column=label_column,
-                                       labels_column=labels_column, where=_where(where), segment=segment,
-                                       sequence=sequence)
+                                       labels_column=labels_column, labels_separator=labels_separator,
+                                       where=_where(where), segment=segment, sequence=sequence)
     except (TableError, ValueError, TypeError, ImportError) as exc:
         _fail(str(exc))
     try:
@@ -118,6 +122,7 @@ def evaluate(
     text_column: TextColumn,
     label_column: LabelColumn = None,
     labels_column: LabelsColumn = None,
+    labels_separator: LabelsSeparator = ",",
     where: Where = None,
 ) -> None:
     """Print a classification report, confusion matrix and per-label F1 of a model on labelled data."""
@@ -130,7 +135,8 @@ def evaluate(
     try:
         loaded = load_model(model)
         evaluation = evaluate_model(loaded, file, text_column=text_column, label_column=label_column,
-                                    labels_column=labels_column, where=_where(where))
+                                    labels_column=labels_column, labels_separator=labels_separator,
+                                    where=_where(where))
     except (ModelFileError, TableError, ValueError) as exc:
         _fail(str(exc))
     typer.echo(str(evaluation))

@@ -87,3 +87,20 @@ def test_the_sequence_head_needs_a_single_label_column(tmp_path):
     assert result.exit_code == 1
     assert "the sequence head is a second single-label head" in result.output
     assert not (tmp_path / "m").exists()
+
+
+def test_labels_joined_by_another_separator(tmp_path):
+    """A codebook whose multi-label column joins labels with ';' (as many exports do)."""
+    frame = pd.read_csv(corpus_path())
+    frame["causes"] = frame["causes"].fillna("").str.replace(",", ";")
+    path = tmp_path / "semicolons.csv"
+    frame.to_csv(path, index=False)
+    model_dir = tmp_path / "m"
+    result = runner.invoke(app, ["train", str(path), "--text-column", "text", "--labels-column", "causes",
+                                 "--labels-separator", ";", "--where", "split=train", "-o", str(model_dir)])
+    assert result.exit_code == 0, result.output
+    assert "causes: needs_not_understood, not_personalized, rude_staff" in result.output
+    result = runner.invoke(app, ["evaluate", str(model_dir), str(path), "--text-column", "text", "--labels-column",
+                                 "causes", "--labels-separator", ";", "--where", "split=test"])
+    assert result.exit_code == 0, result.output
+    assert float(result.output.split("macro-F1 ")[1].split()[0]) > 0.8
