@@ -68,6 +68,7 @@ _EXPORTS = {
     "canvas_svg": ".canvas",
     "build_report": ".report",
     "write_report": ".report",
+    "report_sections": ".report",
     "write_mermaid": ".mermaid",
     "JourneyComparison": ".compare",
 }

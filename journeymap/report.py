@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from .compare import JourneyComparison
     from .markov import Conversion
 
-__all__ = ["SECTIONS", "build_report", "write_report"]
+__all__ = ["SECTIONS", "build_report", "report_sections", "write_report"]
 
 Table = Union["pd.DataFrame", str, "PathLike[str]"]
 
@@ -876,6 +876,20 @@ def build_report(
     return _build(journey, feedback=feedback, survey=survey, events=events, tickets=tickets, title=title,
                   text_column=text_column, touchpoint_column=touchpoint_column, case_column=case_column,
                   timestamp_column=timestamp_column).html
+
+
+def report_sections(html: str) -> list[tuple[str, str]]:
+    """The ``(key, heading)`` of each :data:`SECTIONS` entry a built report contains, in order.
+
+    Examples
+    --------
+    >>> from journeymap import Journey
+    >>> j = Journey("Đặt bàn", stages=["Đặt bàn"])
+    >>> j.add_touchpoint("zalo", name="Nhắn Zalo đặt bàn", stage="Đặt bàn")
+    >>> [key for key, _ in report_sections(build_report(j))]
+    ['canvas', 'flow']
+    """
+    return [(key, heading) for key, heading in SECTIONS.items() if f'<section id="{key}"' in html]
 
 
 def write_report(

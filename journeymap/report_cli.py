@@ -29,7 +29,7 @@ def report(
 ) -> None:
     """One HTML file for the client: canvas, flow, conversion, metrics, comments, pain ranking, designed vs lived."""
     from .errors import DataError, GraphvizNotFoundError, RenderError
-    from .report import REPORT_SUFFIXES, _build
+    from .report import REPORT_SUFFIXES, report_sections, write_report
 
     _existing(journey, "a journey file (.yaml, .yml, .json)")
     named = {"feedback": feedback, "survey": survey, "tickets": tickets, "events": events}
@@ -39,15 +39,15 @@ def report(
     _not_an_input(output, journey, *named.values())
     if output.suffix.lower() not in REPORT_SUFFIXES:
         _fail(f"the report is HTML: the output name must end in {' or '.join(REPORT_SUFFIXES)}; got {output.name!r}")
+    output.parent.mkdir(parents=True, exist_ok=True)
     try:
-        built = _build(journey, feedback=feedback, survey=survey, tickets=tickets, events=events, title=title,
-                       text_column=text_column)
+        written = write_report(journey, output, feedback=feedback, survey=survey, tickets=tickets, events=events,
+                               title=title, text_column=text_column)
     except (DataError, ValueError, GraphvizNotFoundError, RenderError) as exc:
         _fail(str(exc))
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(built.html, encoding="utf-8")
-    typer.echo(f"wrote {output}")
-    typer.echo("sections: " + ", ".join(f"{key} ({heading})" for key, heading in built.sections))
+    typer.echo(f"wrote {written}")
+    sections = report_sections(written.read_text(encoding="utf-8"))
+    typer.echo("sections: " + ", ".join(f"{key} ({heading})" for key, heading in sections))
 
 
 class Layout(str, Enum):
