@@ -534,6 +534,8 @@ def test_set_metrics_on_a_sample_journey_then_validate_and_save():
     again = loads_journey(text)
     assert again.touchpoint("gio_hang").metrics.nps == 33.3
     assert again.graph.nodes["chat_cskh"]["metrics"]["ttr_unresolved"] == 1
+    counts = again.touchpoint("gio_hang").metrics.model_dump(exclude_none=True)
+    assert counts["nps_n"] == 3 and isinstance(counts["nps_n"], int)  # a count reads back as a count
 
 
 def test_set_metrics_rejects_unknown_and_repeated_touchpoints_writing_nothing():
