@@ -20,6 +20,7 @@ _EXPORTS = {
     "FeedbackVectorizer": ".features",
     "SentimentClassifier": ".classifiers",
     "CauseClassifier": ".classifiers",
+    "SequenceClassifier": ".sequence",
     "FeedbackModel": ".model",
     "classify_feedback": ".model",
     "train_feedback_model": ".model",

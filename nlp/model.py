@@ -453,8 +453,6 @@ def load_model(directory: str | Path | None = None) -> FeedbackModel:
         heads[key] = head
     sequence = None
     if "sequence" in meta:
-        from .sequence import SequenceClassifier
-
         prefix = len(_SEQUENCE_PREFIX)
         try:
             sequence = SequenceClassifier.from_arrays(

@@ -37,7 +37,7 @@ from journeymap.text import fold_diacritics
 
 from .features import FeedbackVectorizer
 
-__all__ = ["SequenceClassifier", "require_torch"]
+__all__ = ["SequenceClassifier"]
 
 _PAD, _UNKNOWN = 0, 1
 
@@ -186,6 +186,8 @@ class SequenceClassifier(ClassifierMixin, BaseEstimator):
         """Fit on comments already normalised by :meth:`FeedbackVectorizer.prepare`."""
         from sklearn.model_selection import train_test_split
 
+        from .classifiers import _temperature
+
         torch = require_torch()
         self._check_params()
         labels = np.asarray([str(label) for label in y], dtype=object)
@@ -231,8 +233,6 @@ class SequenceClassifier(ClassifierMixin, BaseEstimator):
         self.validation_accuracy_, self.best_epoch_, state = best
         network.load_state_dict(state)
         self.network_ = network.eval()
-        from .classifiers import _temperature
-
         logits = self._logits(self.network_, prepared, held)
         self.temperature_ = _temperature(logits, np.eye(len(self.classes_), dtype=int)[target[held]])
         return self
