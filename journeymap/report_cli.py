@@ -29,7 +29,7 @@ def report(
 ) -> None:
     """One HTML file for the client: canvas, flow, conversion, metrics, comments, pain ranking, designed vs lived."""
     from .errors import DataError, GraphvizNotFoundError, RenderError
-    from .report import REPORT_SUFFIXES, report_sections, write_report
+    from .report import REPORT_SUFFIXES, build_report, report_sections
 
     _existing(journey, "a journey file (.yaml, .yml, .json)")
     named = {"feedback": feedback, "survey": survey, "tickets": tickets, "events": events}
@@ -39,14 +39,15 @@ def report(
     _not_an_input(output, journey, *named.values())
     if output.suffix.lower() not in REPORT_SUFFIXES:
         _fail(f"the report is HTML: the output name must end in {' or '.join(REPORT_SUFFIXES)}; got {output.name!r}")
-    output.parent.mkdir(parents=True, exist_ok=True)
     try:
-        written = write_report(journey, output, feedback=feedback, survey=survey, tickets=tickets, events=events,
-                               title=title, text_column=text_column)
+        html = build_report(journey, feedback=feedback, survey=survey, tickets=tickets, events=events, title=title,
+                            text_column=text_column)
     except (DataError, ValueError, GraphvizNotFoundError, RenderError) as exc:
         _fail(str(exc))
-    typer.echo(f"wrote {written}")
-    sections = report_sections(written.read_text(encoding="utf-8"))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(html, encoding="utf-8")
+    typer.echo(f"wrote {output}")
+    sections = report_sections(html)
     typer.echo("sections: " + ", ".join(f"{key} ({heading})" for key, heading in sections))
 
 

@@ -30,7 +30,7 @@ import numpy as np
 from .classifiers import CauseClassifier, SentimentClassifier
 from journeymap.text import fold_diacritics
 
-from .features import FOLDED_PREFIX, FeedbackVectorizer
+from .features import _TOKEN, FOLDED_PREFIX, FeedbackVectorizer
 from .normalize import EMOJI
 from .sequence import SequenceClassifier
 
@@ -50,7 +50,6 @@ __all__ = [
 
 FORMAT = "cx-feedback-model/1"
 _LETTER_OR_EMOJI = re.compile(rf"[^\W\d_]|[{EMOJI}]")
-_TOKEN = re.compile(r"\w+|[^\w\s]")
 _SEQUENCE_PREFIX = "sequence/"
 _EDGE_PUNCTUATION = ".,;:!?\"'()[]{}<>-–—/…“”‘’\ufe0f\u200d"
 

@@ -35,7 +35,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from journeymap.text import fold_diacritics
 
-from .features import FeedbackVectorizer
+from .features import _TOKEN, FeedbackVectorizer
 
 __all__ = ["SequenceClassifier"]
 
@@ -55,8 +55,6 @@ def require_torch() -> Any:
 
 
 def _tokens(prepared: str) -> list[str]:
-    from .features import _TOKEN
-
     return _TOKEN.findall(prepared.replace("_", " "))
 
 
@@ -204,7 +202,9 @@ class SequenceClassifier(ClassifierMixin, BaseEstimator):
         train, held = train_test_split(np.arange(len(labels)), test_size=self.validation_fraction,
                                        stratify=target, random_state=self.random_state)
         counted = Counter(t for i in train for t in _tokens(prepared[i]))
-        folded_counted = Counter(fold_diacritics(t) for i in train for t in _tokens(prepared[i]))
+        folded_counted: Counter[str] = Counter()
+        for token, count in counted.items():
+            folded_counted[fold_diacritics(token)] += count
         self.vocabulary_ = _vocabulary(counted, self.min_count)
         self.folded_vocabulary_ = _vocabulary(folded_counted, self.min_count)
 

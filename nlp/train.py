@@ -49,6 +49,8 @@ def labelled_rows(
     TableError
         Listing the row numbers with an empty text or an empty single label (no row is dropped).
     """
+    if labels_column is not None and not labels_separator:
+        raise ValueError("labels_separator is empty: give the character that joins the labels, e.g. ',' or ';'")
     path = Path(path)
     frame = _rows(path, text_column, label_column, labels_column, where)
     problems: list[str] = []

@@ -104,3 +104,11 @@ def test_labels_joined_by_another_separator(tmp_path):
                                  "causes", "--labels-separator", ";", "--where", "split=test"])
     assert result.exit_code == 0, result.output
     assert float(result.output.split("macro-F1 ")[1].split()[0]) > 0.8
+
+
+def test_an_empty_labels_separator_is_a_clear_error(tmp_path):
+    result = runner.invoke(app, ["train", str(corpus_path()), "--text-column", "text", "--labels-column", "causes",
+                                 "--labels-separator", "", "-o", str(tmp_path / "m")])
+    assert result.exit_code == 1
+    assert "labels_separator is empty" in result.output
+    assert not (tmp_path / "m").exists()
