@@ -370,12 +370,6 @@ def _names(journey: Journey) -> dict[str, str]:
 # -- sections -----------------------------------------------------------------------------------------
 
 
-@dataclass
-class _Report:
-    html: str
-    sections: list[tuple[str, str]]
-
-
 def _conversion_section(journey: Journey, notes: list[str]) -> dict[str, Any] | None:
     from .markov import conversion, removal_effects
 
@@ -701,85 +695,6 @@ def _annotated(journey: Journey, tables: Iterable[pd.DataFrame | None], touchpoi
     return annotated
 
 
-def _build(
-    journey: Journey | str | PathLike[str],
-    *,
-    feedback: Table | None = None,
-    survey: Table | None = None,
-    events: Table | None = None,
-    tickets: Table | None = None,
-    title: str | None = None,
-    text_column: str = "text",
-    touchpoint_column: str = "touchpoint",
-    case_column: str = "case_id",
-    timestamp_column: str = "timestamp",
-) -> _Report:
-    from markupsafe import Markup
-
-    from . import __version__
-    from .canvas import canvas_svg
-    from .render import journey_to_svg
-
-    journey, journey_origin = _load_journey(journey)
-    inputs = [_Input("Hành trình", journey_origin, [])]
-    notes: list[str] = []
-
-    summary = None
-    feedback_section = None
-    if feedback is not None:
-        described = _describe_table(feedback, "feedback", "Bình luận của khách hàng")
-        inputs.append(described)
-        feedback_section, summary = _feedback_section(journey, feedback, described, text_column=text_column,
-                                                      touchpoint_column=touchpoint_column)
-
-    metric_sources: list[tuple[pd.DataFrame | None, pd.DataFrame]] = []
-    for data, parameter, label in ((survey, "survey", "Khảo sát"), (tickets, "tickets", "Phiếu hỗ trợ")):
-        if data is not None:
-            described = _describe_table(data, parameter, label)
-            inputs.append(described)
-            metric_sources.append(_survey_tables(data, journey, described, touchpoint_column))
-    annotated = _annotated(journey, (by for by, _ in metric_sources), touchpoint_column)
-    metrics_section = _metrics_section(metric_sources, journey, touchpoint_column) if metric_sources else None
-
-    conversion_section = _conversion_section(journey, notes)
-    lived_section = None
-    if events is not None:
-        described = _describe_events(events)
-        inputs.append(described)
-        lived_section = _lived_section(
-            journey, events, described, None if conversion_section is None else conversion_section["result"],
-            case_column=case_column, touchpoint_column=touchpoint_column, timestamp_column=timestamp_column,
-        )
-        lived_section["svg"] = Markup(lived_section["svg"])
-
-    context: dict[str, Any] = {
-        "title": title or journey.title,
-        "journey": {
-            "title": journey.title,
-            "persona": journey.persona,
-            "description": journey.description,
-            "stages": journey.stages,
-            "touchpoints": journey.graph.number_of_nodes(),
-            "transitions": journey.graph.number_of_edges(),
-        },
-        "canvas": Markup(_embed_svg(canvas_svg(annotated, feedback=summary), "canvas-", readable=_CANVAS_READABLE)),
-        "flow": Markup(_embed_svg(journey_to_svg(annotated), "flow-", readable=_GRAPHVIZ_READABLE)),
-        "conversion": conversion_section,
-        "metrics": metrics_section,
-        "feedback": feedback_section,
-        "pain": _pain_section(annotated, summary),
-        "lived": lived_section,
-        "inputs": inputs,
-        "notes": notes,
-        "version": __version__,
-        "today": date.today().strftime("%d/%m/%Y"),
-        "sections": SECTIONS,
-    }
-    present = [key for key in SECTIONS if key in ("canvas", "flow") or context[key] is not None]
-    context["present"] = present
-    return _Report(_template().render(**context), [(key, SECTIONS[key]) for key in present])
-
-
 def _template() -> Any:
     import jinja2
 
@@ -873,9 +788,70 @@ def build_report(
     >>> "Điền đơn &lt;online&gt;" in html
     True
     """
-    return _build(journey, feedback=feedback, survey=survey, events=events, tickets=tickets, title=title,
-                  text_column=text_column, touchpoint_column=touchpoint_column, case_column=case_column,
-                  timestamp_column=timestamp_column).html
+    from markupsafe import Markup
+
+    from . import __version__
+    from .canvas import canvas_svg
+    from .render import journey_to_svg
+
+    journey, journey_origin = _load_journey(journey)
+    inputs = [_Input("Hành trình", journey_origin, [])]
+    notes: list[str] = []
+
+    summary = None
+    feedback_section = None
+    if feedback is not None:
+        described = _describe_table(feedback, "feedback", "Bình luận của khách hàng")
+        inputs.append(described)
+        feedback_section, summary = _feedback_section(journey, feedback, described, text_column=text_column,
+                                                      touchpoint_column=touchpoint_column)
+
+    metric_sources: list[tuple[pd.DataFrame | None, pd.DataFrame]] = []
+    for data, parameter, label in ((survey, "survey", "Khảo sát"), (tickets, "tickets", "Phiếu hỗ trợ")):
+        if data is not None:
+            described = _describe_table(data, parameter, label)
+            inputs.append(described)
+            metric_sources.append(_survey_tables(data, journey, described, touchpoint_column))
+    annotated = _annotated(journey, (by for by, _ in metric_sources), touchpoint_column)
+    metrics_section = _metrics_section(metric_sources, journey, touchpoint_column) if metric_sources else None
+
+    conversion_section = _conversion_section(journey, notes)
+    lived_section = None
+    if events is not None:
+        described = _describe_events(events)
+        inputs.append(described)
+        lived_section = _lived_section(
+            journey, events, described, None if conversion_section is None else conversion_section["result"],
+            case_column=case_column, touchpoint_column=touchpoint_column, timestamp_column=timestamp_column,
+        )
+        lived_section["svg"] = Markup(lived_section["svg"])
+
+    context: dict[str, Any] = {
+        "title": title or journey.title,
+        "journey": {
+            "title": journey.title,
+            "persona": journey.persona,
+            "description": journey.description,
+            "stages": journey.stages,
+            "touchpoints": journey.graph.number_of_nodes(),
+            "transitions": journey.graph.number_of_edges(),
+        },
+        "canvas": Markup(_embed_svg(canvas_svg(annotated, feedback=summary), "canvas-", readable=_CANVAS_READABLE)),
+        "flow": Markup(_embed_svg(journey_to_svg(annotated), "flow-", readable=_GRAPHVIZ_READABLE)),
+        "conversion": conversion_section,
+        "metrics": metrics_section,
+        "feedback": feedback_section,
+        "pain": _pain_section(annotated, summary),
+        "lived": lived_section,
+        "inputs": inputs,
+        "notes": notes,
+        "version": __version__,
+        "today": date.today().strftime("%d/%m/%Y"),
+        "sections": SECTIONS,
+    }
+    present = [key for key in SECTIONS if key in ("canvas", "flow") or context[key] is not None]
+    context["present"] = present
+    return _template().render(**context)
 
 
 def report_sections(html: str) -> list[tuple[str, str]]:
@@ -944,8 +920,8 @@ def write_report(
                          ("tickets", tickets)):
         if isinstance(source, (str, PathLike)) and out.exists() and out.resolve() == Path(source).resolve():
             raise ValueError(f"refusing to overwrite the {name} input {source}; choose another output name")
-    report = _build(journey, feedback=feedback, survey=survey, events=events, tickets=tickets, title=title,
-                    text_column=text_column, touchpoint_column=touchpoint_column, case_column=case_column,
-                    timestamp_column=timestamp_column)
-    out.write_text(report.html, encoding="utf-8")
+    html = build_report(journey, feedback=feedback, survey=survey, events=events, tickets=tickets, title=title,
+                        text_column=text_column, touchpoint_column=touchpoint_column, case_column=case_column,
+                        timestamp_column=timestamp_column)
+    out.write_text(html, encoding="utf-8")
     return out
