@@ -32,7 +32,8 @@ import re
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+import datetime as _dt
+import os
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
@@ -710,6 +711,24 @@ def _template() -> Any:
     return environment.get_template("report.html.j2")
 
 
+def _report_date() -> _dt.date:
+    """The date a report is stamped with: today, or the day of ``SOURCE_DATE_EPOCH`` when it is set.
+
+    ``SOURCE_DATE_EPOCH`` (seconds since 1970, UTC) is the reproducible-builds convention, which
+    Matplotlib follows for the canvas's PDF too: with it set, building the same inputs twice gives
+    the same bytes.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is None:
+        return _dt.date.today()
+    try:
+        return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc).date()
+    except (ValueError, OverflowError, OSError):
+        raise ValueError(
+            f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01 UTC; got {epoch!r}"
+        ) from None
+
+
 def build_report(
     journey: Journey | str | PathLike[str],
     *,
@@ -729,7 +748,8 @@ def build_report(
     always; ``conversion`` when the journey has a goal; ``pain`` when at least one touchpoint can be
     scored; ``feedback`` with ``feedback``; ``metrics`` with ``survey`` or ``tickets``; ``lived``
     with ``events``. A missing input leaves its section out; the footer says how the report was
-    made (toolkit version, date, the inputs' file names — never their folders).
+    made (toolkit version, date, the inputs' file names — never their folders). The date is today's,
+    or the day of ``SOURCE_DATE_EPOCH`` when that is set: then the same inputs give the same page.
 
     Parameters
     ----------
@@ -846,7 +866,7 @@ def build_report(
         "inputs": inputs,
         "notes": notes,
         "version": __version__,
-        "today": date.today().strftime("%d/%m/%Y"),
+        "today": _report_date().strftime("%d/%m/%Y"),
         "sections": SECTIONS,
     }
     present = [key for key in SECTIONS if key in ("canvas", "flow") or context[key] is not None]

@@ -278,6 +278,18 @@ def test_journey_without_a_goal_has_no_conversion_and_says_why():
     assert "Không tính chuyển đổi: hành trình chưa có điểm chạm đích" in page.body_text()
 
 
+def test_source_date_epoch_makes_the_same_inputs_give_the_same_page(monkeypatch):
+    # Consultants keep reports under version control: a rebuild with nothing changed must not differ.
+    j = small_journey()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01 00:00 UTC
+    first = build_report(j, feedback=COMMENTS, survey=SURVEY, events=EVENTS)
+    assert "ngày 01/01/2026" in first
+    assert build_report(j, feedback=COMMENTS, survey=SURVEY, events=EVENTS) == first
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "hôm qua")
+    with pytest.raises(ValueError, match="SOURCE_DATE_EPOCH must be a whole number of seconds.*'hôm qua'"):
+        build_report(j)
+
+
 def test_vietnamese_numbers():
     assert [_number(12500), _number(1234.56, 1), _number(-12.56, 1), _number(-0.04, 1)] == \
         ["12.500", "1.234,6", "−12,6", "0,0"]
