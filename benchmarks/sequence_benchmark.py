@@ -60,7 +60,7 @@ def main() -> None:
         minutes = (time.perf_counter() - started) / 60
         sequence = model.sequence
 
-        def scored(name: str, predicted: Any, speed: str) -> str:
+        def scored(name: str, predicted: Any, speed: str, seed: int = seed) -> str:
             scores = (f1_score(test["label"], predicted, average="weighted"), accuracy_score(test["label"], predicted),
                       f1_score(test["label"], predicted, average="macro"))
             return f"{seed:>4}  {name:<22}{scores[0]:>12.4f}{scores[1]:>10.4f}{scores[2]:>10.4f}{speed}"

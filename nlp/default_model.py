@@ -21,11 +21,11 @@ from .train import Evaluation, evaluate_model, train_model_from_table
 __all__ = ["DEFAULT_OPTIONS", "MODEL_NAME", "MODEL_VERSION", "build_default_model"]
 
 MODEL_NAME = "feedback-vi"
-MODEL_VERSION = "2026.11.4"
+MODEL_VERSION = "2026.11.5"
 #: Hyper-parameters of the shipped model; C chosen by :func:`cross_validate_c` on the train split.
 DEFAULT_OPTIONS: dict[str, Any] = {
     "sentiment_C": 1.0,
-    "causes_C": 2.0,
+    "causes_C": 1.0,
     "word_ngrams": (1, 2),
     "folded_ngrams": (1, 3),
     "min_df": 2,
