@@ -27,13 +27,13 @@ A4 landscape pages without cut tables or pictures.
 from __future__ import annotations
 
 import copy
+import datetime as _dt
 import math
+import os
 import re
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-import datetime as _dt
-import os
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
