@@ -57,6 +57,8 @@ class Scores:
     bank_macro_f1: float
     vsfc_accuracy: float
     vsfc_macro_f1: float
+    #: The predicted sentiments on the three sets, in order (test, bank, vsfc), for the paired comparison.
+    sentiments: tuple[list[str], list[str], list[str]]
 
 
 def pin_to_one_core() -> int:
@@ -141,9 +143,11 @@ def score(predict: Callable[[list[str]], tuple[list[str], list[str] | None]], te
     sentiments, causes = predict(test_texts)
     accuracy, macro_f1 = sentiment_scores(test_sentiments, sentiments)
     causes_f1 = None if causes is None else cause_macro_f1(test_causes, causes, cause_names)
-    bank_accuracy, bank_f1 = sentiment_scores(bank[1], predict(bank[0])[0])
-    vsfc_accuracy, vsfc_f1 = sentiment_scores(vsfc[1], predict(vsfc[0])[0])
-    return Scores(accuracy, macro_f1, causes_f1, bank_accuracy, bank_f1, vsfc_accuracy, vsfc_f1)
+    bank_sentiments, vsfc_sentiments = predict(bank[0])[0], predict(vsfc[0])[0]
+    bank_accuracy, bank_f1 = sentiment_scores(bank[1], bank_sentiments)
+    vsfc_accuracy, vsfc_f1 = sentiment_scores(vsfc[1], vsfc_sentiments)
+    return Scores(accuracy, macro_f1, causes_f1, bank_accuracy, bank_f1, vsfc_accuracy, vsfc_f1,
+                  (list(sentiments), list(bank_sentiments), list(vsfc_sentiments)))
 
 
 def ours_predictor(model: Any) -> Callable[[list[str]], tuple[list[str], list[str]]]:
@@ -316,20 +320,20 @@ def main() -> None:
     names = ours.cause_labels
     plain_scores = score(ours_predictor(plain), test_set, bank, vsfc, names)
     segmented_scores = score(ours_predictor(segmented), test_set, bank, vsfc, names)
+    rust_scores = score(rust_predictor(rust_pre), test_set, bank, vsfc, names)
+    ours_scores = score(ours_predictor(ours), test_set, bank, vsfc, names)
     print_accuracy([
-        ("b. TextClassifier + TextPreprocessor", score(rust_predictor(rust_pre), test_set, bank, vsfc, names)),
+        ("b. TextClassifier + TextPreprocessor", rust_scores),
         ("   TextClassifier, bare", score(rust_predictor(rust_bare), test_set, bank, vsfc, names)),
-        ("c. ours (shipped model)", score(ours_predictor(ours), test_set, bank, vsfc, names)),
+        ("c. ours (shipped model)", ours_scores),
         ("   ours retrained, segment=False", plain_scores),
         ("d. ours retrained, segment=True", segmented_scores),
     ], (len(test_set[0]), len(bank[0]), len(vsfc[0])))
 
-    ours_predict, rust_predict = ours_predictor(ours), rust_predictor(rust_pre)
-    print_paired([(name, gold, ours_predict(subset)[0], rust_predict(subset)[0]) for name, (subset, gold) in (
-        (f"our test split ({len(test_set[0]):,})", test_set[:2]),
-        (f"uts2017_bank ({len(bank[0]):,})", bank),
-        (f"uit_vsfc test ({len(vsfc[0]):,})", vsfc),
-    )])
+    names_and_gold = [(f"our test split ({len(test_set[0]):,})", test_set[1]),
+                      (f"uts2017_bank ({len(bank[0]):,})", bank[1]), (f"uit_vsfc test ({len(vsfc[0]):,})", vsfc[1])]
+    print_paired([(name, gold, mine, theirs) for (name, gold), mine, theirs
+                  in zip(names_and_gold, ours_scores.sentiments, rust_scores.sentiments, strict=True)])
 
     speed = n / seconds_ours.wall
     verdict = "meets" if speed >= TARGET_PER_SECOND else "MISSES"
