@@ -130,6 +130,7 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
         folded_ngrams: tuple[int, int] = (1, 3),
         min_df: int = 2,
         segment: bool = False,
+        negation_scope: int = 6,
         random_state: int = 0,
     ) -> None:
         self.C = C
@@ -138,6 +139,7 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
         self.folded_ngrams = folded_ngrams
         self.min_df = min_df
         self.segment = segment
+        self.negation_scope = negation_scope
         self.random_state = random_state
 
     def _check_head_params(self) -> None:
@@ -148,7 +150,8 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
 
     def _make_vectorizer(self) -> FeedbackVectorizer:
         return FeedbackVectorizer(
-            word_ngrams=self.word_ngrams, folded_ngrams=self.folded_ngrams, min_df=self.min_df, segment=self.segment
+            word_ngrams=self.word_ngrams, folded_ngrams=self.folded_ngrams, min_df=self.min_df, segment=self.segment,
+            negation_scope=self.negation_scope,
         )
 
     def _fit_heads(self, X: Any, Y: np.ndarray) -> np.ndarray:
@@ -179,7 +182,7 @@ class SentimentClassifier(_TextClassifier):
         Inverse regularisation strength of each linear SVM.
     class_weight : {"balanced", None}
         ``"balanced"`` weighs rare labels up.
-    word_ngrams, folded_ngrams, min_df, segment
+    word_ngrams, folded_ngrams, min_df, segment, negation_scope
         Passed to :class:`~nlp.features.FeedbackVectorizer`.
     random_state : int
         Seed of the cross-validation folds used for calibration: fixed, so training is repeatable.
@@ -254,7 +257,7 @@ class CauseClassifier(_TextClassifier):
     labels : sequence of str, optional
         Label names in column order; by default sorted names found in ``y``, or ``0..k-1`` for an
         unnamed indicator matrix.
-    C, class_weight, word_ngrams, folded_ngrams, min_df, segment, random_state
+    C, class_weight, word_ngrams, folded_ngrams, min_df, segment, negation_scope, random_state
         As for :class:`SentimentClassifier`.
 
     Attributes
@@ -286,11 +289,12 @@ class CauseClassifier(_TextClassifier):
         folded_ngrams: tuple[int, int] = (1, 3),
         min_df: int = 2,
         segment: bool = False,
+        negation_scope: int = 6,
         random_state: int = 0,
     ) -> None:
         super().__init__(
             C=C, class_weight=class_weight, word_ngrams=word_ngrams, folded_ngrams=folded_ngrams,
-            min_df=min_df, segment=segment, random_state=random_state,
+            min_df=min_df, segment=segment, negation_scope=negation_scope, random_state=random_state,
         )
         self.labels = labels
 

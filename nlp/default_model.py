@@ -21,7 +21,7 @@ from .train import Evaluation, evaluate_model, train_model_from_table
 __all__ = ["DEFAULT_OPTIONS", "MODEL_NAME", "MODEL_VERSION", "build_default_model"]
 
 MODEL_NAME = "feedback-vi"
-MODEL_VERSION = "2026.11.5"
+MODEL_VERSION = "2026.11.6"
 #: Hyper-parameters of the shipped model; C chosen by :func:`cross_validate_c` on the train split.
 DEFAULT_OPTIONS: dict[str, Any] = {
     "sentiment_C": 1.0,
@@ -30,6 +30,7 @@ DEFAULT_OPTIONS: dict[str, Any] = {
     "folded_ngrams": (1, 3),
     "min_df": 2,
     "segment": False,
+    "negation_scope": 6,
     "random_state": 0,
 }
 

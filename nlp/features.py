@@ -4,6 +4,12 @@
 * the same tokens with diacritics folded, one to three at a time (``~cho lau``), so that a comment
   typed without tone marks meets the same features as one typed with them.
 
+In both views the words a negation governs are marked (``negation_scope``): in "không nhiệt tình
+lắm" they are ``¬nhiệt ¬tình ¬lắm``, so "nhiệt tình" keeps its praise weight and "không … nhiệt
+tình" learns its own, wherever the negation stands ("rất không nhiệt tình", "không được nhiệt tình
+cho lắm"). This is the classic negation tagging of bag-of-words sentiment (Das & Chen 2001; Pang,
+Lee & Vaithyanathan 2002).
+
 Tokens are syllables, words of punctuation and single emoji. Word segmentation with underthesea is
 optional (``segment=True``): ``benchmarks/classify_benchmark.py`` measures what it buys.
 """
@@ -22,10 +28,17 @@ from journeymap.text import fold_diacritics
 
 from .normalize import normalize_texts
 
-__all__ = ["FeedbackVectorizer", "FOLDED_PREFIX"]
+__all__ = ["FeedbackVectorizer", "FOLDED_PREFIX", "NEGATED_PREFIX", "NEGATORS", "mark_negation"]
 
 #: Prefix of the folded-view features, so ``cho`` (from "cho") and ``~cho`` (from "chờ") differ.
 FOLDED_PREFIX = "~"
+#: Prefix of a word in a negation's scope, so ``¬tốt`` (from "không tốt") and ``tốt`` differ.
+NEGATED_PREFIX = "¬"
+#: Words that negate what follows, after normalisation ("ko", "k", "hok" are already "không").
+#: "chưa" and "chẳng" typed without tone marks are left out: "chua" is also "sour", "chang" "young man".
+NEGATORS = frozenset({"không", "khong", "chẳng", "chả", "chưa", "đừng", "chớ"})
+#: "không những …", "không chỉ …" mean "not only …": no negation.
+_NOT_ONLY = frozenset({"những", "chỉ", "nhung", "chi"})
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
@@ -34,6 +47,37 @@ def _ngrams(tokens: Sequence[str], low: int, high: int, prefix: str = "") -> lis
     for n in range(max(2, low), high + 1):
         grams.extend(prefix + " ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
     return grams
+
+
+def mark_negation(tokens: Sequence[str], scope: int) -> list[str]:
+    """Prefix with :data:`NEGATED_PREFIX` the ``scope`` words after each negator, within its clause.
+
+    A negation's scope ends after ``scope`` words, at punctuation or an emoji, or at the next
+    negator (which opens its own).
+
+    >>> mark_negation("rất không hài lòng , sẽ không quay lại".split(), 6)
+    ['rất', 'không', '¬hài', '¬lòng', ',', 'sẽ', 'không', '¬quay', '¬lại']
+    >>> mark_negation("không những rẻ mà còn ngon".split(), 6)
+    ['không', 'những', 'rẻ', 'mà', 'còn', 'ngon']
+    """
+    if not scope or NEGATORS.isdisjoint(tokens):
+        return list(tokens)
+    marked: list[str] = []
+    left = 0
+    for i, token in enumerate(tokens):
+        if token in NEGATORS:
+            follows = tokens[i + 1] if i + 1 < len(tokens) else ""
+            left = 0 if follows in _NOT_ONLY else scope
+            marked.append(token)
+        elif not (token[0].isalnum() or token[0] == "_"):
+            left = 0
+            marked.append(token)
+        elif left:
+            marked.append(NEGATED_PREFIX + token)
+            left -= 1
+        else:
+            marked.append(token)
+    return marked
 
 
 class FeedbackVectorizer(TransformerMixin, BaseEstimator):
@@ -49,6 +93,8 @@ class FeedbackVectorizer(TransformerMixin, BaseEstimator):
         Keep features seen in at least this many training comments.
     segment : bool
         Join multi-syllable words with underthesea's ``word_tokenize`` before the normalised view.
+    negation_scope : int
+        Mark up to this many words after a negator (see :func:`mark_negation`); 0 turns it off.
 
     Examples
     --------
@@ -65,11 +111,13 @@ class FeedbackVectorizer(TransformerMixin, BaseEstimator):
         folded_ngrams: tuple[int, int] = (1, 3),
         min_df: int = 2,
         segment: bool = False,
+        negation_scope: int = 6,
     ) -> None:
         self.word_ngrams = word_ngrams
         self.folded_ngrams = folded_ngrams
         self.min_df = min_df
         self.segment = segment
+        self.negation_scope = negation_scope
 
     def _check_params(self) -> None:
         for name in ("word_ngrams", "folded_ngrams"):
@@ -89,6 +137,8 @@ class FeedbackVectorizer(TransformerMixin, BaseEstimator):
             raise ValueError("word_ngrams and folded_ngrams are both (0, 0): no features left")
         if not isinstance(self.min_df, (int, np.integer)) or self.min_df < 1:
             raise ValueError(f"min_df must be an integer >= 1; got {self.min_df!r}")
+        if not isinstance(self.negation_scope, (int, np.integer)) or self.negation_scope < 0:
+            raise ValueError(f"negation_scope must be an integer >= 0 (0 turns it off); got {self.negation_scope!r}")
 
     def prepare(self, texts: Iterable[str]) -> list[str]:
         """Normalise (and, with ``segment=True``, word-segment) raw comments."""
@@ -101,7 +151,7 @@ class FeedbackVectorizer(TransformerMixin, BaseEstimator):
 
     def analyze(self, prepared: str) -> list[str]:
         """The features of one prepared comment, before the vocabulary filter."""
-        tokens = _TOKEN.findall(prepared)
+        tokens = mark_negation(_TOKEN.findall(prepared), self.negation_scope)
         features: list[str] = []
         low, high = self.word_ngrams
         if high:
@@ -159,6 +209,7 @@ class FeedbackVectorizer(TransformerMixin, BaseEstimator):
     @classmethod
     def from_arrays(cls, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> FeedbackVectorizer:
         params = dict(meta["params"])
+        params.setdefault("negation_scope", 0)  # files written before negation marking existed
         params["word_ngrams"] = tuple(params["word_ngrams"])
         params["folded_ngrams"] = tuple(params["folded_ngrams"])
         vectorizer = cls(**params)

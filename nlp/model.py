@@ -30,7 +30,7 @@ import numpy as np
 from .classifiers import CauseClassifier, SentimentClassifier
 from journeymap.text import fold_diacritics
 
-from .features import _TOKEN, FOLDED_PREFIX, FeedbackVectorizer
+from .features import _TOKEN, FOLDED_PREFIX, NEGATED_PREFIX, FeedbackVectorizer, mark_negation
 from .normalize import EMOJI
 from .sequence import SequenceClassifier
 
@@ -197,6 +197,7 @@ class FeedbackModel:
         names = self.vectorizer.get_feature_names_out()
         weights = row.data * coef[row.indices]
         tokens = _TOKEN.findall(prepared)
+        marked = mark_negation(tokens, self.vectorizer.negation_scope)
         folded = None
         seen: dict[str, float] = {}
         for k in np.argsort(-weights):
@@ -205,8 +206,10 @@ class FeedbackModel:
             feature = str(names[row.indices[k]])
             if feature.startswith(FOLDED_PREFIX):
                 if folded is None:
-                    folded = [fold_diacritics(t) for t in tokens]
-                feature = _unfold(feature[len(FOLDED_PREFIX):].split(" "), tokens, folded)
+                    folded = [fold_diacritics(t) for t in marked]
+                feature = _as_written(feature[len(FOLDED_PREFIX):].split(" "), tokens, folded)
+            elif NEGATED_PREFIX in feature:
+                feature = _as_written(feature.split(" "), tokens, marked)
             phrase = feature.replace("_", " ").strip(_EDGE_PUNCTUATION).strip()
             if not phrase:
                 continue
@@ -236,13 +239,20 @@ class FeedbackPrediction:
     causes_on: np.ndarray | None  # after thresholds and no_causes_for
 
 
-def _unfold(grams: list[str], tokens: list[str], folded: list[str]) -> str:
-    """Map a folded n-gram back to the words as the comment wrote them."""
+def _as_written(grams: list[str], tokens: list[str], view: list[str]) -> str:
+    """The words of the comment behind an n-gram of one of its feature views (folded, negation-marked).
+
+    A negated word's phrase reaches back to its negator: ``¬tình`` in "không nhiệt tình" reads
+    "không nhiệt tình".
+    """
     n = len(grams)
-    for i in range(len(folded) - n + 1):
-        if folded[i : i + n] == grams:
-            return " ".join(tokens[i : i + n])
-    return " ".join(grams)
+    for i in range(len(view) - n + 1):
+        if view[i : i + n] == grams:
+            start = i
+            while start > 0 and view[start].startswith(NEGATED_PREFIX):
+                start -= 1
+            return " ".join(tokens[start : i + n])
+    return " ".join(grams).replace(NEGATED_PREFIX, "")
 
 
 def text_status(value: Any) -> str:
@@ -308,6 +318,7 @@ def train_feedback_model(
     folded_ngrams: tuple[int, int] = (1, 3),
     min_df: int = 2,
     segment: bool = False,
+    negation_scope: int = 6,
     sequence: bool = False,
     sequence_options: Mapping[str, Any] | None = None,
     random_state: int = 0,
@@ -337,10 +348,11 @@ def train_feedback_model(
         raise ValueError("the sequence head is a second single-label head: give single labels too "
                          "(sentiments=, or --label-column in cx train)")
     texts = list(texts)
-    vectorizer = FeedbackVectorizer(word_ngrams=word_ngrams, folded_ngrams=folded_ngrams, min_df=min_df, segment=segment)
-    features = vectorizer.fit_transform(texts)
     shared = dict(word_ngrams=word_ngrams, folded_ngrams=folded_ngrams, min_df=min_df, segment=segment,
-                  random_state=random_state)
+                  negation_scope=negation_scope)
+    vectorizer = FeedbackVectorizer(**shared)
+    features = vectorizer.fit_transform(texts)
+    shared["random_state"] = random_state
     sentiment_head = cause_head = None
     if sentiments is not None:
         sentiment_head = SentimentClassifier(C=sentiment_C, **shared)
@@ -435,6 +447,7 @@ def load_model(directory: str | Path | None = None) -> FeedbackModel:
             heads[key] = None
             continue
         params = dict(meta["vectorizer"]["params"])
+        params.setdefault("negation_scope", 0)  # files written before negation marking existed
         params.update(meta[key]["params"])
         params["word_ngrams"] = tuple(params["word_ngrams"])
         params["folded_ngrams"] = tuple(params["folded_ngrams"])

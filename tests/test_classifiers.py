@@ -8,7 +8,7 @@ from sklearn.preprocessing import FunctionTransformer
 
 from nlp.classifiers import CauseClassifier, SentimentClassifier
 from nlp.corpus import load_corpus
-from nlp.features import FeedbackVectorizer
+from nlp.features import FeedbackVectorizer, mark_negation
 
 
 @pytest.fixture(scope="module")
@@ -79,6 +79,7 @@ def test_diacritic_free_text_is_read_like_marked_text(small):
         ({"class_weight": "auto"}, "class_weight must be 'balanced' or None; got 'auto'"),
         ({"word_ngrams": (2, 1)}, r"word_ngrams must be a pair \(low, high\)"),
         ({"min_df": 0}, "min_df must be an integer >= 1; got 0"),
+        ({"negation_scope": -1}, r"negation_scope must be an integer >= 0 \(0 turns it off\); got -1"),
     ],
 )
 def test_bad_parameters_name_the_parameter(small, params, message):
@@ -106,6 +107,35 @@ def test_vectorizer_views_can_be_switched_off():
     assert all(f.startswith("~") for f in folded_only.get_feature_names_out())
     with pytest.raises(ValueError, match="no features left"):
         FeedbackVectorizer(word_ngrams=(0, 0), folded_ngrams=(0, 0)).fit(texts)
+
+
+@pytest.mark.parametrize(
+    ("text", "scope", "marked"),
+    [
+        # the words after the negator, up to the scope
+        ("nhân viên rất không nhiệt tình", 6, "nhân viên rất không ¬nhiệt ¬tình"),
+        ("không được tốt cho lắm", 6, "không ¬được ¬tốt ¬cho ¬lắm"),
+        ("không một chút nào hài lòng", 2, "không ¬một ¬chút nào hài lòng"),
+        # punctuation and emoji end the clause; a new negator opens its own scope
+        ("không ngon , nhưng rẻ", 6, "không ¬ngon , nhưng rẻ"),
+        ("chưa nhận 😡 hàng", 6, "chưa ¬nhận 😡 hàng"),
+        ("chẳng nhanh chả rẻ", 6, "chẳng ¬nhanh chả ¬rẻ"),
+        # "not only … but also" negates nothing, typed with tone marks or without
+        ("không những rẻ mà còn ngon", 6, "không những rẻ mà còn ngon"),
+        ("khong chi re ma con ngon", 6, "khong chi re ma con ngon"),
+        ("khong tot", 6, "khong ¬tot"),
+        ("không tốt", 0, "không tốt"),
+    ],
+)
+def test_negation_marks_the_words_a_negator_governs(text, scope, marked):
+    assert " ".join(mark_negation(text.split(), scope)) == marked
+
+
+def test_negation_marking_can_be_switched_off():
+    vectorizer = FeedbackVectorizer(min_df=1, negation_scope=0).fit(["không tốt", "tốt"])
+    assert not any("¬" in f for f in vectorizer.get_feature_names_out())
+    marked = FeedbackVectorizer(min_df=1).fit(["không tốt", "tốt"]).get_feature_names_out().tolist()
+    assert {"¬tốt", "không ¬tốt", "~¬tot", "~khong ¬tot"} <= set(marked)
 
 
 def test_macro_f1_of_a_fitted_cause_model_beats_chance(small):

@@ -89,6 +89,32 @@ def test_explanation_maps_folded_features_back_to_what_was_typed(model):
             assert phrase in "chờ " + text or phrase in text.replace("ko", "không")
 
 
+def test_negated_praise_reads_as_a_complaint_and_is_explained_as_written(model):
+    df = classify_feedback(["nhân viên rất không nhiệt tình", "Tôi rất không hài lòng"], model=model, explain=True)
+    assert df["sentiment"].tolist() == ["negative", "negative"]
+    explained = model.explain("nhân viên rất không nhiệt tình")
+    phrases = [p for p, _ in explained["negative"]]
+    assert "không nhiệt tình" in phrases  # the marked feature, read back with its negator
+    assert not any("¬" in p for p in phrases)
+
+
+def test_model_files_from_before_negation_marking_load_unchanged(tmp_path):
+    texts = ["không tốt", "chờ lâu không ai nghe", "không ngon", "tốt lắm", "rất ngon", "nhanh", "hỏi giờ mở cửa",
+             "mấy giờ đóng cửa", "cho hỏi giá"]
+    sentiments = ["neg"] * 3 + ["pos"] * 3 + ["neu"] * 3
+    model = train_feedback_model(texts, sentiments=sentiments, min_df=1, negation_scope=0)
+    save_model(model, tmp_path / "m")
+    meta_path = tmp_path / "m" / "model.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    del meta["vectorizer"]["params"]["negation_scope"]  # what a 2026.11.5 file holds
+    for head in ("sentiment", "causes"):
+        meta.get(head, {}).get("params", {}).pop("negation_scope", None)
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    loaded = load_model(tmp_path / "m")
+    assert loaded.vectorizer.negation_scope == 0
+    pd.testing.assert_frame_equal(model.classify(texts), loaded.classify(texts))
+
+
 def test_save_load_round_trip(tmp_path):
     texts = ["chờ lâu quá", "đợi 2 tiếng", "cho lau qua", "tốt lắm", "rất tốt", "tot lam", "hỏi giờ mở cửa", "giờ mở cửa?",
              "cho hoi gio mo cua"]
