@@ -84,6 +84,8 @@ def train(
     labels_separator: LabelsSeparator = ",",
     where: Where = None,
     segment: Annotated[bool, typer.Option(help="Word-segment with underthesea first (slower).")] = False,
+    negation_scope: Annotated[int, typer.Option(
+        min=0, help="Mark up to this many words after không/chẳng/chưa… as negated; 0 turns it off.")] = 6,
     sequence: Annotated[bool, typer.Option(
         help="Add a BiLSTM head to the single-label head (needs PyTorch; minutes, not seconds).")] = False,
 ) -> None:
@@ -97,7 +99,8 @@ def train(
     try:
         model = train_model_from_table(file, text_column=text_column, label_column=label_column,
                                        labels_column=labels_column, labels_separator=labels_separator,
-                                       where=_where(where), segment=segment, sequence=sequence)
+                                       where=_where(where), segment=segment, negation_scope=negation_scope,
+                                       sequence=sequence)
     except (TableError, ValueError, TypeError, ImportError) as exc:
         _fail(str(exc))
     try:

@@ -21,7 +21,7 @@ from .train import Evaluation, evaluate_model, train_model_from_table
 __all__ = ["DEFAULT_OPTIONS", "MODEL_NAME", "MODEL_VERSION", "build_default_model"]
 
 MODEL_NAME = "feedback-vi"
-MODEL_VERSION = "2026.11.6"
+MODEL_VERSION = "2026.11.7"
 #: Hyper-parameters of the shipped model; C chosen by :func:`cross_validate_c` on the train split.
 DEFAULT_OPTIONS: dict[str, Any] = {
     "sentiment_C": 1.0,

@@ -45,6 +45,24 @@ def test_train_then_evaluate_with_a_custom_codebook(tmp_path):
     assert weighted > 0.6  # 14 topics: chance is 0.07
 
 
+def test_train_can_turn_negation_marking_off(tmp_path):
+    path = tmp_path / "labels.csv"
+    pd.DataFrame({"text": ["không tốt", "không tốt lắm", "chẳng ngon", "chẳng ngon gì", "không tốt chút nào",
+                           "tốt", "tốt lắm", "ngon", "ngon lắm", "rất tốt"],
+                  "label": ["neg"] * 5 + ["pos"] * 5}).to_csv(path, index=False)
+    for scope, marked in (("0", False), ("6", True)):
+        result = runner.invoke(app, ["train", str(path), "--text-column", "text", "--label-column", "label",
+                                     "--negation-scope", scope, "-o", str(tmp_path / scope)])
+        assert result.exit_code == 0, result.output
+        meta = json.loads((tmp_path / scope / "model.json").read_text(encoding="utf-8"))
+        assert meta["vectorizer"]["params"]["negation_scope"] == int(scope)
+        assert any("¬" in f for f in meta["vectorizer"]["vocabulary"]) is marked
+    result = runner.invoke(app, ["train", str(path), "--text-column", "text", "--label-column", "label",
+                                 "--negation-scope", "-1", "-o", str(tmp_path / "bad")])
+    assert result.exit_code != 0 and "negation-scope" in result.output
+    assert not (tmp_path / "bad").exists()
+
+
 def test_train_reports_empty_labels_by_row(tmp_path):
     path = tmp_path / "labelled.csv"
     path.write_text("text,label\nchờ lâu,neg\ntốt,\nhay,pos\n", encoding="utf-8")

@@ -27,9 +27,9 @@ def test_zero_shot_sentiment_on_real_bank_comments():
 def test_cx_train_on_uit_vsfc():
     model = train_model_from_table(SHARED / "uit_vsfc" / "train.csv", text_column="text", label_column="label")
     evaluation = evaluate_model(model, SHARED / "uit_vsfc" / "test.csv", text_column="text", label_column="label")
-    # The linear model alone measures 0.886 (MaxEnt published: 0.879); the sequence head closes the
-    # gap to the 0.90 target (next test). This guards the linear model.
-    assert evaluation.single["weighted_f1"] >= 0.88
+    # The linear model alone measures 0.895 (0.886 before negation marking; MaxEnt published: 0.879);
+    # the sequence head closes the gap to the 0.90 target (next test). This guards the linear model.
+    assert evaluation.single["weighted_f1"] >= 0.89
 
 
 @needs_shared
@@ -39,5 +39,5 @@ def test_cx_train_with_the_sequence_head_on_uit_vsfc_reaches_the_target():
     model = train_model_from_table(SHARED / "uit_vsfc" / "train.csv", text_column="text", label_column="label",
                                    sequence=True)
     evaluation = evaluate_model(model, SHARED / "uit_vsfc" / "test.csv", text_column="text", label_column="label")
-    # The target. Measured 0.902 (seeds 1 and 2: 0.902, 0.902); see models/README.md.
+    # The target. Measured 0.906 (0.902 before negation marking); see models/README.md.
     assert evaluation.single["weighted_f1"] >= 0.90
