@@ -11,7 +11,7 @@ allowed CPU, ``RAYON_NUM_THREADS=1`` and ``OMP_NUM_THREADS=1`` set before anythi
   itself) and bare; sentiment only, it has no causes; its training time too;
 - ours: ``load_model()`` once, then ``model.classify(texts)``: normalisation, features, sentiment
   and causes, into a DataFrame;
-- ours with word segmentation: the shipped recipe (``nlp.default_model.DEFAULT_OPTIONS``) retrained
+- ours with word segmentation: the shipped recipe (``nlp.default_model.training_options()``) retrained
   with ``segment=True``.
 
 Then an accuracy table for the same classifiers plus ours retrained in-process with
@@ -127,11 +127,11 @@ def cause_macro_f1(gold: Sequence[Sequence[str]], predicted: Sequence[str], name
 
 def train_ours(texts: list[str], sentiments: list[str], causes: list[tuple[str, ...]], *, segment: bool) -> Any:
     """The shipped model's recipe (``nlp.default_model``) with ``segment`` set."""
-    from nlp.default_model import DEFAULT_OPTIONS
+    from nlp.default_model import training_options
     from nlp.labels import CAUSES
     from nlp.model import train_feedback_model
 
-    options = {**DEFAULT_OPTIONS, "segment": segment}
+    options = {**training_options(), "segment": segment}
     return train_feedback_model(texts, sentiments=sentiments, causes=causes, cause_labels=[c.id for c in CAUSES],
                                 no_causes_for=("positive",), **options)
 

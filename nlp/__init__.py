@@ -18,6 +18,7 @@ _EXPORTS = {
     "normalize_text": ".normalize",
     "normalize_texts": ".normalize",
     "FeedbackVectorizer": ".features",
+    "read_lexicon": ".lexicon",
     "SentimentClassifier": ".classifiers",
     "CauseClassifier": ".classifiers",
     "SequenceClassifier": ".sequence",

@@ -18,7 +18,7 @@ They follow the scikit-learn estimator contract (``fit`` returns ``self``, learn
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -131,6 +131,7 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
         min_df: int = 2,
         segment: bool = False,
         negation_scope: int = 6,
+        lexicon: Mapping[str, str] | None = None,
         random_state: int = 0,
     ) -> None:
         self.C = C
@@ -140,6 +141,7 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
         self.min_df = min_df
         self.segment = segment
         self.negation_scope = negation_scope
+        self.lexicon = lexicon
         self.random_state = random_state
 
     def _check_head_params(self) -> None:
@@ -151,7 +153,7 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
     def _make_vectorizer(self) -> FeedbackVectorizer:
         return FeedbackVectorizer(
             word_ngrams=self.word_ngrams, folded_ngrams=self.folded_ngrams, min_df=self.min_df, segment=self.segment,
-            negation_scope=self.negation_scope,
+            negation_scope=self.negation_scope, lexicon=self.lexicon,
         )
 
     def _fit_heads(self, X: Any, Y: np.ndarray) -> np.ndarray:
@@ -182,7 +184,7 @@ class SentimentClassifier(_TextClassifier):
         Inverse regularisation strength of each linear SVM.
     class_weight : {"balanced", None}
         ``"balanced"`` weighs rare labels up.
-    word_ngrams, folded_ngrams, min_df, segment, negation_scope
+    word_ngrams, folded_ngrams, min_df, segment, negation_scope, lexicon
         Passed to :class:`~nlp.features.FeedbackVectorizer`.
     random_state : int
         Seed of the cross-validation folds used for calibration: fixed, so training is repeatable.
@@ -257,7 +259,7 @@ class CauseClassifier(_TextClassifier):
     labels : sequence of str, optional
         Label names in column order; by default sorted names found in ``y``, or ``0..k-1`` for an
         unnamed indicator matrix.
-    C, class_weight, word_ngrams, folded_ngrams, min_df, segment, negation_scope, random_state
+    C, class_weight, word_ngrams, folded_ngrams, min_df, segment, negation_scope, lexicon, random_state
         As for :class:`SentimentClassifier`.
 
     Attributes
@@ -290,11 +292,13 @@ class CauseClassifier(_TextClassifier):
         min_df: int = 2,
         segment: bool = False,
         negation_scope: int = 6,
+        lexicon: Mapping[str, str] | None = None,
         random_state: int = 0,
     ) -> None:
         super().__init__(
             C=C, class_weight=class_weight, word_ngrams=word_ngrams, folded_ngrams=folded_ngrams,
-            min_df=min_df, segment=segment, negation_scope=negation_scope, random_state=random_state,
+            min_df=min_df, segment=segment, negation_scope=negation_scope, lexicon=lexicon,
+            random_state=random_state,
         )
         self.labels = labels
 

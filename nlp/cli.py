@@ -86,10 +86,14 @@ def train(
     segment: Annotated[bool, typer.Option(help="Word-segment with underthesea first (slower).")] = False,
     negation_scope: Annotated[int, typer.Option(
         min=0, help="Mark up to this many words after không/chẳng/chưa… as negated; 0 turns it off.")] = 6,
+    lexicon: Annotated[Path | None, typer.Option(
+        help="A term,polarity CSV of sentiment words, counted as two extra features; 'default' is "
+             "the project's Vietnamese lexicon (data/lexicon/sentiment_vi.csv).")] = None,
     sequence: Annotated[bool, typer.Option(
         help="Add a BiLSTM head to the single-label head (needs PyTorch; minutes, not seconds).")] = False,
 ) -> None:
     """Train a model on your own labels (any codebook): one label per row, several, or both."""
+    from .lexicon import default_lexicon_path, read_lexicon
     from .model import ModelFileError, save_model
     from .tables import TableError
     from .train import train_model_from_table
@@ -97,10 +101,13 @@ def train(
     if label_column is None and labels_column is None:
         _fail("give --label-column (one label per row), --labels-column (several per row) or both")
     try:
+        if lexicon is not None and str(lexicon) == "default":
+            lexicon = default_lexicon_path()
+        terms = None if lexicon is None else read_lexicon(lexicon)
         model = train_model_from_table(file, text_column=text_column, label_column=label_column,
                                        labels_column=labels_column, labels_separator=labels_separator,
                                        where=_where(where), segment=segment, negation_scope=negation_scope,
-                                       sequence=sequence)
+                                       lexicon=terms, sequence=sequence)
     except (TableError, ValueError, TypeError, ImportError) as exc:
         _fail(str(exc))
     try:

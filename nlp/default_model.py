@@ -15,17 +15,18 @@ from typing import Any
 
 from .corpus import corpus_path
 from .labels import CAUSES
+from .lexicon import default_lexicon_path, read_lexicon
 from .model import FeedbackModel, default_model_path, save_model
-from .train import Evaluation, evaluate_model, train_model_from_table
+from .train import Evaluation, _sha256, evaluate_model, train_model_from_table
 
-__all__ = ["DEFAULT_OPTIONS", "MODEL_NAME", "MODEL_VERSION", "build_default_model"]
+__all__ = ["DEFAULT_OPTIONS", "MODEL_NAME", "MODEL_VERSION", "build_default_model", "training_options"]
 
 MODEL_NAME = "feedback-vi"
-MODEL_VERSION = "2026.11.7"
+MODEL_VERSION = "2026.11.8"
 #: Hyper-parameters of the shipped model; C chosen by :func:`cross_validate_c` on the train split.
 DEFAULT_OPTIONS: dict[str, Any] = {
     "sentiment_C": 1.0,
-    "causes_C": 1.0,
+    "causes_C": 2.0,
     "word_ngrams": (1, 2),
     "folded_ngrams": (1, 3),
     "min_df": 2,
@@ -33,6 +34,11 @@ DEFAULT_OPTIONS: dict[str, Any] = {
     "negation_scope": 6,
     "random_state": 0,
 }
+
+
+def training_options() -> dict[str, Any]:
+    """:data:`DEFAULT_OPTIONS` plus the project's sentiment lexicon (``data/lexicon/sentiment_vi.csv``)."""
+    return {**DEFAULT_OPTIONS, "lexicon": read_lexicon(default_lexicon_path())}
 
 
 def build_default_model(*, date: str | None = None) -> tuple[FeedbackModel, Evaluation]:
@@ -46,7 +52,7 @@ def build_default_model(*, date: str | None = None) -> tuple[FeedbackModel, Eval
     path = corpus_path()
     model = train_model_from_table(
         path, text_column="text", label_column="sentiment", labels_column="causes", where={"split": "train"},
-        no_causes_for=("positive",), cause_labels=[c.id for c in CAUSES], **DEFAULT_OPTIONS,
+        no_causes_for=("positive",), cause_labels=[c.id for c in CAUSES], **training_options(),
     )
     evaluation = evaluate_model(model, path, text_column="text", label_column="sentiment", labels_column="causes",
                                 where={"split": "test"})
@@ -54,7 +60,9 @@ def build_default_model(*, date: str | None = None) -> tuple[FeedbackModel, Eval
         "name": MODEL_NAME,
         "version": MODEL_VERSION,
         "trained": date or _dt.date.today().isoformat(),
-        "options": {k: list(v) if isinstance(v, tuple) else v for k, v in DEFAULT_OPTIONS.items()},
+        "options": {**{k: list(v) if isinstance(v, tuple) else v for k, v in DEFAULT_OPTIONS.items()},
+                    "lexicon": {"file": "data/lexicon/sentiment_vi.csv", "terms": len(model.vectorizer.lexicon),
+                                "sha256": _sha256(default_lexicon_path())}},
         "metrics": {
             "split": "test",
             "rows": evaluation.rows,
@@ -83,7 +91,7 @@ def cross_validate_c(folds: int = 3) -> dict[str, dict[float, float]]:
     labels = [c.id for c in CAUSES]
     causes = [[label in e.causes for label in labels] for e in train]
     split = KFold(folds, shuffle=True, random_state=0)
-    shared = {k: v for k, v in DEFAULT_OPTIONS.items() if k not in ("sentiment_C", "causes_C")}
+    shared = {k: v for k, v in training_options().items() if k not in ("sentiment_C", "causes_C")}
     scores: dict[str, dict[float, float]] = {"causes": {}, "sentiment": {}}
     for C in C_CANDIDATES["causes"]:
         result = cross_validate(CauseClassifier(labels=labels, C=C, **shared), texts, causes, cv=split,

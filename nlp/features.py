@@ -17,7 +17,7 @@ optional (``segment=True``): ``benchmarks/classify_benchmark.py`` measures what 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -28,12 +28,15 @@ from journeymap.text import fold_diacritics
 
 from .normalize import normalize_texts
 
-__all__ = ["FeedbackVectorizer", "FOLDED_PREFIX", "NEGATED_PREFIX", "NEGATORS", "mark_negation"]
+__all__ = ["FeedbackVectorizer", "FOLDED_PREFIX", "LEXICON_PREFIX", "NEGATED_PREFIX", "NEGATORS", "mark_negation"]
 
 #: Prefix of the folded-view features, so ``cho`` (from "cho") and ``~cho`` (from "chờ") differ.
 FOLDED_PREFIX = "~"
 #: Prefix of a word in a negation's scope, so ``¬tốt`` (from "không tốt") and ``tốt`` differ.
 NEGATED_PREFIX = "¬"
+#: Prefix of the lexicon features: ``#lex:positive`` and ``#lex:negative``.
+LEXICON_PREFIX = "#lex:"
+_FLIP = {"positive": "negative", "negative": "positive"}
 #: Words that negate what follows, after normalisation ("ko", "k", "hok" are already "không").
 #: "chưa" and "chẳng" typed without tone marks are left out: "chua" is also "sour", "chang" "young man".
 NEGATORS = frozenset({"không", "khong", "chẳng", "chả", "chưa", "đừng", "chớ"})
@@ -80,6 +83,58 @@ def mark_negation(tokens: Sequence[str], scope: int) -> list[str]:
     return marked
 
 
+class _LexiconIndex:
+    """Find a lexicon's terms in a comment's tokens, longest first, typed with or without tone marks.
+
+    Terms are normalised like comments. A term of two or more syllables also matches a comment typed
+    without tone marks ("tuyet voi"), but never a different accented word ("lịch sử" is not "lịch
+    sự"); single syllables match only as written ("chan" may be chán, chân or chăn). A ``neutral``
+    term matches and counts for nothing: it keeps the syllables of a compound from matching alone
+    ("yêu cầu" is a request, not "yêu"; "giải thích" is not "thích").
+    """
+
+    def __init__(self, lexicon: Mapping[str, str]) -> None:
+        terms = list(lexicon)
+        self.exact: dict[tuple[str, ...], str] = {}
+        self.folded: dict[tuple[str, ...], str] = {}
+        for term, normalised in zip(terms, normalize_texts(terms), strict=True):
+            key = tuple(_TOKEN.findall(normalised))
+            if not key:
+                continue
+            self.exact[key] = lexicon[term]
+            if len(key) > 1:  # two terms that fold alike ("tin dùng", "tín dụng") are ambiguous untoned
+                folded = tuple(fold_diacritics(normalised).split())
+                same = self.folded.get(folded, lexicon[term]) == lexicon[term]
+                self.folded[folded] = lexicon[term] if same else "neutral"
+        self.first = {key[0] for key in self.exact} | {key[0] for key in self.folded}
+        self.longest = max(map(len, [*self.exact, *self.folded]), default=0)
+
+    def hits(self, marked: Sequence[str], folded: Sequence[str]) -> list[tuple[int, int, str]]:
+        """``(start, end, polarity)`` of each term in negation-marked tokens; a negated term flips."""
+        bare = [t[1:] if t.startswith(NEGATED_PREFIX) else t for t in marked]
+        if len(folded) != len(marked):  # a token that folds to nothing (a stray combining mark)
+            folded = [fold_diacritics(t) for t in marked]
+        bare_folded = [t[1:] if t.startswith(NEGATED_PREFIX) else t for t in folded]
+        found = []
+        i = 0
+        while i < len(bare):
+            step = 1
+            if bare[i] in self.first or bare_folded[i] in self.first:
+                for n in range(min(self.longest, len(bare) - i), 0, -1):
+                    polarity = self.exact.get(tuple(bare[i : i + n]))
+                    if polarity is None and n > 1 and bare[i : i + n] == bare_folded[i : i + n]:
+                        polarity = self.folded.get(tuple(bare_folded[i : i + n]))
+                    if polarity is not None:
+                        if polarity != "neutral":
+                            if any(t.startswith(NEGATED_PREFIX) for t in marked[i : i + n]):
+                                polarity = _FLIP[polarity]
+                            found.append((i, i + n, polarity))
+                        step = n
+                        break
+            i += step
+        return found
+
+
 class FeedbackVectorizer(TransformerMixin, BaseEstimator):
     """TF-IDF features of raw Vietnamese comments, normalised with :func:`nlp.normalize_text`.
 
@@ -95,6 +150,11 @@ class FeedbackVectorizer(TransformerMixin, BaseEstimator):
         Join multi-syllable words with underthesea's ``word_tokenize`` before the normalised view.
     negation_scope : int
         Mark up to this many words after a negator (see :func:`mark_negation`); 0 turns it off.
+    lexicon : mapping of str to str, optional
+        ``{term: "positive" | "negative" | "neutral"}`` (see :func:`nlp.lexicon.read_lexicon`). Each
+        term found in a comment adds to the feature ``#lex:positive`` or ``#lex:negative``; a negated
+        term ("không tốt") counts for the other polarity; a neutral term counts for nothing and
+        keeps its syllables from matching alone ("yêu cầu").
 
     Examples
     --------
@@ -112,12 +172,14 @@ class FeedbackVectorizer(TransformerMixin, BaseEstimator):
         min_df: int = 2,
         segment: bool = False,
         negation_scope: int = 6,
+        lexicon: Mapping[str, str] | None = None,
     ) -> None:
         self.word_ngrams = word_ngrams
         self.folded_ngrams = folded_ngrams
         self.min_df = min_df
         self.segment = segment
         self.negation_scope = negation_scope
+        self.lexicon = lexicon
 
     def _check_params(self) -> None:
         for name in ("word_ngrams", "folded_ngrams"):
@@ -139,6 +201,12 @@ class FeedbackVectorizer(TransformerMixin, BaseEstimator):
             raise ValueError(f"min_df must be an integer >= 1; got {self.min_df!r}")
         if not isinstance(self.negation_scope, (int, np.integer)) or self.negation_scope < 0:
             raise ValueError(f"negation_scope must be an integer >= 0 (0 turns it off); got {self.negation_scope!r}")
+        if self.lexicon is not None:
+            wrong = [(t, p) for t, p in dict(self.lexicon).items()
+                     if not isinstance(t, str) or p not in ("positive", "negative", "neutral")]
+            if wrong:
+                raise ValueError(f"lexicon must map terms to 'positive', 'negative' or 'neutral'; got {wrong[0]!r}"
+                                 + (f" and {len(wrong) - 1} more" if len(wrong) > 1 else ""))
 
     def prepare(self, texts: Iterable[str]) -> list[str]:
         """Normalise (and, with ``segment=True``, word-segment) raw comments."""
@@ -157,10 +225,47 @@ class FeedbackVectorizer(TransformerMixin, BaseEstimator):
         if high:
             features.extend(_ngrams(tokens, low, high))
         low, high = self.folded_ngrams
-        if high and tokens:
+        folded: list[str] = []
+        if tokens and (high or self.lexicon):
             folded = fold_diacritics(" ".join(tokens).replace("_", " ")).split()
+        if high:
             features.extend(_ngrams(folded, low, high, FOLDED_PREFIX))
+        if self.lexicon:
+            hits = self._lexicon_hits(prepared, tokens, folded)
+            features.extend(LEXICON_PREFIX + polarity for _, _, polarity in hits)
         return features
+
+    def lexicon_terms(self, prepared: str) -> list[tuple[str, str]]:
+        """The lexicon terms of a prepared comment as it wrote them (with their negator), and their polarity.
+
+        >>> vec = FeedbackVectorizer(lexicon={"tuyệt vời": "positive", "tốt": "positive"})
+        >>> vec.lexicon_terms(vec.prepare(["Tuyet voi, nhưng pin ko tốt lắm"])[0])
+        [('tuyet voi', 'positive'), ('không tốt', 'negative')]
+        """
+        if not self.lexicon:
+            return []
+        tokens = mark_negation(_TOKEN.findall(prepared), self.negation_scope)
+        folded = fold_diacritics(" ".join(tokens).replace("_", " ")).split() if tokens else []
+        if self.segment:
+            syllables = _TOKEN.findall(prepared.replace("_", " "))
+        else:
+            syllables = [t.lstrip(NEGATED_PREFIX) for t in tokens]
+        marked = mark_negation(syllables, self.negation_scope)
+        terms = []
+        for start, end, polarity in self._lexicon_hits(prepared, tokens, folded):
+            while start > 0 and marked[start].startswith(NEGATED_PREFIX):
+                start -= 1
+            terms.append((" ".join(syllables[start:end]), polarity))
+        return terms
+
+    def _lexicon_hits(self, prepared: str, tokens: list[str], folded: list[str]) -> list[tuple[int, int, str]]:
+        index = getattr(self, "_lexicon_index", None)
+        if index is None or index[0] is not self.lexicon:
+            index = self._lexicon_index = (self.lexicon, _LexiconIndex(self.lexicon))
+        if self.segment:  # match syllables, not the segmenter's words
+            tokens = mark_negation(_TOKEN.findall(prepared.replace("_", " ")), self.negation_scope)
+            folded = fold_diacritics(" ".join(tokens)).split()
+        return index[1].hits(tokens, folded)
 
     def _tfidf(self) -> Any:
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -210,6 +315,7 @@ class FeedbackVectorizer(TransformerMixin, BaseEstimator):
     def from_arrays(cls, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> FeedbackVectorizer:
         params = dict(meta["params"])
         params.setdefault("negation_scope", 0)  # files written before negation marking existed
+        params.setdefault("lexicon", None)
         params["word_ngrams"] = tuple(params["word_ngrams"])
         params["folded_ngrams"] = tuple(params["folded_ngrams"])
         vectorizer = cls(**params)

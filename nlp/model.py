@@ -30,7 +30,7 @@ import numpy as np
 from .classifiers import CauseClassifier, SentimentClassifier
 from journeymap.text import fold_diacritics
 
-from .features import _TOKEN, FOLDED_PREFIX, NEGATED_PREFIX, FeedbackVectorizer, mark_negation
+from .features import _TOKEN, FOLDED_PREFIX, LEXICON_PREFIX, NEGATED_PREFIX, FeedbackVectorizer, mark_negation
 from .normalize import EMOJI
 from .sequence import SequenceClassifier
 
@@ -208,6 +208,10 @@ class FeedbackModel:
                 if folded is None:
                     folded = [fold_diacritics(t) for t in marked]
                 feature = _as_written(feature[len(FOLDED_PREFIX):].split(" "), tokens, folded)
+            elif feature.startswith(LEXICON_PREFIX):  # the comment's lexicon terms of that polarity
+                polarity = feature[len(LEXICON_PREFIX):]
+                terms = self.vectorizer.lexicon_terms(prepared)
+                feature = ", ".join(dict.fromkeys(term for term, p in terms if p == polarity))
             elif NEGATED_PREFIX in feature:
                 feature = _as_written(feature.split(" "), tokens, marked)
             phrase = feature.replace("_", " ").strip(_EDGE_PUNCTUATION).strip()
@@ -319,6 +323,7 @@ def train_feedback_model(
     min_df: int = 2,
     segment: bool = False,
     negation_scope: int = 6,
+    lexicon: Mapping[str, str] | None = None,
     sequence: bool = False,
     sequence_options: Mapping[str, Any] | None = None,
     random_state: int = 0,
@@ -349,7 +354,7 @@ def train_feedback_model(
                          "(sentiments=, or --label-column in cx train)")
     texts = list(texts)
     shared = dict(word_ngrams=word_ngrams, folded_ngrams=folded_ngrams, min_df=min_df, segment=segment,
-                  negation_scope=negation_scope)
+                  negation_scope=negation_scope, lexicon=lexicon)
     vectorizer = FeedbackVectorizer(**shared)
     features = vectorizer.fit_transform(texts)
     shared["random_state"] = random_state
@@ -448,6 +453,7 @@ def load_model(directory: str | Path | None = None) -> FeedbackModel:
             continue
         params = dict(meta["vectorizer"]["params"])
         params.setdefault("negation_scope", 0)  # files written before negation marking existed
+        params.setdefault("lexicon", None)
         params.update(meta[key]["params"])
         params["word_ngrams"] = tuple(params["word_ngrams"])
         params["folded_ngrams"] = tuple(params["folded_ngrams"])

@@ -59,7 +59,8 @@ TEENCODE: Mapping[str, str] = {
     "tgian": "thời gian", "kq": "kết quả", "kt": "kiểm tra", "nt": "nhắn tin", "ntn": "như thế nào",
     "nc": "nói chuyện", "ns": "nói", "tl": "trả lời", "trl": "trả lời", "lm": "làm",
     "bt": "bình thường", "bth": "bình thường", "lg": "lượng", "nma": "nhưng mà", "nhma": "nhưng mà",
-    "thank": "cảm ơn", "thanks": "cảm ơn", "tks": "cảm ơn", "thx": "cảm ơn", "vl": "vãi",
+    "thank": "cảm ơn", "thanks": "cảm ơn", "thankyou": "cảm ơn", "tks": "cảm ơn", "thks": "cảm ơn",
+    "thx": "cảm ơn", "vl": "vãi",
 }
 
 _URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|vn|net|org|io|me|ly|gl)(?:/\S*)?\b",
@@ -70,6 +71,9 @@ _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _PHONE = re.compile(r"(?<![\w+])(?:(?:\+84|0)(?:[\s.-]?\d){8,10}|1[89]00(?:[\s.-]?\d){4,6})(?!\w)")
 _REPEATED_LETTER = re.compile(r"([^\W\d_])(([^\W\d_])\3+)")
 _WORD = re.compile(r"\w+")
+#: A word right after an emoticon's eyes is part of the emoticon (":v", ":d", "=p"), not teencode.
+_WORD_OUTSIDE_EMOTICON = re.compile(r"(?<![:;=])\w+")
+_EYES = frozenset(":;=")
 _SPACES = re.compile(r"\s+")
 _PUNCTUATION_RUN = re.compile(r"([!?])\1+|\.{4,}")
 _TLD = re.compile(r"\.(?:com|vn|net|org|io|me|ly|gl)\b", re.IGNORECASE)
@@ -191,11 +195,11 @@ def _map_words(text: str) -> str:
                 mapped = token
             else:
                 core = token.strip(_EDGE_PUNCTUATION)
-                if core.isalnum():
-                    start = token.index(core)
+                start = token.find(core) if core else 0
+                if core.isalnum() and token[start - 1 : start] not in _EYES:
                     mapped = token[:start] + words.get(core, core) + token[start + len(core):]
                 else:
-                    mapped = _WORD.sub(lambda m: words.get(m.group(), m.group()), token)
+                    mapped = _WORD_OUTSIDE_EMOTICON.sub(lambda m: words.get(m.group(), m.group()), token)
         out.append(mapped)
     return " ".join(out)
 
@@ -209,6 +213,8 @@ def expand_teencode(text: str) -> str:
     --------
     >>> expand_teencode("ko đc đâu, nv thái độ quá tệ")
     'không được đâu, nhân viên thái độ quá tệ'
+    >>> expand_teencode("v thì chịu :v, ok thankyou")  # ":v" is an emoticon, not "vậy"
+    'vậy thì chịu :v, ok cảm ơn'
     """
     return _map_words(text)
 

@@ -6,6 +6,7 @@ import pytest
 
 from nlp.corpus import corpus_path, load_corpus
 from nlp.labels import CAUSES
+from nlp.lexicon import default_lexicon_path, read_lexicon
 from nlp.model import (
     ModelFileError,
     classify_feedback,
@@ -30,6 +31,9 @@ def test_shipped_model_manifest(model):
     assert manifest["version"] and manifest["trained"]
     assert manifest["training_data"]["sha256"] == _sha256(corpus_path()), "models/ is stale: run python -m nlp.default_model"
     assert manifest["training_data"]["where"] == {"split": "train"}
+    lexicon = manifest["options"]["lexicon"]
+    assert lexicon["sha256"] == _sha256(default_lexicon_path()), "models/ is stale: run python -m nlp.default_model"
+    assert lexicon["terms"] == len(model.vectorizer.lexicon) == len(read_lexicon(default_lexicon_path()))
     assert set(manifest["metrics"]["causes"]["per_label_f1"]) == set(CAUSE_IDS)
     assert model.cause_labels == CAUSE_IDS
     assert model.sentiment_labels == ["negative", "neutral", "positive"]
@@ -96,6 +100,13 @@ def test_negated_praise_reads_as_a_complaint_and_is_explained_as_written(model):
     phrases = [p for p, _ in explained["negative"]]
     assert "không nhiệt tình" in phrases  # the marked feature, read back with its negator
     assert not any("¬" in p for p in phrases)
+
+
+def test_explanations_show_lexicon_terms_as_written(model):
+    text = "SMBank chán thật sự, hủy thẻ luôn!"
+    phrases = [p for p, _ in model.explain(text)["negative"]]
+    assert not any(p.startswith("#") for p in phrases)  # never the feature's id
+    assert any("chán" in p for p in phrases)
 
 
 def test_model_files_from_before_negation_marking_load_unchanged(tmp_path):

@@ -63,6 +63,21 @@ def test_train_can_turn_negation_marking_off(tmp_path):
     assert not (tmp_path / "bad").exists()
 
 
+def test_train_with_a_lexicon(tmp_path):
+    path = tmp_path / "labels.csv"
+    pd.DataFrame({"text": ["tệ quá", "chán ghê", "dở tệ", "lởm", "kém lắm", "tuyệt vời", "xịn xò", "hài lòng",
+                           "đỉnh thật", "ưng lắm"],
+                  "label": ["neg"] * 5 + ["pos"] * 5}).to_csv(path, index=False)
+    command = ["train", str(path), "--text-column", "text", "--label-column", "label", "-o"]
+    result = runner.invoke(app, [*command, str(tmp_path / "m"), "--lexicon", "default"])
+    assert result.exit_code == 0, result.output
+    vocabulary = json.loads((tmp_path / "m" / "model.json").read_text(encoding="utf-8"))["vectorizer"]["vocabulary"]
+    assert {"#lex:positive", "#lex:negative"} <= set(vocabulary)
+    result = runner.invoke(app, [*command, str(tmp_path / "bad"), "--lexicon", str(tmp_path / "missing.csv")])
+    assert result.exit_code == 1 and "missing.csv" in result.output
+    assert not (tmp_path / "bad").exists()
+
+
 def test_train_reports_empty_labels_by_row(tmp_path):
     path = tmp_path / "labelled.csv"
     path.write_text("text,label\nchờ lâu,neg\ntốt,\nhay,pos\n", encoding="utf-8")

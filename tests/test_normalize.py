@@ -29,6 +29,9 @@ CASES = [
     ("ok", "ok"),  # the codebook reads a bare "ok" as neutral: not expanded to "tốt"
     ("  nhiều   khoảng\n\ttrắng  ", "nhiều khoảng trắng"),
     ("app lag, staff thì ok", "app lag, staff thì ok"),
+    # ":v" and ":D" are emoticons, not the teencode "v" (vậy) and "d"; "v" alone still is vậy
+    ("chán :v", "chán :v"), ("V thì chịu :V", "vậy thì chịu :v"), ("ok:v ko", "ok:v không"),
+    ("ok thankyou ad, e thks", "ok cảm ơn ad, e cảm ơn"),
     ("", ""),
     # decomposed (NFD) input comes out composed
     (unicodedata.normalize("NFD", "Nhân viên rất nhiệt tình"), "nhân viên rất nhiệt tình"),
