@@ -106,33 +106,47 @@ class _LexiconIndex:
                 folded = tuple(fold_diacritics(normalised).split())
                 same = self.folded.get(folded, lexicon[term]) == lexicon[term]
                 self.folded[folded] = lexicon[term] if same else "neutral"
-        self.first = {key[0] for key in self.exact} | {key[0] for key in self.folded}
-        self.longest = max(map(len, [*self.exact, *self.folded]), default=0)
+        lengths: dict[str, set[int]] = {}
+        for key in [*self.exact, *self.folded]:
+            lengths.setdefault(key[0], set()).add(len(key))
+        #: For each token a term can start with, the terms' lengths, longest first.
+        self.lengths = {token: sorted(ns, reverse=True) for token, ns in lengths.items()}
+        #: The same tokens negated or not: a comment with none of them has no hit.
+        self.first = set(lengths) | {NEGATED_PREFIX + token for token in lengths}
 
     def hits(self, marked: Sequence[str], folded: Sequence[str]) -> list[tuple[int, int, str]]:
         """``(start, end, polarity)`` of each term in negation-marked tokens; a negated term flips."""
-        bare = [t[1:] if t.startswith(NEGATED_PREFIX) else t for t in marked]
+        starts = [i for i, token in enumerate(marked) if token in self.first]
+        if not starts:
+            return []
         if len(folded) != len(marked):  # a token that folds to nothing (a stray combining mark)
             folded = [fold_diacritics(t) for t in marked]
-        bare_folded = [t[1:] if t.startswith(NEGATED_PREFIX) else t for t in folded]
+        bare = [t[1:] if t[0] == NEGATED_PREFIX else t for t in marked]  # inline: called per comment
         found = []
-        i = 0
-        while i < len(bare):
-            step = 1
-            if bare[i] in self.first or bare_folded[i] in self.first:
-                for n in range(min(self.longest, len(bare) - i), 0, -1):
-                    polarity = self.exact.get(tuple(bare[i : i + n]))
-                    if polarity is None and n > 1 and bare[i : i + n] == bare_folded[i : i + n]:
-                        polarity = self.folded.get(tuple(bare_folded[i : i + n]))
-                    if polarity is not None:
-                        if polarity != "neutral":
-                            if any(t.startswith(NEGATED_PREFIX) for t in marked[i : i + n]):
-                                polarity = _FLIP[polarity]
-                            found.append((i, i + n, polarity))
-                        step = n
-                        break
-            i += step
+        end = 0
+        for i in starts:
+            if i < end:  # inside the term found last
+                continue
+            for n in self.lengths[bare[i]]:
+                if i + n > len(bare):
+                    continue
+                span = tuple(bare[i : i + n])
+                polarity = self.exact.get(span)
+                if polarity is None and n > 1:  # untoned text only: "lich su" is not "lịch sử"
+                    untoned = tuple(_bare(t) for t in folded[i : i + n])
+                    polarity = self.folded.get(untoned) if untoned == span else None
+                if polarity is not None:
+                    if polarity != "neutral":
+                        if any(t.startswith(NEGATED_PREFIX) for t in marked[i : i + n]):
+                            polarity = _FLIP[polarity]
+                        found.append((i, i + n, polarity))
+                    end = i + n
+                    break
         return found
+
+
+def _bare(token: str) -> str:
+    return token[1:] if token.startswith(NEGATED_PREFIX) else token
 
 
 class FeedbackVectorizer(TransformerMixin, BaseEstimator):
