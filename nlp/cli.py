@@ -87,8 +87,8 @@ def train(
     negation_scope: Annotated[int, typer.Option(
         min=0, help="Mark up to this many words after không/chẳng/chưa… as negated; 0 turns it off.")] = 6,
     lexicon: Annotated[Path | None, typer.Option(
-        help="A term,polarity CSV of sentiment words, counted as two extra features; 'default' is "
-             "the project's Vietnamese lexicon (data/lexicon/sentiment_vi.csv).")] = None,
+        help="A table (CSV, TSV, XLSX, JSONL) of sentiment words with term and polarity columns, counted "
+             "as two extra features; 'default' is the project's Vietnamese lexicon.")] = None,
     sequence: Annotated[bool, typer.Option(
         help="Add a BiLSTM head to the single-label head (needs PyTorch; minutes, not seconds).")] = False,
 ) -> None:
