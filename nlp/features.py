@@ -149,6 +149,13 @@ def _bare(token: str) -> str:
     return token[1:] if token.startswith(NEGATED_PREFIX) else token
 
 
+def _from_negator(marked: Sequence[str], i: int) -> int:
+    """Where the phrase of the word at ``i`` starts: back at its negator when the word is negated."""
+    while i > 0 and marked[i].startswith(NEGATED_PREFIX):
+        i -= 1
+    return i
+
+
 class FeedbackVectorizer(TransformerMixin, BaseEstimator):
     """TF-IDF features of raw Vietnamese comments, normalised with :func:`nlp.normalize_text`.
 
@@ -245,7 +252,7 @@ class FeedbackVectorizer(TransformerMixin, BaseEstimator):
         if high:
             features.extend(_ngrams(folded, low, high, FOLDED_PREFIX))
         if self.lexicon:
-            hits = self._lexicon_hits(prepared, tokens, folded)
+            hits = self._lexicon_hits(*self._lexicon_view(prepared, tokens, folded))
             features.extend(LEXICON_PREFIX + polarity for _, _, polarity in hits)
         return features
 
@@ -258,28 +265,26 @@ class FeedbackVectorizer(TransformerMixin, BaseEstimator):
         """
         if not self.lexicon:
             return []
-        tokens = mark_negation(_TOKEN.findall(prepared), self.negation_scope)
-        folded = fold_diacritics(" ".join(tokens).replace("_", " ")).split() if tokens else []
-        if self.segment:
-            syllables = _TOKEN.findall(prepared.replace("_", " "))
-        else:
-            syllables = [t.lstrip(NEGATED_PREFIX) for t in tokens]
-        marked = mark_negation(syllables, self.negation_scope)
-        terms = []
-        for start, end, polarity in self._lexicon_hits(prepared, tokens, folded):
-            while start > 0 and marked[start].startswith(NEGATED_PREFIX):
-                start -= 1
-            terms.append((" ".join(syllables[start:end]), polarity))
-        return terms
+        marked, folded = self._lexicon_view(prepared, mark_negation(_TOKEN.findall(prepared), self.negation_scope))
+        return [(" ".join(_bare(t) for t in marked[_from_negator(marked, start) : end]), polarity)
+                for start, end, polarity in self._lexicon_hits(marked, folded)]
 
-    def _lexicon_hits(self, prepared: str, tokens: list[str], folded: list[str]) -> list[tuple[int, int, str]]:
-        index = getattr(self, "_lexicon_index", None)
-        if index is None or index[0] is not self.lexicon:
-            index = self._lexicon_index = (self.lexicon, _LexiconIndex(self.lexicon))
-        if self.segment:  # match syllables, not the segmenter's words
-            tokens = mark_negation(_TOKEN.findall(prepared.replace("_", " ")), self.negation_scope)
+    def _lexicon_view(self, prepared: str, tokens: list[str], folded: list[str] | None = None) -> tuple[
+        list[str], list[str]
+    ]:
+        """The negation-marked tokens the lexicon is matched on, and their folded forms: syllables, even
+        when the comment was word-segmented."""
+        if self.segment:
+            tokens, folded = mark_negation(_TOKEN.findall(prepared.replace("_", " ")), self.negation_scope), None
+        if folded is None:
             folded = fold_diacritics(" ".join(tokens)).split()
-        return index[1].hits(tokens, folded)
+        return tokens, folded
+
+    def _lexicon_hits(self, marked: list[str], folded: list[str]) -> list[tuple[int, int, str]]:
+        index = getattr(self, "_lexicon_index", None)
+        if index is None or index[0] is not self.lexicon:  # built once per lexicon, on first use
+            index = self._lexicon_index = (self.lexicon, _LexiconIndex(self.lexicon))
+        return index[1].hits(marked, folded)
 
     def _tfidf(self) -> Any:
         from sklearn.feature_extraction.text import TfidfVectorizer

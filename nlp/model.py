@@ -30,7 +30,9 @@ import numpy as np
 from .classifiers import CauseClassifier, SentimentClassifier
 from journeymap.text import fold_diacritics
 
-from .features import _TOKEN, FOLDED_PREFIX, LEXICON_PREFIX, NEGATED_PREFIX, FeedbackVectorizer, mark_negation
+from .features import (
+    _TOKEN, FOLDED_PREFIX, LEXICON_PREFIX, NEGATED_PREFIX, FeedbackVectorizer, _from_negator, mark_negation,
+)
 from .normalize import EMOJI
 from .sequence import SequenceClassifier
 
@@ -252,10 +254,7 @@ def _as_written(grams: list[str], tokens: list[str], view: list[str]) -> str:
     n = len(grams)
     for i in range(len(view) - n + 1):
         if view[i : i + n] == grams:
-            start = i
-            while start > 0 and view[start].startswith(NEGATED_PREFIX):
-                start -= 1
-            return " ".join(tokens[start : i + n])
+            return " ".join(tokens[_from_negator(view, i) : i + n])
     return " ".join(grams).replace(NEGATED_PREFIX, "")
 
 
