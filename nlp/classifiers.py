@@ -84,6 +84,106 @@ class _LinearHeads:
     def decision(X: Any, coef: np.ndarray, intercept: np.ndarray) -> np.ndarray:
         return np.asarray(X @ coef.T) + intercept
 
+    @staticmethod
+    def fit_pooled(
+        units: Units, Y: np.ndarray, names: Sequence[str], *, C: float, class_weight: Any, random_state: int,
+        clause_training: bool,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Like :meth:`fit`, for heads whose decision on a comment is the best of its clauses' and its own.
+
+        With ``clause_training``, each label is learnt in two steps (multiple-instance learning): an
+        SVM on whole comments picks, in each multi-clause comment that has the label, the clause it
+        scores highest; a second SVM then learns from the comments, those clauses as positives, and
+        every clause of the comments without the label as negatives. The out-of-fold decision values
+        are pooled the same way, so calibration sees what prediction will do.
+        """
+        from sklearn.model_selection import StratifiedKFold
+
+        n, k = Y.shape
+        coef = np.zeros((k, units.docs.shape[1]))
+        intercept = np.zeros(k)
+        oof = np.zeros((n, k))
+        for j in range(k):
+            y = Y[:, j]
+            positives = int(y.sum())
+            if positives < 2 or n - positives < 2:
+                raise ValueError(
+                    f"label {names[j]!r} has {positives} positive and {n - positives} negative "
+                    "training examples; each label needs at least 2 of both"
+                )
+            options = dict(C=C, class_weight=class_weight, random_state=random_state, clause_training=clause_training)
+            folds = StratifiedKFold(min(5, positives, n - positives), shuffle=True, random_state=random_state)
+            for train, test in folds.split(np.zeros(n), y):
+                w, b = _fit_pooled_label(units.subset(train), y[train], **options)
+                oof[test, j] = units.subset(test).pooled(w[None, :], np.array([b]))[:, 0]
+            coef[j], intercept[j] = _fit_pooled_label(units, y, **options)
+        return coef, intercept, oof
+
+
+class Units:
+    """The TF-IDF rows of comments and of their clauses: clause row ``k`` belongs to comment ``owner[k]``.
+
+    Every comment has at least one clause, and clause rows are in comment order.
+    """
+
+    def __init__(self, docs: Any, clauses: Any, owner: np.ndarray) -> None:
+        self.docs = docs
+        self.clauses = clauses
+        self.owner = np.asarray(owner, dtype=np.int64)
+        counts = np.bincount(self.owner, minlength=docs.shape[0])
+        if (counts == 0).any() or (np.diff(self.owner) < 0).any():
+            raise ValueError("every comment needs at least one clause row, in comment order")
+        self.first = np.zeros(docs.shape[0] + 1, dtype=np.int64)
+        np.cumsum(counts, out=self.first[1:])
+
+    @classmethod
+    def whole(cls, docs: Any) -> Units:
+        """Each comment as its only clause."""
+        return cls(docs, docs, np.arange(docs.shape[0]))
+
+    def subset(self, rows: np.ndarray) -> Units:
+        """The given comments (in that order) with their clauses."""
+        rows = np.asarray(rows, dtype=np.int64)
+        counts = self.first[rows + 1] - self.first[rows]
+        clause_rows = np.concatenate([np.arange(self.first[r], self.first[r + 1]) for r in rows]) if len(rows) else (
+            np.zeros(0, dtype=np.int64))
+        return Units(self.docs[rows], self.clauses[clause_rows], np.repeat(np.arange(len(rows)), counts))
+
+    def clause_decisions(self, coef: np.ndarray, intercept: np.ndarray) -> np.ndarray:
+        return np.asarray(self.clauses @ coef.T) + intercept
+
+    def pooled(self, coef: np.ndarray, intercept: np.ndarray) -> np.ndarray:
+        """Each comment's decision per label: the highest of its own and its clauses'."""
+        own = np.asarray(self.docs @ coef.T) + intercept
+        if self.clauses is self.docs:
+            return own
+        best = np.maximum.reduceat(self.clause_decisions(coef, intercept), self.first[:-1], axis=0)
+        return np.maximum(own, best)
+
+    def several(self) -> np.ndarray:
+        """Whether each comment has more than one clause."""
+        return np.diff(self.first) > 1
+
+
+def _fit_pooled_label(units: Units, y: np.ndarray, *, C: float, class_weight: Any, random_state: int,
+                      clause_training: bool) -> tuple[np.ndarray, float]:
+    from scipy import sparse
+    from sklearn.svm import LinearSVC
+
+    svm = LinearSVC(C=C, class_weight=class_weight, random_state=random_state).fit(units.docs, y)
+    several = units.several()
+    if not clause_training or not several.any():
+        return svm.coef_[0], float(svm.intercept_[0])
+    decision = units.clause_decisions(svm.coef_, svm.intercept_)[:, 0]
+    positive_docs = np.flatnonzero(several & (y == 1))
+    chosen = np.array([units.first[d] + int(np.argmax(decision[units.first[d] : units.first[d + 1]]))
+                       for d in positive_docs], dtype=np.int64)
+    negative_clauses = np.flatnonzero(several[units.owner] & (y[units.owner] == 0))
+    X = sparse.vstack([units.docs, units.clauses[chosen], units.clauses[negative_clauses]], format="csr")
+    target = np.concatenate([y, np.ones(len(chosen), dtype=y.dtype), np.zeros(len(negative_clauses), dtype=y.dtype)])
+    svm = LinearSVC(C=C, class_weight=class_weight, random_state=random_state).fit(X, target)
+    return svm.coef_[0], float(svm.intercept_[0])
+
 
 def _platt(decision: np.ndarray, Y: np.ndarray) -> np.ndarray:
     """Per label, the slope and offset of a logistic curve fitted to its decision values."""
@@ -132,6 +232,8 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
         segment: bool = False,
         negation_scope: int = 6,
         lexicon: Mapping[str, str] | None = None,
+        cause_lexicon: Mapping[str, str] | None = None,
+        clauses: bool = True,
         random_state: int = 0,
     ) -> None:
         self.C = C
@@ -142,6 +244,8 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
         self.segment = segment
         self.negation_scope = negation_scope
         self.lexicon = lexicon
+        self.cause_lexicon = cause_lexicon
+        self.clauses = clauses
         self.random_state = random_state
 
     def _check_head_params(self) -> None:
@@ -153,7 +257,8 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
     def _make_vectorizer(self) -> FeedbackVectorizer:
         return FeedbackVectorizer(
             word_ngrams=self.word_ngrams, folded_ngrams=self.folded_ngrams, min_df=self.min_df, segment=self.segment,
-            negation_scope=self.negation_scope, lexicon=self.lexicon,
+            negation_scope=self.negation_scope, lexicon=self.lexicon, cause_lexicon=self.cause_lexicon,
+            clauses=self.clauses,
         )
 
     def _fit_heads(self, X: Any, Y: np.ndarray) -> np.ndarray:
@@ -184,7 +289,7 @@ class SentimentClassifier(_TextClassifier):
         Inverse regularisation strength of each linear SVM.
     class_weight : {"balanced", None}
         ``"balanced"`` weighs rare labels up.
-    word_ngrams, folded_ngrams, min_df, segment, negation_scope, lexicon
+    word_ngrams, folded_ngrams, min_df, segment, negation_scope, lexicon, cause_lexicon, clauses
         Passed to :class:`~nlp.features.FeedbackVectorizer`.
     random_state : int
         Seed of the cross-validation folds used for calibration: fixed, so training is repeatable.
@@ -261,6 +366,12 @@ class CauseClassifier(_TextClassifier):
         unnamed indicator matrix.
     C, class_weight, word_ngrams, folded_ngrams, min_df, segment, negation_scope, lexicon, random_state
         As for :class:`SentimentClassifier`.
+    clauses : bool
+        Score each clause of a comment as well as the whole comment, and take the highest score: a
+        cause stated in one clause of a long review is found there, whatever the rest says.
+    clause_training : bool
+        Also learn from the clause of each training comment that states the label, and from every
+        clause of the comments that do not have it (see :meth:`_LinearHeads.fit_pooled`).
 
     Attributes
     ----------
@@ -293,14 +404,18 @@ class CauseClassifier(_TextClassifier):
         segment: bool = False,
         negation_scope: int = 6,
         lexicon: Mapping[str, str] | None = None,
+        cause_lexicon: Mapping[str, str] | None = None,
+        clauses: bool = True,
+        clause_training: bool = True,
         random_state: int = 0,
     ) -> None:
         super().__init__(
             C=C, class_weight=class_weight, word_ngrams=word_ngrams, folded_ngrams=folded_ngrams,
             min_df=min_df, segment=segment, negation_scope=negation_scope, lexicon=lexicon,
-            random_state=random_state,
+            cause_lexicon=cause_lexicon, clauses=clauses, random_state=random_state,
         )
         self.labels = labels
+        self.clause_training = clause_training
 
     def _indicator(self, y: Any, n: int) -> np.ndarray:
         rows = list(y) if not hasattr(y, "shape") else y
@@ -336,27 +451,43 @@ class CauseClassifier(_TextClassifier):
         texts = _texts(X)
         indicator = self._indicator(y, len(texts))  # bad labels fail before the slower features
         self.vectorizer_ = self._make_vectorizer()
-        self._fit_matrix(self.vectorizer_.fit_transform(texts), indicator)
+        docs, clauses, where = self.vectorizer_.fit_clauses(texts)
+        self._fit_matrix(Units(docs, clauses, where.doc), indicator)
         return self
 
-    def _fit_features(self, features: Any, y: Any) -> np.ndarray:
-        return self._fit_matrix(features, self._indicator(y, features.shape[0]))
+    def _fit_features(self, units: Units, y: Any) -> np.ndarray:
+        return self._fit_matrix(units, self._indicator(y, units.docs.shape[0]))
 
-    def _fit_matrix(self, features: Any, indicator: np.ndarray) -> np.ndarray:
+    def _fit_matrix(self, units: Units, indicator: np.ndarray) -> np.ndarray:
         if indicator.shape[1] == 0:
             raise ValueError("y has no labels at all; a multi-label classifier needs at least one")
-        decision = self._fit_heads(features, indicator)
+        self._check_head_params()
+        self.coef_, self.intercept_, decision = _LinearHeads.fit_pooled(
+            units, indicator, [str(c) for c in self.classes_], C=self.C, class_weight=self.class_weight,
+            random_state=self.random_state, clause_training=self.clause_training,
+        )
         self.calibration_ = _platt(decision, indicator)
         oof = _sigmoid(self.calibration_[:, 0] * decision + self.calibration_[:, 1])
         self.thresholds_ = np.array([_best_threshold(indicator[:, j], oof[:, j]) for j in range(indicator.shape[1])])
         return oof
 
+    def _units(self, X: Any) -> Units:
+        check_is_fitted(self, "coef_")
+        vectorizer = self.vectorizer_
+        docs, clauses, where = vectorizer.transform_clauses(vectorizer.prepare(_texts(X)))
+        return Units(docs, clauses, where.doc)
+
     def predict_proba(self, X: Iterable[str]) -> np.ndarray:
         """Calibrated probability of each label (columns in ``classes_`` order), independently."""
-        return self._proba_features(self._features(X))
+        return self._proba_units(self._units(X))
 
-    def _proba_features(self, features: Any) -> np.ndarray:
-        return _sigmoid(self._calibrated(features))
+    def _proba_units(self, units: Units) -> np.ndarray:
+        decision = units.pooled(self.coef_, self.intercept_)
+        return _sigmoid(self.calibration_[:, 0] * decision + self.calibration_[:, 1])
+
+    def decision_function(self, X: Iterable[str]) -> np.ndarray:
+        """The pooled SVM decision value of each label (the highest of the comment's and its clauses')."""
+        return self._units(X).pooled(self.coef_, self.intercept_)
 
     def predict(self, X: Iterable[str]) -> np.ndarray:
         """0/1 indicator matrix: a label is on when its probability reaches its threshold."""

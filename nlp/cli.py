@@ -89,11 +89,19 @@ def train(
     lexicon: Annotated[Path | None, typer.Option(
         help="A table (CSV, TSV, XLSX, JSONL) of sentiment words with term and polarity columns, counted "
              "as two extra features; 'default' is the project's Vietnamese lexicon.")] = None,
+    cause_lexicon: Annotated[Path | None, typer.Option(
+        help="A table of cause phrases with term and cause columns (cause: one of your --labels-column "
+             "labels, or none), counted per clause; 'default' is the project's lexicon of the six causes.")] = None,
+    clauses: Annotated[bool, typer.Option(
+        help="Score each clause as well as the whole comment for the several-labels head.")] = True,
+    no_causes_for: Annotated[list[str] | None, typer.Option(
+        "--no-causes-for", help="Leave the several-labels column empty for comments predicted with this "
+                                "single label (repeatable), for a codebook that asks for it.")] = None,
     sequence: Annotated[bool, typer.Option(
         help="Add a BiLSTM head to the single-label head (needs PyTorch; minutes, not seconds).")] = False,
 ) -> None:
     """Train a model on your own labels (any codebook): one label per row, several, or both."""
-    from .lexicon import default_lexicon_path, read_lexicon
+    from .lexicon import default_cause_lexicon_path, default_lexicon_path, read_cause_lexicon, read_lexicon
     from .model import ModelFileError, save_model
     from .tables import TableError
     from .train import train_model_from_table
@@ -104,10 +112,17 @@ def train(
         if lexicon is not None and str(lexicon) == "default":
             lexicon = default_lexicon_path()
         terms = None if lexicon is None else read_lexicon(lexicon)
+        cause_terms = None
+        if cause_lexicon is not None:
+            if str(cause_lexicon) == "default":
+                cause_terms = read_cause_lexicon(default_cause_lexicon_path())
+            else:
+                cause_terms = read_cause_lexicon(cause_lexicon, causes=None)
         model = train_model_from_table(file, text_column=text_column, label_column=label_column,
                                        labels_column=labels_column, labels_separator=labels_separator,
                                        where=_where(where), segment=segment, negation_scope=negation_scope,
-                                       lexicon=terms, sequence=sequence)
+                                       lexicon=terms, cause_lexicon=cause_terms, clauses=clauses,
+                                       no_causes_for=tuple(no_causes_for or ()), sequence=sequence)
     except (TableError, ValueError, TypeError, ImportError) as exc:
         _fail(str(exc))
     try:

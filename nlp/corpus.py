@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from journeymap.text import fold_diacritics
+from .text import fold_diacritics
 
 from .labels import CAUSES, SENTIMENTS
 
@@ -30,6 +30,8 @@ class FeedbackExample:
     sentiment: str
     causes: tuple[str, ...]
     text: str
+    #: Who wrote it, for the rounds from 9 on (``r9-w1`` …); empty for rounds 1–8.
+    writer: str = ""
 
 
 def corpus_path() -> Path:
@@ -72,7 +74,8 @@ def load_corpus(path: str | Path | None = None, *, split: Split | None = None) -
                     "splits train/test"
                 )
             if split is None or row["split"] == split:
-                rows.append(FeedbackExample(row["id"], row["domain"], row["style"], row["split"], row["sentiment"], labels, row["text"]))
+                rows.append(FeedbackExample(row["id"], row["domain"], row["style"], row["split"], row["sentiment"],
+                                            labels, row["text"], row.get("writer") or ""))
     return rows
 
 
@@ -126,6 +129,8 @@ def corpus_stats(examples: list[FeedbackExample]) -> dict[str, Counter]:
         "several_causes": Counter(e.split for e in examples if len(e.causes) > 1),
         "domain": Counter(e.domain for e in examples),
         "style": Counter(e.style for e in examples),
+        "causes_in_non_negative": Counter(e.split for e in examples if e.sentiment != "negative" and e.causes),
+        "held_out_writers": Counter(e.writer.split("-")[0] for e in examples if e.writer and e.split == "test"),
     }
 
 

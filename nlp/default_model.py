@@ -15,30 +15,35 @@ from typing import Any
 
 from .corpus import corpus_path
 from .labels import CAUSES
-from .lexicon import default_lexicon_path, read_lexicon
+from .lexicon import default_cause_lexicon_path, default_lexicon_path, read_cause_lexicon, read_lexicon
 from .model import FeedbackModel, default_model_path, save_model
 from .train import Evaluation, _sha256, evaluate_model, train_model_from_table
 
 __all__ = ["DEFAULT_OPTIONS", "MODEL_NAME", "MODEL_VERSION", "build_default_model", "training_options"]
 
 MODEL_NAME = "feedback-vi"
-MODEL_VERSION = "2026.11.8"
+MODEL_VERSION = "2026.12.1"
 #: Hyper-parameters of the shipped model; C chosen by :func:`cross_validate_c` on the train split.
 DEFAULT_OPTIONS: dict[str, Any] = {
     "sentiment_C": 1.0,
+    "sentiment_class_weight": None,
     "causes_C": 2.0,
     "word_ngrams": (1, 2),
     "folded_ngrams": (1, 3),
     "min_df": 2,
     "segment": False,
     "negation_scope": 6,
+    "clauses": True,
+    "clause_training": True,
     "random_state": 0,
 }
 
 
 def training_options() -> dict[str, Any]:
-    """:data:`DEFAULT_OPTIONS` plus the project's sentiment lexicon (``data/lexicon/sentiment_vi.csv``)."""
-    return {**DEFAULT_OPTIONS, "lexicon": read_lexicon(default_lexicon_path())}
+    """:data:`DEFAULT_OPTIONS` plus the project's lexicons: sentiment (``data/lexicon/sentiment_vi.csv``)
+    and causes (``data/lexicon/causes_vi.csv``)."""
+    return {**DEFAULT_OPTIONS, "lexicon": read_lexicon(default_lexicon_path()),
+            "cause_lexicon": read_cause_lexicon(default_cause_lexicon_path())}
 
 
 def build_default_model(*, date: str | None = None) -> tuple[FeedbackModel, Evaluation]:
@@ -52,7 +57,7 @@ def build_default_model(*, date: str | None = None) -> tuple[FeedbackModel, Eval
     path = corpus_path()
     model = train_model_from_table(
         path, text_column="text", label_column="sentiment", labels_column="causes", where={"split": "train"},
-        no_causes_for=("positive",), cause_labels=[c.id for c in CAUSES], **training_options(),
+        cause_labels=[c.id for c in CAUSES], **training_options(),
     )
     evaluation = evaluate_model(model, path, text_column="text", label_column="sentiment", labels_column="causes",
                                 where={"split": "test"})
@@ -62,7 +67,10 @@ def build_default_model(*, date: str | None = None) -> tuple[FeedbackModel, Eval
         "trained": date or _dt.date.today().isoformat(),
         "options": {**{k: list(v) if isinstance(v, tuple) else v for k, v in DEFAULT_OPTIONS.items()},
                     "lexicon": {"file": "data/lexicon/sentiment_vi.csv", "terms": len(model.vectorizer.lexicon),
-                                "sha256": _sha256(default_lexicon_path())}},
+                                "sha256": _sha256(default_lexicon_path())},
+                    "cause_lexicon": {"file": "data/lexicon/causes_vi.csv",
+                                      "terms": len(model.vectorizer.cause_lexicon),
+                                      "sha256": _sha256(default_cause_lexicon_path())}},
         "metrics": {
             "split": "test",
             "rows": evaluation.rows,
@@ -91,15 +99,18 @@ def cross_validate_c(folds: int = 3) -> dict[str, dict[float, float]]:
     labels = [c.id for c in CAUSES]
     causes = [[label in e.causes for label in labels] for e in train]
     split = KFold(folds, shuffle=True, random_state=0)
-    shared = {k: v for k, v in training_options().items() if k not in ("sentiment_C", "causes_C")}
+    shared = {k: v for k, v in training_options().items()
+              if k not in ("sentiment_C", "causes_C", "sentiment_class_weight")}
     scores: dict[str, dict[float, float]] = {"causes": {}, "sentiment": {}}
     for C in C_CANDIDATES["causes"]:
         result = cross_validate(CauseClassifier(labels=labels, C=C, **shared), texts, causes, cv=split,
                                 scoring="f1_macro")
         scores["causes"][C] = float(result["test_score"].mean())
     for C in C_CANDIDATES["sentiment"]:
-        result = cross_validate(SentimentClassifier(C=C, **shared), texts, [e.sentiment for e in train], cv=split,
-                                scoring="f1_macro")
+        sentiment_options = {k: v for k, v in shared.items() if k != "clause_training"}
+        sentiment_options["class_weight"] = DEFAULT_OPTIONS["sentiment_class_weight"]
+        result = cross_validate(SentimentClassifier(C=C, **sentiment_options), texts, [e.sentiment for e in train],
+                                cv=split, scoring="f1_macro")
         scores["sentiment"][C] = float(result["test_score"].mean())
     return scores
 

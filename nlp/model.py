@@ -27,12 +27,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .classifiers import CauseClassifier, SentimentClassifier
-from journeymap.text import fold_diacritics
-
+from .classifiers import CauseClassifier, SentimentClassifier, Units
+from .evidence import is_content_phrase
 from .features import (
-    _TOKEN, FOLDED_PREFIX, LEXICON_PREFIX, NEGATED_PREFIX, FeedbackVectorizer, _from_negator, mark_negation,
+    CAUSE_PREFIX, FOLDED_PREFIX, LEXICON_PREFIX, NEGATED_PREFIX, Clauses, FeedbackVectorizer, _bare, _from_negator,
 )
+from .text import fold_diacritics
 from .normalize import EMOJI
 from .sequence import SequenceClassifier
 
@@ -118,20 +118,24 @@ class FeedbackModel:
         keep = [i for i, s in enumerate(status) if s == "ok"]
         prepared = self.vectorizer.prepare([values[i] for i in keep])
         # A batch with no usable comment (a chunk of empty cells) has no features to compute.
-        features = self.vectorizer.transform_prepared(prepared) if keep else None
+        units = where = None
+        if keep:
+            docs, clauses, where = self.vectorizer.transform_clauses(prepared)
+            units = Units(docs, clauses, where.doc)
         sentiment_proba = sentiment = cause_proba = causes_on = None
         if self.sentiment is not None:
-            sentiment_proba = (self.sentiment._proba_features(features) if keep
+            sentiment_proba = (self.sentiment._proba_features(units.docs) if keep
                                else np.zeros((0, len(self.sentiment_labels))))
             if self.sequence is not None and keep:
                 sentiment_proba = (sentiment_proba + self.sequence._proba_prepared(prepared)) / 2
             sentiment = self.sentiment.classes_[sentiment_proba.argmax(axis=1)]
         if self.causes is not None:
-            cause_proba = self.causes._proba_features(features) if keep else np.zeros((0, len(self.cause_labels)))
+            cause_proba = self.causes._proba_units(units) if keep else np.zeros((0, len(self.cause_labels)))
             causes_on = cause_proba >= self.causes.thresholds_
             if sentiment is not None and self.no_causes_for:
                 causes_on &= ~np.isin(sentiment, self.no_causes_for)[:, None]
-        return FeedbackPrediction(status, keep, prepared, features, sentiment_proba, sentiment, cause_proba, causes_on)
+        return FeedbackPrediction(status, keep, prepared, units, where, sentiment_proba, sentiment, cause_proba,
+                                  causes_on)
 
     def classify(self, texts: Iterable[Any], *, explain: bool = False) -> pd.DataFrame:
         """Classify comments; see :func:`classify_feedback`."""
@@ -162,17 +166,25 @@ class FeedbackModel:
                     ["; ".join(p for p, _ in sentiment[1]) for sentiment, _ in decisions], "")
             if self.causes is not None:
                 data[f"{self.causes_name}_evidence"] = spread(
-                    [" | ".join(f"{label}: " + "; ".join(p for p, _ in phrases) for label, phrases in causes)
+                    [" | ".join(_cause_evidence(label, evidence) for label, evidence in causes)
                      for _, causes in decisions], "")
         data["text_status"] = result.status
         return pd.DataFrame(data, index=index)
 
-    def explain(self, text: str, *, top: int = 5) -> dict[str, list[tuple[str, float]]]:
+    def explain(self, text: str, *, top: int = 5) -> dict[str, Evidence]:
         """The phrases that pushed each decision, strongest first, with their weight.
 
         Keys are the predicted sentiment and each predicted cause. A phrase's weight is its TF-IDF
-        value times the label's SVM coefficient (its share of the decision score). An empty or
+        value times the label's SVM coefficient (its share of the decision score). Phrases are
+        content words and phrases, never a lone function word (:func:`nlp.evidence.is_content_phrase`).
+        A cause's :class:`Evidence` also names the clause it was found in (``.clause``). An empty or
         non-text comment has no decisions and gives ``{}``.
+
+        Examples
+        --------
+        >>> explained = load_model().explain("Phở ngon, giá ổn, mỗi tội đợi lên món hơi lâu")
+        >>> explained["wait_time"].clause
+        'mỗi tội đợi lên món hơi lâu'
         """
         result = self.predict([text])
         if not result.keep:
@@ -181,25 +193,44 @@ class FeedbackModel:
         return dict(([sentiment] if sentiment is not None else []) + causes)
 
     def _decisions(self, result: FeedbackPrediction, k: int, *, top_sentiment: int, top_cause: int) -> tuple[
-        tuple[str, list[tuple[str, float]]] | None, list[tuple[str, list[tuple[str, float]]]]
+        tuple[str, Evidence] | None, list[tuple[str, Evidence]]
     ]:
-        """The k-th classified comment's (label, phrases): its sentiment, and each cause it got."""
-        row, prepared = result.features[k], result.prepared[k]
+        """The k-th classified comment's (label, evidence): its sentiment, and each cause it got."""
+        units, where = result.units, result.clauses
+        prepared = result.prepared[k]
         sentiment = None
         if result.sentiment_proba is not None:
             j = int(result.sentiment_proba[k].argmax())
-            sentiment = (self.sentiment_labels[j], self._phrases(prepared, row, self.sentiment.coef_[j], top_sentiment))
+            sentiment = (self.sentiment_labels[j],
+                         Evidence(self._phrases(prepared, units.docs[k], self.sentiment.coef_[j], top_sentiment)))
         causes = []
         if result.causes_on is not None:
+            first, last = int(units.first[k]), int(units.first[k + 1])
             for j in np.flatnonzero(result.causes_on[k]):
-                causes.append((self.cause_labels[j], self._phrases(prepared, row, self.causes.coef_[j], top_cause)))
+                coef = self.causes.coef_[j]
+                scores = np.asarray(units.clauses[first:last] @ coef).ravel()
+                doc = units.docs[k]
+                whole = last - first == 1 or float(np.asarray(doc @ coef).ravel()[0]) > float(scores.max())
+                if whole:
+                    # The whole comment scored higher than any clause (the cause is spread over several):
+                    # name the clause whose words carry most of the comment's score, explain with the comment.
+                    weight = dict(zip(doc.indices.tolist(), (doc.data * coef[doc.indices]).tolist()))
+                    share = [sum(weight.get(f, 0.0) for f in set(units.clauses[c].indices.tolist()))
+                             for c in range(first, last)]
+                    best = first + int(np.argmax(share))
+                    row, words = doc, prepared
+                else:
+                    best = first + int(np.argmax(scores))
+                    row, words = units.clauses[best], where.text(best)
+                evidence = Evidence(self._phrases(words, row, coef, top_cause))
+                evidence.clause = where.text(best).strip(_EDGE_PUNCTUATION + " ")
+                causes.append((self.cause_labels[j], evidence))
         return sentiment, causes
 
     def _phrases(self, prepared: str, row: Any, coef: np.ndarray, top: int) -> list[tuple[str, float]]:
         names = self.vectorizer.get_feature_names_out()
         weights = row.data * coef[row.indices]
-        tokens = _TOKEN.findall(prepared)
-        marked = mark_negation(tokens, self.vectorizer.negation_scope)
+        tokens, marked, _ = self.vectorizer.tokens(prepared)
         folded = None
         seen: dict[str, float] = {}
         for k in np.argsort(-weights):
@@ -210,14 +241,15 @@ class FeedbackModel:
                 if folded is None:
                     folded = [fold_diacritics(t) for t in marked]
                 feature = _as_written(feature[len(FOLDED_PREFIX):].split(" "), tokens, folded)
-            elif feature.startswith(LEXICON_PREFIX):  # the comment's lexicon terms of that polarity
-                polarity = feature[len(LEXICON_PREFIX):]
-                terms = self.vectorizer.lexicon_terms(prepared)
-                feature = ", ".join(dict.fromkeys(term for term, p in terms if p == polarity))
+            elif feature.startswith((LEXICON_PREFIX, CAUSE_PREFIX)):  # the comment's lexicon terms of that kind
+                causes = feature.startswith(CAUSE_PREFIX)
+                category = feature[len(CAUSE_PREFIX if causes else LEXICON_PREFIX):]
+                terms = self.vectorizer.lexicon_terms(prepared, causes=causes)
+                feature = ", ".join(dict.fromkeys(term for term, p in terms if p == category))
             elif NEGATED_PREFIX in feature:
                 feature = _as_written(feature.split(" "), tokens, marked)
             phrase = feature.replace("_", " ").strip(_EDGE_PUNCTUATION).strip()
-            if not phrase:
+            if not phrase or not is_content_phrase(phrase):
                 continue
             if any(phrase in kept for kept in seen):
                 continue
@@ -225,6 +257,21 @@ class FeedbackModel:
                 del seen[kept]
             seen[phrase] = round(float(weights[k]), 4)
         return list(seen.items())
+
+
+class Evidence(list):
+    """The phrases behind one decision, strongest first, as ``(phrase, weight)`` pairs.
+
+    For a cause, ``clause`` is the clause of the comment the cause was found in (normalised: lower
+    case, teencode expanded); for the sentiment it is ``None``.
+    """
+
+    clause: str | None = None
+
+
+def _cause_evidence(label: str, evidence: Evidence) -> str:
+    phrases = "; ".join(p for p, _ in evidence)
+    return f"{label}: «{evidence.clause}»" + (f" ({phrases})" if phrases else "")
 
 
 @dataclass(frozen=True)
@@ -238,7 +285,8 @@ class FeedbackPrediction:
     status: list[str]
     keep: list[int]
     prepared: list[str]
-    features: Any
+    units: Units | None  # TF-IDF rows of the classified comments and of their clauses
+    clauses: Clauses | None  # where each clause row's tokens are
     sentiment_proba: np.ndarray | None  # rows sum to 1, columns in the sentiment head's classes_
     sentiment: np.ndarray | None
     cause_proba: np.ndarray | None
@@ -255,7 +303,7 @@ def _as_written(grams: list[str], tokens: list[str], view: list[str]) -> str:
     for i in range(len(view) - n + 1):
         if view[i : i + n] == grams:
             return " ".join(tokens[_from_negator(view, i) : i + n])
-    return " ".join(grams).replace(NEGATED_PREFIX, "")
+    return " ".join(_bare(g) for g in grams)
 
 
 def text_status(value: Any) -> str:
@@ -317,12 +365,16 @@ def train_feedback_model(
     no_causes_for: Sequence[str] = (),
     sentiment_C: float = 1.0,
     causes_C: float = 1.0,
+    sentiment_class_weight: str | None = "balanced",
     word_ngrams: tuple[int, int] = (1, 2),
     folded_ngrams: tuple[int, int] = (1, 3),
     min_df: int = 2,
     segment: bool = False,
     negation_scope: int = 6,
     lexicon: Mapping[str, str] | None = None,
+    cause_lexicon: Mapping[str, str] | None = None,
+    clauses: bool = True,
+    clause_training: bool = True,
     sequence: bool = False,
     sequence_options: Mapping[str, Any] | None = None,
     random_state: int = 0,
@@ -332,6 +384,17 @@ def train_feedback_model(
 
     Give ``sentiments`` (one label per comment, any label set), ``causes`` (a collection of labels
     per comment, possibly empty), or both.
+
+    ``sentiment_class_weight=None`` fits the single-label head without weighting rare labels up
+    (``"balanced"``, the default, does): the shipped model uses ``None``, which reads real comments
+    better when, as in most feedback, the rarest label (neutral) is also the most ambiguous.
+
+    With ``clauses=True`` (the default) the causes head scores each clause of a comment as well as
+    the whole comment and keeps the highest score, so a cause stated in one clause of a long,
+    mostly positive review is found; ``clause_training`` also trains it on the clause of each
+    comment that states a cause (see :class:`~nlp.classifiers.CauseClassifier`). ``no_causes_for``
+    blanks the causes of comments predicted with those sentiments, for a codebook that asks for it
+    (the project's codebook does not: causes do not depend on sentiment).
 
     ``sequence=True`` adds a BiLSTM single-label head (:class:`~nlp.sequence.SequenceClassifier`,
     with ``sequence_options`` as its parameters) whose probabilities are averaged with the linear
@@ -353,19 +416,19 @@ def train_feedback_model(
                          "(sentiments=, or --label-column in cx train)")
     texts = list(texts)
     shared = dict(word_ngrams=word_ngrams, folded_ngrams=folded_ngrams, min_df=min_df, segment=segment,
-                  negation_scope=negation_scope, lexicon=lexicon)
+                  negation_scope=negation_scope, lexicon=lexicon, cause_lexicon=cause_lexicon, clauses=clauses)
     vectorizer = FeedbackVectorizer(**shared)
-    features = vectorizer.fit_transform(texts)
+    docs, clause_rows, where = vectorizer.fit_clauses(texts)
     shared["random_state"] = random_state
     sentiment_head = cause_head = None
     if sentiments is not None:
-        sentiment_head = SentimentClassifier(C=sentiment_C, **shared)
+        sentiment_head = SentimentClassifier(C=sentiment_C, class_weight=sentiment_class_weight, **shared)
         sentiment_head.vectorizer_ = vectorizer
-        sentiment_head._fit_features(features, sentiments)
+        sentiment_head._fit_features(docs, sentiments)
     if causes is not None:
-        cause_head = CauseClassifier(labels=cause_labels, C=causes_C, **shared)
+        cause_head = CauseClassifier(labels=cause_labels, C=causes_C, clause_training=clause_training, **shared)
         cause_head.vectorizer_ = vectorizer
-        cause_head._fit_features(features, causes)
+        cause_head._fit_features(Units(docs, clause_rows, where.doc), causes)
     sequence_head = None
     if sequence:
         options = {"random_state": random_state, **(sequence_options or {})}
@@ -373,6 +436,12 @@ def train_feedback_model(
     unknown = sorted(set(no_causes_for) - set(sentiment_head.classes_ if sentiment_head is not None else []))
     if unknown:
         raise ValueError(f"no_causes_for names {unknown}, which are not sentiment labels")
+    if cause_lexicon:
+        known = set(cause_head.classes_) if cause_head is not None else set()
+        strangers = sorted({c for c in cause_lexicon.values() if c != "none"} - known)
+        if strangers:
+            raise ValueError(f"the cause lexicon names {strangers}, which are not labels of the several-labels "
+                             f"head ({sorted(known) or 'there is none'}); use one of them or none")
     info = {"format": FORMAT, "trained": _dt.date.today().isoformat(), "n_train": len(texts)}
     if sequence_head is not None:
         info["sequence_head"] = {"best_epoch": sequence_head.best_epoch_,
@@ -402,7 +471,10 @@ def save_model(model: FeedbackModel, directory: str | Path) -> Path:
     for key, head in (("sentiment", model.sentiment), ("causes", model.causes)):
         if head is None:
             continue
-        meta[key] = {"classes": [str(c) for c in head.classes_], "params": {"C": head.C, "class_weight": head.class_weight}}
+        params = {"C": head.C, "class_weight": head.class_weight}
+        if key == "causes":
+            params["clause_training"] = head.clause_training
+        meta[key] = {"classes": [str(c) for c in head.classes_], "params": params}
         arrays[f"{key}_coef"] = head.coef_
         arrays[f"{key}_intercept"] = head.intercept_
         arrays[f"{key}_calibration"] = head.calibration_
@@ -453,6 +525,8 @@ def load_model(directory: str | Path | None = None) -> FeedbackModel:
         params = dict(meta["vectorizer"]["params"])
         params.setdefault("negation_scope", 0)  # files written before negation marking existed
         params.setdefault("lexicon", None)
+        params.setdefault("cause_lexicon", None)
+        params.setdefault("clauses", False)  # … and before clauses
         params.update(meta[key]["params"])
         params["word_ngrams"] = tuple(params["word_ngrams"])
         params["folded_ngrams"] = tuple(params["folded_ngrams"])

@@ -33,7 +33,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
-from journeymap.text import fold_diacritics
+from .text import fold_diacritics
 
 from .features import _TOKEN, FeedbackVectorizer
 

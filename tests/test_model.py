@@ -6,7 +6,8 @@ import pytest
 
 from nlp.corpus import corpus_path, load_corpus
 from nlp.labels import CAUSES
-from nlp.lexicon import default_lexicon_path, read_lexicon
+from nlp.evidence import FUNCTION_WORDS
+from nlp.lexicon import default_cause_lexicon_path, default_lexicon_path, read_cause_lexicon, read_lexicon
 from nlp.model import (
     ModelFileError,
     classify_feedback,
@@ -34,6 +35,10 @@ def test_shipped_model_manifest(model):
     lexicon = manifest["options"]["lexicon"]
     assert lexicon["sha256"] == _sha256(default_lexicon_path()), "models/ is stale: run python -m nlp.default_model"
     assert lexicon["terms"] == len(model.vectorizer.lexicon) == len(read_lexicon(default_lexicon_path()))
+    causes = manifest["options"]["cause_lexicon"]
+    assert causes["sha256"] == _sha256(default_cause_lexicon_path()), "models/ is stale: run python -m nlp.default_model"
+    assert causes["terms"] == len(model.vectorizer.cause_lexicon) == len(read_cause_lexicon(default_cause_lexicon_path()))
+    assert model.vectorizer.clauses and model.causes.clause_training and model.no_causes_for == ()
     assert set(manifest["metrics"]["causes"]["per_label_f1"]) == set(CAUSE_IDS)
     assert model.cause_labels == CAUSE_IDS
     assert model.sentiment_labels == ["negative", "neutral", "positive"]
@@ -63,13 +68,55 @@ def test_classify_feedback_columns_order_and_index(model):
     assert 0.5 < df.loc[10, "sentiment_confidence"] <= 1
 
 
-def test_causes_follow_thresholds_and_are_empty_for_positive_comments(model):
+def test_causes_follow_thresholds_whatever_the_sentiment(model):
+    # Codebook v2: the shipped model never blanks the causes of a positive comment.
     texts = [e.text for e in load_corpus(split="test")[:300]]
     df = classify_feedback(texts, model=model)
     for _, row in df.iterrows():
         on = {c for c, t in zip(CAUSE_IDS, model.causes.thresholds_) if row[f"p_{c}"] >= t}
-        expected = set() if row["sentiment"] == "positive" else on
-        assert set(filter(None, row["causes"].split(","))) == expected
+        assert set(filter(None, row["causes"].split(","))) == on
+    assert ((df["sentiment"] == "positive") & (df["causes"] != "")).any()
+
+
+@pytest.mark.parametrize(("text", "cause"), [
+    ("Ngon, giá ổn, mỗi tội đợi hơi lâu", "wait_time"),
+    ("Áo đẹp, vải mát. Giao hơi lâu.", "wait_time"),
+    ("sp dep, giao hoi cham 1 xiu nhung shop nhan tin xin loi rat de thuong", "wait_time"),
+    ("Phở ngon, nước đậm đà, giá hơi cao. Điểm trừ là nhân viên không thân thiện lắm.", "rude_staff"),
+])
+def test_a_cause_in_a_positive_review_is_found(model, text, cause):
+    df = classify_feedback([text], model=model)
+    assert cause in df.loc[0, "causes"].split(","), df.loc[0].to_dict()
+
+
+def test_a_cause_in_the_fourth_sentence_of_a_long_review_is_found(model):
+    alone = "Nhân viên không thân thiện."
+    review = ("Khách sạn nằm ngay trung tâm, đi bộ ra chợ đêm chỉ năm phút. Phòng rộng, giường êm, có ban công "
+              "nhìn ra hồ. Bữa sáng nhiều món, cà phê ngon. Nhân viên không thân thiện. Giá hợp lý so với vị trí.")
+    df = classify_feedback([alone, review], model=model, explain=True)
+    assert "rude_staff" in df.loc[0, "causes"] and "rude_staff" in df.loc[1, "causes"]
+    # the explanation names the clause that states it
+    assert "rude_staff: «nhân viên không thân thiện»" in df.loc[1, "causes_evidence"]
+    assert model.explain(review)["rude_staff"].clause == "nhân viên không thân thiện"
+
+
+#: Function words that must never stand alone as evidence (the issue's list and their kin).
+LONE_FUNCTION_WORDS = ["bảo", "đi", "nói", "thì", "mình là", "mình", "là", "mà", "thì mình", "bảo là", "có",
+                       "được", "không", "cho", "với", "của", "đã", "rồi", "nữa", "lại", "ra", "vào", "này", "đó"]
+
+
+def test_evidence_is_content_words_never_a_lone_function_word(model):
+    assert all(all(w in FUNCTION_WORDS for w in phrase.split()) for phrase in LONE_FUNCTION_WORDS)
+    texts = [e.text for e in load_corpus(split="test")[::4]]
+    df = classify_feedback(texts, model=model, explain=True)
+    phrases = [p.strip() for cell in df["sentiment_evidence"] for p in cell.split(";") if p.strip()]
+    for cell in df["causes_evidence"]:
+        for part in filter(None, cell.split(" | ")):
+            inside = part.split("(", 1)[1].rstrip(")") if "(" in part else ""
+            phrases += [p.strip() for p in inside.split(";") if p.strip()]
+    assert len(phrases) > 1000
+    lone = [p for p in phrases if p.lower() in LONE_FUNCTION_WORDS]
+    assert not lone, lone[:20]
 
 
 def test_explanations_name_phrases_from_the_comment(model):
