@@ -21,8 +21,9 @@ imported):
 3. **The real development set** (``data/realdev/labels.csv``: 1,915 real comments labelled by the
    project, texts read from the public data sets): cause micro-F1, macro-F1 over the causes with at
    least 10 examples, the share of cause-free comments left without a cause, and sentiment accuracy,
-   for ours and for a plain keyword list (the reference a new user would try first), on all of it
-   and on its ``study`` and ``holdout`` parts; then ours per cause.
+   for ours, for a plain keyword list (the reference a new user would try first) and for the
+   model's own cause lexicon alone (every cause one of its terms states), on all of it and on its
+   ``study`` and ``holdout`` parts; then ours per cause.
 
 The public data in ``../shared/data`` (the folder beside the repository) is read, never copied;
 without it the script exits with a message. Nothing is written to disk. Takes about two minutes.
@@ -255,28 +256,44 @@ def main() -> None:
     frame = classify_feedback(dev["text"].tolist(), model=model)
     ours = [tuple(c for c in s.split(",") if c) for s in frame["causes"]]
     keywords = keyword_causes(dev["text"].tolist())
+    vectorizer = model.vectorizer
+    lexicon = [tuple(dict.fromkeys(c for _, c in vectorizer.lexicon_terms(text, causes=True)))
+               for text in vectorizer.prepare(dev["text"].tolist())]
     print(f"\nreal development set ({len(dev):,} comments: {(dev['source'] == 'vispam_reviews').sum():,} product "
           f"reviews, {(dev['source'] == 'uts2017_bank').sum():,} bank comments; "
           f"{(dev['causes'].map(len) > 0).sum():,} report a cause)")
-    print(f"{'part':<10}{'classifier':<18}{'cause micro-F1':>16}{'macro-F1 (>=10)':>17}{'cause-free clean':>18}"
+    print(f"{'part':<10}{'classifier':<21}{'cause micro-F1':>13}{'macro-F1 (>=10)':>17}{'cause-free clean':>18}"
           f"{'sent acc':>10}")
     headline = None
     for part in ("all", "study", "holdout"):
         mask = [True] * len(dev) if part == "all" else (dev["part"] == part).tolist()
         pick = [i for i, keep in enumerate(mask) if keep]
         gold = [dev["causes"][i] for i in pick]
-        for name, predicted in (("ours", ours), ("keyword list", keywords)):
+        for name, predicted in (("ours", ours), ("keyword list", keywords), ("cause lexicon alone", lexicon)):
             scores = cause_scores(gold, [predicted[i] for i in pick], names)
             accuracy = (sentiment_scores([dev["sentiment"][i] for i in pick],
                                          [frame["sentiment"].iloc[i] for i in pick])[0] if name == "ours" else None)
             if part == "all" and name == "ours":
                 headline = (scores, accuracy)
-            print(f"{part if name == 'ours' else '':<10}{name:<18}{scores.micro_f1:>16.3f}{scores.macro_f1:>17.3f}"
+            print(f"{part if name == 'ours' else '':<10}{name:<21}{scores.micro_f1:>13.3f}{scores.macro_f1:>17.3f}"
                   f"{scores.clean:>18.3f}{'—' if accuracy is None else f'{accuracy:.3f}':>10}")
     scores, accuracy = headline
     print(f"\n{'ours per cause (all)':<26}{'support':>9}{'precision':>11}{'recall':>9}{'F1':>8}")
     for cause, (support, precision, recall, f1) in scores.per_cause.items():
         print(f"{cause:<26}{support:>9}{precision:>11.3f}{recall:>9.3f}{f1:>8.3f}")
+    study = (dev["part"] == "study").to_numpy()
+    false = {name: [0, 0] for name in names}  # false causes, missed causes
+    for keep, gold, predicted in zip(study, dev["causes"], ours, strict=True):
+        if keep:
+            for name in set(predicted) - set(gold):
+                false[name][0] += 1
+            for name in set(gold) - set(predicted):
+                false[name][1] += 1
+    print("\nerrors on the study part: " + ", ".join(f"{name} {fp} false / {fn} missed" for name, (fp, fn) in false.items()))
+    import pandas as pd
+
+    print("sentiment (all), rows gold, columns predicted:")
+    print(pd.crosstab(dev["sentiment"], frame["sentiment"].to_numpy(), rownames=[""], colnames=[""]).to_string())
     values = dict(zip(REAL_TARGETS, (scores.micro_f1, scores.macro_f1, scores.clean, accuracy), strict=True))
     for key, target in REAL_TARGETS.items():
         print(f"target: real development set {key} >= {target:.2f} → {verdict(values[key], target)} "

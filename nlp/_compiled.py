@@ -274,7 +274,7 @@ class Syntax:
 
     def __init__(self, *, negators: frozenset[str], not_only: frozenset[str], clause_end: frozenset[str],
                  openers: Mapping[str, Sequence[tuple[str, ...]]], negation_scope: int, clauses: bool,
-                 negated_prefix: str) -> None:
+                 negated_prefix: str, min_clause_words: int) -> None:
         self.negators = negators
         self.not_only = not_only
         self.clause_end = clause_end
@@ -282,6 +282,7 @@ class Syntax:
         self.negation_scope = negation_scope
         self.clauses = clauses
         self.negated_prefix = negated_prefix
+        self.min_clause_words = min_clause_words
 
 
 class CompiledFeatures:
@@ -435,6 +436,8 @@ class CompiledFeatures:
         if self.syntax.clauses and size:
             first[np.flatnonzero(tables["end"][codes]) + 1] = True
             self._open_clauses(tokens, codes, tables, doc_start, first)
+            first[size] = False
+            self._merge_short(codes, tables, doc_start, first)
         first[size] = False
         marked = self._mark_negation(codes, tables, first) if self.syntax.negation_scope else codes
         start = np.flatnonzero(first[:size])
@@ -460,7 +463,7 @@ class CompiledFeatures:
         doc_end = doc_start[np.searchsorted(doc_start, candidates, side="right")]
         openers = self.syntax.openers
         skip = 0
-        for i, limit in zip(candidates.tolist(), doc_end.tolist()):
+        for i, limit in zip(candidates.tolist(), doc_end.tolist(), strict=True):
             if i < skip:
                 continue
             for opener in openers[tokens[i]]:
@@ -469,6 +472,26 @@ class CompiledFeatures:
                     first[i] = True
                     skip = i + n
                     break
+
+    def _merge_short(self, codes: np.ndarray, tables: dict[str, np.ndarray], doc_start: np.ndarray,
+                     first: np.ndarray) -> None:
+        """Join clauses too short to stand alone to a neighbour (see ``nlp.features._merge_short``)."""
+        size = len(codes)
+        starts = np.flatnonzero(first[:size])
+        if len(starts) < 2:
+            return
+        words_before = np.zeros(size + 1, dtype=np.int64)
+        np.cumsum(tables["word"][codes], out=words_before[1:])
+        doc = np.searchsorted(doc_start, starts, side="right") - 1
+        ends = np.append(starts[1:], size)
+        ends = np.minimum(ends, doc_start[doc + 1])
+        short = (words_before[ends] - words_before[starts]) < self.syntax.min_clause_words
+        opens_doc = starts == doc_start[doc]
+        drop = short & ~opens_doc
+        # the first clause of a comment, when short, takes in the next clause of the same comment
+        follower = np.flatnonzero(opens_doc[:-1] & short[:-1] & (doc[1:] == doc[:-1])) + 1
+        drop[follower] = True
+        first[starts[drop]] = False
 
     def _mark_negation(self, codes: np.ndarray, tables: dict[str, np.ndarray], first: np.ndarray) -> np.ndarray:
         """Codes with the words a negator governs replaced by their ``¬`` forms (see ``mark_negation``)."""

@@ -185,13 +185,15 @@ def _fit_pooled_label(units: Units, y: np.ndarray, *, C: float, class_weight: An
     return svm.coef_[0], float(svm.intercept_[0])
 
 
-def _platt(decision: np.ndarray, Y: np.ndarray) -> np.ndarray:
-    """Per label, the slope and offset of a logistic curve fitted to its decision values."""
+def _platt(decision: np.ndarray, Y: np.ndarray, negative_weight: float = 1.0) -> np.ndarray:
+    """Per label, the slope and offset of a logistic curve fitted to its decision values (the
+    comments without the label weighing ``negative_weight`` each)."""
     from sklearn.linear_model import LogisticRegression
 
     calibration = np.zeros((Y.shape[1], 2))
     for j in range(Y.shape[1]):
-        platt = LogisticRegression(C=1e4).fit(decision[:, [j]], Y[:, j])
+        weight = np.where(Y[:, j] == 1, 1.0, negative_weight)
+        platt = LogisticRegression(C=1e4).fit(decision[:, [j]], Y[:, j], sample_weight=weight)
         calibration[j] = platt.coef_[0, 0], platt.intercept_[0]
     return calibration
 
@@ -407,6 +409,8 @@ class CauseClassifier(_TextClassifier):
         cause_lexicon: Mapping[str, str] | None = None,
         clauses: bool = True,
         clause_training: bool = True,
+        cause_free_weight: float = 1.0,
+        content_only: bool = False,
         random_state: int = 0,
     ) -> None:
         super().__init__(
@@ -416,6 +420,8 @@ class CauseClassifier(_TextClassifier):
         )
         self.labels = labels
         self.clause_training = clause_training
+        self.cause_free_weight = cause_free_weight
+        self.content_only = content_only
 
     def _indicator(self, y: Any, n: int) -> np.ndarray:
         rows = list(y) if not hasattr(y, "shape") else y
@@ -462,13 +468,20 @@ class CauseClassifier(_TextClassifier):
         if indicator.shape[1] == 0:
             raise ValueError("y has no labels at all; a multi-label classifier needs at least one")
         self._check_head_params()
+        if self.content_only:  # learn causes from content words only (nlp.evidence.content_features)
+            from .evidence import content_features
+
+            keep = content_features(self.vectorizer_.get_feature_names_out())
+            units = Units(_masked(units.docs, keep), _masked(units.clauses, keep), units.owner)
         self.coef_, self.intercept_, decision = _LinearHeads.fit_pooled(
             units, indicator, [str(c) for c in self.classes_], C=self.C, class_weight=self.class_weight,
             random_state=self.random_state, clause_training=self.clause_training,
         )
-        self.calibration_ = _platt(decision, indicator)
+        weight = float(self.cause_free_weight)
+        self.calibration_ = _platt(decision, indicator, weight)
         oof = _sigmoid(self.calibration_[:, 0] * decision + self.calibration_[:, 1])
-        self.thresholds_ = np.array([_best_threshold(indicator[:, j], oof[:, j]) for j in range(indicator.shape[1])])
+        self.thresholds_ = np.array([_best_threshold(indicator[:, j], oof[:, j], weight)
+                                     for j in range(indicator.shape[1])])
         return oof
 
     def _units(self, X: Any) -> Units:
@@ -507,8 +520,17 @@ def _as_indicator(rows: Sequence[Any]) -> np.ndarray | None:
     return None
 
 
-def _best_threshold(y: np.ndarray, proba: np.ndarray) -> float:
+def _masked(X: Any, keep: np.ndarray) -> Any:
+    """A copy of a sparse matrix with the columns not in ``keep`` set to zero."""
+    X = X.tocsr(copy=True)
+    X.data[~keep[X.indices]] = 0
+    X.eliminate_zeros()
+    return X
+
+
+def _best_threshold(y: np.ndarray, proba: np.ndarray, negative_weight: float = 1.0) -> float:
     from sklearn.metrics import f1_score
 
-    scores = [f1_score(y, proba >= t, zero_division=0.0) for t in _THRESHOLDS]
+    weight = np.where(y == 1, 1.0, negative_weight)
+    scores = [f1_score(y, proba >= t, zero_division=0.0, sample_weight=weight) for t in _THRESHOLDS]
     return float(_THRESHOLDS[int(np.argmax(scores))])

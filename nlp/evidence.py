@@ -9,10 +9,13 @@ keeps a phrase only if at least one of its words is not in :data:`FUNCTION_WORDS
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+
+import numpy as np
 
 from .text import fold_diacritics
 
-__all__ = ["FUNCTION_WORDS", "is_content_phrase"]
+__all__ = ["FUNCTION_WORDS", "content_features", "is_content_phrase"]
 
 #: Pronouns and forms of address, particles, conjunctions, prepositions, classifiers, auxiliaries,
 #: negators and verbs of saying, going and being, as written and typed without tone marks.
@@ -47,3 +50,23 @@ def is_content_phrase(phrase: str) -> bool:
     words = [w.replace("_", " ") for w in _TOKEN.findall(phrase.lower())]
     return any(not w.isdigit() and w not in FUNCTION_WORDS and not all(part in FUNCTION_WORDS for part in w.split())
                for w in words)
+
+
+def content_features(names: Sequence[str]) -> np.ndarray:
+    """Which of a vectorizer's features (:meth:`nlp.FeedbackVectorizer.get_feature_names_out`) hold a
+    content word: n-grams of function words and punctuation alone ("thì", "là", "' ,", "¬ai") do not;
+    lexicon counts (``#lex:…``, ``#cause:…``) do.
+
+    Examples
+    --------
+    >>> content_features(["thì", "~thi", "chờ lâu", "~cho lau", "¬ai", "không ai nghe", "' ,", "#cause:wait_time"]).tolist()
+    [False, False, True, True, False, True, False, True]
+    """
+    keep = np.ones(len(names), dtype=bool)
+    for i, name in enumerate(names):
+        name = str(name)
+        if name.startswith("#"):
+            continue
+        words = name[1:] if name.startswith("~") and len(name) > 1 and name[1] != " " else name
+        keep[i] = is_content_phrase(words.replace("¬", " "))
+    return keep

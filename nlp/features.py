@@ -94,11 +94,15 @@ def clause_bounds(tokens: Sequence[str]) -> list[tuple[int, int]]:
     """``(start, end)`` of each clause of a comment's tokens; every token is in exactly one clause.
 
     A clause ends after sentence punctuation, a comma or an emoji, and before a word of
-    :data:`CLAUSE_OPENERS`.
+    :data:`CLAUSE_OPENERS`; a clause of fewer than :data:`MIN_CLAUSE_WORDS` words then joins its
+    neighbour.
 
-    >>> tokens = "ngon , giá ổn , mỗi tội đợi hơi lâu".split()
+    >>> tokens = "phở ngon , giá ổn , mỗi tội đợi hơi lâu".split()
     >>> [" ".join(tokens[s:e]) for s, e in clause_bounds(tokens)]
-    ['ngon ,', 'giá ổn ,', 'mỗi tội đợi hơi lâu']
+    ['phở ngon ,', 'giá ổn ,', 'mỗi tội đợi hơi lâu']
+    >>> tokens = "ngon , rẻ , mỗi tội đợi hơi lâu 😤 😤".split()  # one word or emoji alone joins a neighbour
+    >>> [" ".join(tokens[s:e]) for s, e in clause_bounds(tokens)]
+    ['ngon , rẻ ,', 'mỗi tội đợi hơi lâu 😤 😤']
     >>> tokens = "phòng sạch nhưng lễ tân nhăn nhó 😒 sẽ không quay lại".split()
     >>> [" ".join(tokens[s:e]) for s, e in clause_bounds(tokens)]
     ['phòng sạch', 'nhưng lễ tân nhăn nhó 😒', 'sẽ không quay lại']
@@ -123,7 +127,33 @@ def clause_bounds(tokens: Sequence[str]) -> list[tuple[int, int]]:
                     break
     if start < len(tokens):
         bounds.append((start, len(tokens)))
-    return bounds
+    return _merge_short(tokens, bounds)
+
+
+#: A clause needs this many words to stand alone; a shorter one ("ngon ,", "😍 😍", "ok") joins its
+#: neighbour, so that one word or an emoji is never scored as a clause of its own.
+MIN_CLAUSE_WORDS = 2
+
+
+def _merge_short(tokens: Sequence[str], bounds: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join each clause of fewer than :data:`MIN_CLAUSE_WORDS` words to the one before it (the first
+    clause to the one after it). One pass: two short clauses side by side join each other."""
+    if len(bounds) < 2:
+        return bounds
+    short = [sum(1 for t in tokens[s:e] if t[0].isalnum() or t[0] == "_") < MIN_CLAUSE_WORDS for s, e in bounds]
+    keep = [True] * len(bounds)  # whether clause k still starts a clause of its own
+    for k in range(1, len(bounds)):
+        if short[k]:
+            keep[k] = False
+    if short[0]:
+        keep[1] = False
+    merged: list[tuple[int, int]] = []
+    for k, (s, e) in enumerate(bounds):
+        if keep[k] or not merged:
+            merged.append((s, e))
+        else:
+            merged[-1] = (merged[-1][0], e)
+    return merged
 
 
 def _ngrams(tokens: Sequence[str], low: int, high: int, prefix: str = "") -> list[str]:
@@ -504,7 +534,7 @@ class FeedbackVectorizer(TransformerMixin, BaseEstimator):
 
             where = Clauses.of(docs, [self.tokens(text)[2] for text in prepared])
             tokens = where.tokens
-            texts = [" ".join(tokens[s:e]) for s, e in zip(where.start.tolist(), where.end.tolist())]
+            texts = [" ".join(tokens[s:e]) for s, e in zip(where.start.tolist(), where.end.tolist(), strict=True)]
             counts = CountVectorizer.transform(self.tfidf_, texts).astype(np.float64)
             doc_counts = CountVectorizer.transform(self.tfidf_, list(prepared)).astype(np.float64)
         return self._tfidf_of_counts(doc_counts), self._tfidf_of_counts(counts), where
@@ -540,7 +570,7 @@ class FeedbackVectorizer(TransformerMixin, BaseEstimator):
                     c: column.get(CAUSE_PREFIX + c, -1) for c in causes}))
             syntax = Syntax(negators=NEGATORS, not_only=_NOT_ONLY, clause_end=_CLAUSE_END, openers=_OPENERS,
                             negation_scope=int(self.negation_scope), clauses=bool(self.clauses),
-                            negated_prefix=NEGATED_PREFIX)
+                            negated_prefix=NEGATED_PREFIX, min_clause_words=MIN_CLAUSE_WORDS)
             compiled = CompiledFeatures(
                 self.get_feature_names_out(), word_ngrams=tuple(self.word_ngrams),
                 folded_ngrams=tuple(self.folded_ngrams), lexicons=lexicons, folded_prefix=FOLDED_PREFIX,
@@ -613,7 +643,7 @@ class Clauses:
         offsets = np.zeros(len(docs) + 1, dtype=np.int64)
         np.cumsum([len(d) for d in docs], out=offsets[1:])
         rows = [(offsets[d] + s, offsets[d] + e, d) for d, b in enumerate(bounds) for s, e in (b or [(0, 0)])]
-        start, end, doc = (np.array(column, dtype=np.int64) for column in zip(*rows)) if rows else (
+        start, end, doc = (np.array(column, dtype=np.int64) for column in zip(*rows, strict=True)) if rows else (
             np.zeros(0, dtype=np.int64),) * 3
         return cls(docs, start, end, doc)
 

@@ -214,7 +214,7 @@ class FeedbackModel:
                 if whole:
                     # The whole comment scored higher than any clause (the cause is spread over several):
                     # name the clause whose words carry most of the comment's score, explain with the comment.
-                    weight = dict(zip(doc.indices.tolist(), (doc.data * coef[doc.indices]).tolist()))
+                    weight = dict(zip(doc.indices.tolist(), (doc.data * coef[doc.indices]).tolist(), strict=True))
                     share = [sum(weight.get(f, 0.0) for f in set(units.clauses[c].indices.tolist()))
                              for c in range(first, last)]
                     best = first + int(np.argmax(share))
@@ -375,6 +375,8 @@ def train_feedback_model(
     cause_lexicon: Mapping[str, str] | None = None,
     clauses: bool = True,
     clause_training: bool = True,
+    cause_free_weight: float = 1.0,
+    content_only: bool = False,
     sequence: bool = False,
     sequence_options: Mapping[str, Any] | None = None,
     random_state: int = 0,
@@ -426,7 +428,8 @@ def train_feedback_model(
         sentiment_head.vectorizer_ = vectorizer
         sentiment_head._fit_features(docs, sentiments)
     if causes is not None:
-        cause_head = CauseClassifier(labels=cause_labels, C=causes_C, clause_training=clause_training, **shared)
+        cause_head = CauseClassifier(labels=cause_labels, C=causes_C, clause_training=clause_training,
+                                     cause_free_weight=cause_free_weight, content_only=content_only, **shared)
         cause_head.vectorizer_ = vectorizer
         cause_head._fit_features(Units(docs, clause_rows, where.doc), causes)
     sequence_head = None
@@ -474,6 +477,8 @@ def save_model(model: FeedbackModel, directory: str | Path) -> Path:
         params = {"C": head.C, "class_weight": head.class_weight}
         if key == "causes":
             params["clause_training"] = head.clause_training
+            params["cause_free_weight"] = head.cause_free_weight
+            params["content_only"] = head.content_only
         meta[key] = {"classes": [str(c) for c in head.classes_], "params": params}
         arrays[f"{key}_coef"] = head.coef_
         arrays[f"{key}_intercept"] = head.intercept_

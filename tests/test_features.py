@@ -20,7 +20,9 @@ def clauses(text):
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("ngon , giá ổn , mỗi tội đợi hơi lâu", ["ngon ,", "giá ổn ,", "mỗi tội đợi hơi lâu"]),
+    ("phở ngon , giá ổn , mỗi tội đợi hơi lâu", ["phở ngon ,", "giá ổn ,", "mỗi tội đợi hơi lâu"]),
+    # one word, or emoji alone, joins a neighbour
+    ("ngon , giá ổn , mỗi tội đợi hơi lâu 😤 😤", ["ngon , giá ổn ,", "mỗi tội đợi hơi lâu 😤 😤"]),
     ("phòng đẹp nhưng lễ tân nhăn nhó", ["phòng đẹp", "nhưng lễ tân nhăn nhó"]),
     # an opener inside another opener does not cut again ("dù" in "mặc dù")
     ("mặc dù đông nhưng lên món nhanh", ["mặc dù đông", "nhưng lên món nhanh"]),

@@ -73,7 +73,7 @@ def test_causes_follow_thresholds_whatever_the_sentiment(model):
     texts = [e.text for e in load_corpus(split="test")[:300]]
     df = classify_feedback(texts, model=model)
     for _, row in df.iterrows():
-        on = {c for c, t in zip(CAUSE_IDS, model.causes.thresholds_) if row[f"p_{c}"] >= t}
+        on = {c for c, t in zip(CAUSE_IDS, model.causes.thresholds_, strict=True) if row[f"p_{c}"] >= t}
         assert set(filter(None, row["causes"].split(","))) == on
     assert ((df["sentiment"] == "positive") & (df["causes"] != "")).any()
 
