@@ -30,6 +30,8 @@ from .features import FeedbackVectorizer
 __all__ = ["CauseClassifier", "SentimentClassifier"]
 
 _THRESHOLDS = np.round(np.arange(0.05, 0.951, 0.01), 2)
+#: A label's threshold is chosen on ``threshold_rows`` only when they hold this many of its examples.
+_MIN_THRESHOLD_POSITIVES = 5
 
 
 def _texts(X: Any, name: str = "X") -> list[str]:
@@ -57,7 +59,7 @@ class _LinearHeads:
         X: Any, Y: np.ndarray, names: Sequence[str], *, C: float, class_weight: Any, random_state: int
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Weights, biases and the out-of-fold decision values (5-fold) that calibration learns from."""
-        from sklearn.model_selection import StratifiedKFold, cross_val_predict
+        from sklearn.model_selection import cross_val_predict
         from sklearn.svm import LinearSVC
 
         n, k = Y.shape
@@ -66,14 +68,8 @@ class _LinearHeads:
         oof = np.zeros((n, k))
         for j in range(k):
             y = Y[:, j]
-            positives = int(y.sum())
-            if positives < 2 or n - positives < 2:
-                raise ValueError(
-                    f"label {names[j]!r} has {positives} positive and {n - positives} negative "
-                    "training examples; each label needs at least 2 of both"
-                )
             svm = LinearSVC(C=C, class_weight=class_weight, random_state=random_state)
-            folds = StratifiedKFold(min(5, positives, n - positives), shuffle=True, random_state=random_state)
+            folds = _folds(y, names[j], random_state)
             oof[:, j] = cross_val_predict(svm, X, y, cv=folds, method="decision_function")
             svm.fit(X, y)
             coef[j] = svm.coef_[0]
@@ -97,27 +93,31 @@ class _LinearHeads:
         every clause of the comments without the label as negatives. The out-of-fold decision values
         are pooled the same way, so calibration sees what prediction will do.
         """
-        from sklearn.model_selection import StratifiedKFold
-
         n, k = Y.shape
         coef = np.zeros((k, units.docs.shape[1]))
         intercept = np.zeros(k)
         oof = np.zeros((n, k))
         for j in range(k):
             y = Y[:, j]
-            positives = int(y.sum())
-            if positives < 2 or n - positives < 2:
-                raise ValueError(
-                    f"label {names[j]!r} has {positives} positive and {n - positives} negative "
-                    "training examples; each label needs at least 2 of both"
-                )
             options = dict(C=C, class_weight=class_weight, random_state=random_state, clause_training=clause_training)
-            folds = StratifiedKFold(min(5, positives, n - positives), shuffle=True, random_state=random_state)
-            for train, test in folds.split(np.zeros(n), y):
+            for train, test in _folds(y, names[j], random_state).split(np.zeros(n), y):
                 w, b = _fit_pooled_label(units.subset(train), y[train], **options)
                 oof[test, j] = units.subset(test).pooled(w[None, :], np.array([b]))[:, 0]
             coef[j], intercept[j] = _fit_pooled_label(units, y, **options)
         return coef, intercept, oof
+
+
+def _folds(y: np.ndarray, name: str, random_state: int) -> Any:
+    """The seeded stratified folds of one label's out-of-fold scores (5, or fewer for a rare label)."""
+    from sklearn.model_selection import StratifiedKFold
+
+    positives, n = int(y.sum()), len(y)
+    if positives < 2 or n - positives < 2:
+        raise ValueError(
+            f"label {name!r} has {positives} positive and {n - positives} negative "
+            "training examples; each label needs at least 2 of both"
+        )
+    return StratifiedKFold(min(5, positives, n - positives), shuffle=True, random_state=random_state)
 
 
 class Units:
@@ -461,10 +461,12 @@ class CauseClassifier(_TextClassifier):
         self._fit_matrix(Units(docs, clauses, where.doc), indicator)
         return self
 
-    def _fit_features(self, units: Units, y: Any) -> np.ndarray:
-        return self._fit_matrix(units, self._indicator(y, units.docs.shape[0]))
+    def _fit_features(self, units: Units, y: Any, threshold_rows: Any = None) -> np.ndarray:
+        return self._fit_matrix(units, self._indicator(y, units.docs.shape[0]), threshold_rows)
 
-    def _fit_matrix(self, units: Units, indicator: np.ndarray) -> np.ndarray:
+    def _fit_matrix(self, units: Units, indicator: np.ndarray, threshold_rows: Any = None) -> np.ndarray:
+        """Fit; calibration and thresholds come from the out-of-fold scores of ``threshold_rows``
+        (a boolean mask; all rows when ``None``)."""
         if indicator.shape[1] == 0:
             raise ValueError("y has no labels at all; a multi-label classifier needs at least one")
         self._check_head_params()
@@ -478,10 +480,17 @@ class CauseClassifier(_TextClassifier):
             random_state=self.random_state, clause_training=self.clause_training,
         )
         weight = float(self.cause_free_weight)
+        rows = np.ones(len(indicator), dtype=bool) if threshold_rows is None else np.asarray(threshold_rows, dtype=bool)
+        if rows.shape != (len(indicator),):
+            raise ValueError(f"threshold_rows has {rows.size} values for {len(indicator)} comments")
         self.calibration_ = _platt(decision, indicator, weight)
         oof = _sigmoid(self.calibration_[:, 0] * decision + self.calibration_[:, 1])
-        self.thresholds_ = np.array([_best_threshold(indicator[:, j], oof[:, j], weight)
-                                     for j in range(indicator.shape[1])])
+        # A label with too few examples among those rows takes its threshold from all of them.
+        self.thresholds_ = np.array([
+            _best_threshold(indicator[use, j], oof[use, j], weight)
+            for j in range(indicator.shape[1])
+            for use in [rows if indicator[rows, j].sum() >= _MIN_THRESHOLD_POSITIVES else slice(None)]
+        ])
         return oof
 
     def _units(self, X: Any) -> Units:

@@ -36,7 +36,7 @@ class FeedbackExample:
 
 def corpus_path() -> Path:
     """Path of the bundled corpus file."""
-    from journeymap.samples import data_dir
+    from .text import data_dir
 
     return data_dir() / "feedback" / "feedback.csv"
 

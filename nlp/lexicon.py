@@ -22,14 +22,14 @@ POLARITIES = ("positive", "negative", "neutral")
 
 def default_lexicon_path() -> Path:
     """The project's lexicon, ``data/lexicon/sentiment_vi.csv`` (bundled in the package too)."""
-    from journeymap.samples import data_dir
+    from .text import data_dir
 
     return data_dir() / "lexicon" / "sentiment_vi.csv"
 
 
 def default_cause_lexicon_path() -> Path:
     """The project's cause lexicon, ``data/lexicon/causes_vi.csv`` (bundled in the package too)."""
-    from journeymap.samples import data_dir
+    from .text import data_dir
 
     return data_dir() / "lexicon" / "causes_vi.csv"
 

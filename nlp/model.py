@@ -377,6 +377,7 @@ def train_feedback_model(
     clause_training: bool = True,
     cause_free_weight: float = 1.0,
     content_only: bool = False,
+    threshold_rows: Sequence[bool] | None = None,
     sequence: bool = False,
     sequence_options: Mapping[str, Any] | None = None,
     random_state: int = 0,
@@ -386,6 +387,11 @@ def train_feedback_model(
 
     Give ``sentiments`` (one label per comment, any label set), ``causes`` (a collection of labels
     per comment, possibly empty), or both.
+
+    ``threshold_rows`` (one boolean per comment) chooses each cause's threshold on the out-of-fold
+    probabilities of those comments only, for when some training comments are closer to the data
+    the model will read than the rest (the shipped model uses its corpus's rounds 11–15, written like
+    real feedback, where causes are rarer).
 
     ``sentiment_class_weight=None`` fits the single-label head without weighting rare labels up
     (``"balanced"``, the default, does): the shipped model uses ``None``, which reads real comments
@@ -431,7 +437,7 @@ def train_feedback_model(
         cause_head = CauseClassifier(labels=cause_labels, C=causes_C, clause_training=clause_training,
                                      cause_free_weight=cause_free_weight, content_only=content_only, **shared)
         cause_head.vectorizer_ = vectorizer
-        cause_head._fit_features(Units(docs, clause_rows, where.doc), causes)
+        cause_head._fit_features(Units(docs, clause_rows, where.doc), causes, threshold_rows)
     sequence_head = None
     if sequence:
         options = {"random_state": random_state, **(sequence_options or {})}

@@ -34,8 +34,10 @@ class SharedDataMissing(FileNotFoundError):
 
 
 def labels_path() -> Path:
-    """``data/realdev/labels.csv`` in the source checkout."""
-    return Path(__file__).resolve().parent.parent / "data" / "realdev" / "labels.csv"
+    """``data/realdev/labels.csv`` (bundled in the package too)."""
+    from .text import data_dir
+
+    return data_dir() / "realdev" / "labels.csv"
 
 
 def shared_data_dir() -> Path:

@@ -1,10 +1,23 @@
-"""Diacritic folding: the one text helper both halves of the toolkit share (nlp is the lower layer)."""
+"""What both halves of the toolkit share from the lower layer: diacritic folding and the data folder."""
 
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 
-__all__ = ["fold_diacritics"]
+__all__ = ["data_dir", "fold_diacritics"]
+
+
+def data_dir() -> Path:
+    """The project's ``data/`` folder (inside the wheel, or the source checkout)."""
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package / "journeymap" / "_data", package / "data"):
+        if (candidate / "journeys").is_dir():
+            return candidate
+    raise FileNotFoundError(
+        f"the bundled sample data was not found next to {package}; reinstall the package "
+        "(pip install -e . from a source checkout)"
+    )
 
 
 def _folding_table() -> dict[int, str | None]:

@@ -144,3 +144,16 @@ def test_macro_f1_of_a_fitted_cause_model_beats_chance(small):
     clf = CauseClassifier(labels=sorted({c for row in causes for c in row})).fit(texts, causes)
     gold = np.array([[name in e.causes for name in clf.classes_] for e in test], dtype=int)
     assert f1_score(gold, clf.predict([e.text for e in test]), average="macro") > 0.5
+
+
+def test_cause_thresholds_can_come_from_some_rows_only():
+    from nlp.model import train_feedback_model
+
+    texts = ["chờ lâu quá", "đợi 2 tiếng", "chờ mãi không tới lượt", "đợi cả buổi", "chờ dài cổ", "đợi mòn mỏi",
+             "ngon", "sạch sẽ", "rẻ", "đẹp", "nhân viên vui vẻ", "giao nhanh"] * 3
+    causes = [["wait"]] * 6 + [[]] * 6
+    causes = causes * 3
+    model = train_feedback_model(texts, causes=causes, min_df=1, threshold_rows=[True] * 12 + [False] * 24)
+    assert model.causes.thresholds_.shape == (1,)
+    with pytest.raises(ValueError, match="threshold_rows has 3 values for 36 comments"):
+        train_feedback_model(texts, causes=causes, min_df=1, threshold_rows=[True] * 3)

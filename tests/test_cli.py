@@ -117,3 +117,14 @@ def test_help_and_import_do_not_load_heavy_libraries():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_nlp_is_the_lower_layer_and_never_imports_journeymap():
+    code = (
+        "import importlib, pkgutil, sys, nlp\n"
+        "for info in pkgutil.iter_modules(nlp.__path__):\n"
+        "    importlib.import_module('nlp.' + info.name)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'journeymap'))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

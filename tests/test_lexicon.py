@@ -88,3 +88,20 @@ def test_the_project_lexicon_is_clean():
         assert term == unicodedata.normalize("NFC", term) and 1 <= len(term.split()) <= 4, term
         # a term that normalises to nothing (punctuation alone) could never match a comment
         assert normalize_text(term), term
+
+
+def test_the_cause_lexicon_reads_the_six_causes_and_look_alikes(tmp_path):
+    from nlp.lexicon import default_cause_lexicon_path, read_cause_lexicon
+
+    terms = read_cause_lexicon(default_cause_lexicon_path())
+    assert {"wait_time", "unresolved", "rude_staff", "needs_not_understood", "too_automated", "not_personalized",
+            "none"} == set(terms.values())
+    path = tmp_path / "c.csv"
+    path.write_text("term,cause\nGiao Hàng  Lâu,wait_time\nđợi mãi,waiting\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"line 3: cause 'waiting' for 'đợi mãi'; allowed: wait_time, "):
+        read_cause_lexicon(path)
+    # any label of your own codebook when causes=None
+    assert read_cause_lexicon(path, causes=None) == {"giao hàng lâu": "wait_time", "đợi mãi": "waiting"}
+    path.write_text("term,cause\nđợi mãi,chờ lâu!\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="allowed: a label made of letters, digits and _, or none"):
+        read_cause_lexicon(path, causes=None)

@@ -145,3 +145,44 @@ def test_an_empty_labels_separator_is_a_clear_error(tmp_path):
     assert result.exit_code == 1
     assert "labels_separator is empty" in result.output
     assert not (tmp_path / "m").exists()
+
+
+def _causes_table(tmp_path):
+    rows = [("đợi lên món lâu quá", "negative", "wait"), ("ship chậm, chờ cả tuần", "negative", "wait"),
+            ("giao hang lau vl", "negative", "wait"), ("nhân viên quát khách", "negative", "rude"),
+            ("thái độ như hạch", "negative", "rude"), ("nv cọc tính, nói trống không", "negative", "rude"),
+            ("ngon, rẻ, mỗi tội đợi hơi lâu", "positive", "wait"), ("phòng đẹp, nhân viên thân thiện", "positive", ""),
+            ("giao nhanh, hàng đẹp", "positive", ""), ("cho hỏi mấy giờ mở cửa", "neutral", ""),
+            ("giá bao nhiêu ạ", "neutral", ""), ("áo đẹp, vải mát", "positive", "")] * 2
+    path = tmp_path / "labels.csv"
+    pd.DataFrame(rows, columns=["text", "stance", "reasons"]).to_csv(path, index=False)
+    return path
+
+
+def test_train_with_a_cause_lexicon_clauses_and_no_causes_for(tmp_path):
+    table = _causes_table(tmp_path)
+    lexicon = tmp_path / "causes.csv"
+    lexicon.write_text("term,cause\nđợi lâu,wait\nquát khách,rude\ngiao nhanh,none\n", encoding="utf-8")
+    out = tmp_path / "m"
+    result = runner.invoke(app, ["train", str(table), "--text-column", "text", "--label-column", "stance",
+                                 "--labels-column", "reasons", "--cause-lexicon", str(lexicon),
+                                 "--no-causes-for", "positive", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    meta = json.loads((out / "model.json").read_text(encoding="utf-8"))
+    assert meta["no_causes_for"] == ["positive"]
+    assert meta["vectorizer"]["params"]["clauses"] is True
+    assert meta["vectorizer"]["params"]["cause_lexicon"] == {"đợi lâu": "wait", "quát khách": "rude", "giao nhanh": "none"}
+    # a cause lexicon naming a label the table does not have is refused, naming it
+    lexicon.write_text("term,cause\nđợi lâu,waiting\n", encoding="utf-8")
+    result = runner.invoke(app, ["train", str(table), "--text-column", "text", "--labels-column", "reasons",
+                                 "--cause-lexicon", str(lexicon), "-o", str(tmp_path / "m2")])
+    assert result.exit_code == 1 and "the cause lexicon names ['waiting']" in result.output
+    assert not (tmp_path / "m2").exists()
+
+
+def test_train_without_clauses(tmp_path):
+    out = tmp_path / "m"
+    result = runner.invoke(app, ["train", str(_causes_table(tmp_path)), "--text-column", "text",
+                                 "--labels-column", "reasons", "--no-clauses", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert json.loads((out / "model.json").read_text(encoding="utf-8"))["vectorizer"]["params"]["clauses"] is False
