@@ -27,6 +27,9 @@ _EXPORTS = {
     "JourneyValidationError": ".errors",
     "GraphvizNotFoundError": ".errors",
     "DataError": ".errors",
+    "CxError": ".errors",
+    "InputNotFoundError": ".errors",
+    "ModelFileError": ".errors",
     "RenderError": ".errors",
     "Problem": ".errors",
     "load_journey": ".io",
@@ -92,7 +95,16 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:
     from ._schema import JourneySpec, TouchpointSpec, TransitionSpec
     from .dot import journey_to_dot
-    from .errors import DataError, GraphvizNotFoundError, JourneyValidationError, Problem, RenderError
+    from .errors import (
+        CxError,
+        DataError,
+        GraphvizNotFoundError,
+        InputNotFoundError,
+        JourneyValidationError,
+        ModelFileError,
+        Problem,
+        RenderError,
+    )
     from .experience import ExperienceType
     from .io import (
         dumps_journey,

@@ -10,8 +10,26 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
+from typer.core import TyperGroup
+
+
+class _CxGroup(TyperGroup):
+    """Every ``cx`` command runs through here: an error cx raises on purpose (:class:`nlp.errors.CxError`,
+    a bad input, a missing file, a broken model) is printed as one line without a traceback, exit 1."""
+
+    def invoke(self, ctx: typer.Context) -> object:
+        from nlp.errors import CxError
+
+        try:
+            return super().invoke(ctx)
+        except CxError as exc:
+            message = str(exc)
+            typer.secho(message if message.startswith("error") else f"error: {message}", fg=typer.colors.RED, err=True)
+            raise typer.Exit(1) from None
+
 
 app = typer.Typer(
+    cls=_CxGroup,
     name="cx",
     help="Customer-experience toolkit for Vietnam: journey maps and Vietnamese feedback.",
     no_args_is_help=True,

@@ -7,7 +7,7 @@ from typing import Literal
 
 from .journey import Journey
 
-__all__ = ["convert_journey", "read_any", "write_any", "kind_of"]
+__all__ = ["convert_journey", "kind_of", "read_any", "write_any"]
 
 Kind = Literal["journey", "node-link", "graphml"]
 _SUFFIXES = ".yaml, .yml, .json (journey file), .node-link.json (networkx node-link), .graphml"
@@ -27,11 +27,13 @@ def kind_of(path: Path) -> Kind:
 
 def read_any(path: str | Path) -> Journey:
     """Load a journey from any supported format."""
+    from nlp.errors import require_file
+
     from .io import load_journey, read_graphml, read_node_link
 
     path = Path(path)
     reader = {"journey": load_journey, "node-link": read_node_link, "graphml": read_graphml}[kind_of(path)]
-    return reader(path)
+    return reader(require_file(path, "journey file"))
 
 
 def write_any(journey: Journey, path: str | Path) -> Path:

@@ -35,6 +35,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
+from nlp.errors import require_file
+
 from ._schema import ID_PATTERN
 from .errors import DataError
 from .journey import Journey
@@ -418,8 +420,7 @@ def _register(con: duckdb.DuckDBPyConnection, events: EventLog, columns: _Column
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise DataError(f"{path}: unsupported file type {path.suffix or '(none)'!r}; use one of {', '.join(SUFFIXES)}")
-    if not path.is_file():
-        raise DataError(f"{path} is a folder; give an event log file" if path.is_dir() else f"{path} does not exist")
+    require_file(path, "event log")
     literal = _sql_string(str(path))
     selected = ", ".join(f"{_identifier(user)} AS {name}" for name, user in columns.named())
     if suffix == ".parquet":

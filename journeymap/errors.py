@@ -1,7 +1,10 @@
 """Exceptions raised by :mod:`journeymap`.
 
-Each subclasses the builtin a caller would naturally catch, so ``except ValueError`` still
-works for validation problems and ``except RuntimeError`` for rendering failures.
+They share one hierarchy with :mod:`nlp` (defined in :mod:`nlp.errors`, the lower layer): every
+error cx raises on purpose is a :class:`CxError`; input problems are :class:`DataError` (a
+``ValueError``), a missing input file is :class:`InputNotFoundError` (also a ``FileNotFoundError``),
+a journey that breaks the contract is :class:`JourneyValidationError` (a ``DataError`` listing every
+problem), and drawing failures are ``RuntimeError`` subclasses.
 """
 
 from __future__ import annotations
@@ -10,10 +13,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from nlp.errors import CxError, DataError, InputNotFoundError, ModelFileError
+
 __all__ = [
+    "CxError",
     "DataError",
     "GraphvizNotFoundError",
+    "InputNotFoundError",
     "JourneyValidationError",
+    "ModelFileError",
     "Problem",
     "RenderError",
 ]
@@ -59,7 +67,7 @@ class Problem:
         return f"{prefix}: {text}" if prefix else text
 
 
-class JourneyValidationError(ValueError):
+class JourneyValidationError(DataError):
     """A journey file or object breaks the journey contract.
 
     Carries **every** problem found, not only the first, in :attr:`problems`.
@@ -77,18 +85,9 @@ class JourneyValidationError(ValueError):
         return "\n".join([head, *(f"  - {p}" for p in self.problems)])
 
 
-class GraphvizNotFoundError(RuntimeError):
+class GraphvizNotFoundError(CxError, RuntimeError):
     """Neither the system Graphviz ``dot`` nor the bundled one (pygraphviz) is available."""
 
 
-class RenderError(RuntimeError):
+class RenderError(CxError, RuntimeError):
     """Graphviz ran but failed to draw the journey."""
-
-
-class DataError(ValueError):
-    """Customer data (an event log, survey answers, ticket times, comments) cannot be used as given.
-
-    The message says what is wrong, where and what is allowed. Rows are named as the user sees
-    them: in a file, by spreadsheet row number (the header is row 1, the first data row is row 2);
-    in a DataFrame, by its index label.
-    """

@@ -9,6 +9,8 @@ from typing import Any
 import networkx as nx
 import yaml
 
+from nlp.errors import require_file
+
 from ._parse import Format, format_for, parse_document, read_text
 from .journey import Journey
 from .validation import validate_journey_data
@@ -35,8 +37,8 @@ def load_journey(path: str | Path) -> Journey:
     ------
     JourneyValidationError
         Listing every problem in the file with its line, location, value and what is allowed.
-    FileNotFoundError
-        When the file does not exist.
+    InputNotFoundError
+        When the file does not exist (a ``FileNotFoundError`` and a ``DataError``).
 
     Examples
     --------
@@ -45,7 +47,7 @@ def load_journey(path: str | Path) -> Journey:
     >>> load_journey(path).stages[0]
     'Nhận biết'
     """
-    path = Path(path)
+    path = require_file(path, "journey file")
     fmt = format_for(path)
     return loads_journey(read_text(path), fmt, source=str(path))
 
@@ -84,7 +86,7 @@ def write_node_link(journey: Journey, path: str | Path) -> Path:
 
 def read_node_link(path: str | Path) -> Journey:
     """Read node-link JSON written by :func:`write_node_link` (or networkx) and validate it."""
-    data = json.loads(read_text(Path(path)))
+    data = json.loads(read_text(require_file(path, "node-link file")))
     return Journey.from_graph(nx.node_link_graph(data, edges="edges"))
 
 
@@ -102,7 +104,7 @@ def write_graphml(journey: Journey, path: str | Path) -> Path:
 
 def read_graphml(path: str | Path) -> Journey:
     """Read GraphML written by :func:`write_graphml` and validate it."""
-    graph = nx.read_graphml(path)
+    graph = nx.read_graphml(require_file(path, "GraphML file"))
     for attrs in [graph.graph, *(a for _, a in graph.nodes(data=True))]:
         for key in _JSON_ENCODED:
             if isinstance(attrs.get(key), str):

@@ -827,7 +827,8 @@ def _load(data: pd.DataFrame | str | PathLike[str]) -> tuple[pd.DataFrame, _Rows
 
         frame = read_table(data)
         return frame, _Rows(pd.RangeIndex(2, len(frame) + 2), spreadsheet=True, source=str(data))
-    raise ValueError(f"data must be a pandas DataFrame or the path of a .csv, .tsv, .xlsx or .jsonl file; got {data!r}")
+    raise TypeError(f"data must be a pandas DataFrame or the path of a .csv, .tsv, .xlsx or .jsonl file; "
+                    f"got {type(data).__name__}")
 
 
 def _columns(frame: pd.DataFrame) -> str:

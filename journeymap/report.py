@@ -38,6 +38,8 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
+from nlp.errors import require_file
+
 from .errors import DataError
 from .journey import Journey
 
@@ -311,12 +313,7 @@ def _as_path(data: Any, parameter: str) -> Path | None:
     if isinstance(data, pd.DataFrame):
         return None
     if isinstance(data, (str, PathLike)):
-        path = Path(data)
-        if not path.exists():
-            raise FileNotFoundError(f"{parameter}: {path} does not exist")
-        if path.is_dir():
-            raise DataError(f"{parameter}: {path} is a folder; give a file")
-        return path
+        return require_file(data, parameter)
     raise TypeError(f"{parameter} must be a pandas DataFrame or the path of a file; got {type(data).__name__}")
 
 
@@ -357,9 +354,7 @@ def _load_journey(journey: Journey | str | PathLike[str]) -> tuple[Journey, str]
     if isinstance(journey, (str, PathLike)):
         from .convert import read_any
 
-        path = Path(journey)
-        if not path.exists():
-            raise FileNotFoundError(f"journey: {path} does not exist")
+        path = require_file(journey, "journey")
         return read_any(path), path.name
     raise TypeError(f"journey must be a journeymap.Journey or the path of a journey file; got {type(journey).__name__}")
 
@@ -788,8 +783,8 @@ def build_report(
     ------
     DataError
         Bad data in an input (the message names the file or table, the rows and the columns).
-    FileNotFoundError
-        An input path that does not exist.
+    InputNotFoundError
+        An input path that does not exist (a ``FileNotFoundError`` and a ``DataError``).
     TypeError
         An input that is neither a DataFrame nor a path.
 

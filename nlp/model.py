@@ -32,6 +32,7 @@ from .evidence import is_content_phrase
 from .features import (
     CAUSE_PREFIX, FOLDED_PREFIX, LEXICON_PREFIX, NEGATED_PREFIX, Clauses, FeedbackVectorizer, _bare, _from_negator,
 )
+from .errors import ModelFileError
 from .text import fold_diacritics
 from .normalize import EMOJI
 from .sequence import SequenceClassifier
@@ -54,10 +55,6 @@ FORMAT = "cx-feedback-model/1"
 _LETTER_OR_EMOJI = re.compile(rf"[^\W\d_]|[{EMOJI}]")
 _SEQUENCE_PREFIX = "sequence/"
 _EDGE_PUNCTUATION = ".,;:!?\"'()[]{}<>-–—/…“”‘’\ufe0f\u200d"
-
-
-class ModelFileError(ValueError):
-    """A model directory that is missing, incomplete or not a cx feedback model."""
 
 
 def default_model_path() -> Path:
@@ -527,6 +524,19 @@ def load_model(directory: str | Path | None = None) -> FeedbackModel:
             arrays = {name: npz[name] for name in npz.files}
     except (ValueError, OSError) as error:
         raise ModelFileError(f"{arrays_path} is not a plain NumPy archive: {error}") from None
+    try:
+        return _model_from(meta, arrays, directory)
+    except KeyError as error:
+        raise ModelFileError(f"{meta_path} or {arrays_path.name} lacks {error}: the files are incomplete or "
+                             "were not written by save_model") from None
+    except (TypeError, ValueError, AttributeError) as error:
+        if isinstance(error, ModelFileError):
+            raise
+        raise ModelFileError(f"{directory} is not a usable cx feedback model: {error}") from None
+
+
+def _model_from(meta: dict[str, Any], arrays: dict[str, np.ndarray], directory: Path) -> FeedbackModel:
+    arrays_path = directory / "arrays.npz"
     vectorizer = FeedbackVectorizer.from_arrays(meta["vectorizer"], arrays)
     heads: dict[str, Any] = {}
     for key, cls in (("sentiment", SentimentClassifier), ("causes", CauseClassifier)):

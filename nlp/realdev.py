@@ -18,6 +18,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .errors import InputNotFoundError
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -29,7 +31,7 @@ _SOURCES = {
 }
 
 
-class SharedDataMissing(FileNotFoundError):
+class SharedDataMissing(InputNotFoundError):
     """The public data sets are not where they were looked for (a user's clone has no ``../shared``)."""
 
 

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .errors import DataError, require_file
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -21,8 +23,9 @@ __all__ = ["TABLE_SUFFIXES", "TableError", "TableWriter", "detect_encoding", "it
 TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx", ".jsonl")
 
 
-class TableError(ValueError):
-    """A table that cannot be read: unknown format, undecodable bytes, missing column, no rows."""
+#: A table that cannot be read (unknown format, undecodable bytes, missing column, no rows) is a
+#: :class:`~nlp.errors.DataError`; ``TableError`` is its older name, kept so ``except TableError`` works.
+TableError = DataError
 
 
 def table_suffix(path: Path) -> str:
@@ -36,10 +39,9 @@ def table_suffix(path: Path) -> str:
 
 
 def readable_table_suffix(path: Path) -> str:
-    """:func:`table_suffix` of an existing file; a missing file or a folder is a TableError."""
-    if not path.is_file():
-        raise TableError(f"{path} is a folder; give a table file" if path.is_dir() else f"{path} does not exist")
-    return table_suffix(path)
+    """:func:`table_suffix` of an existing file; a missing file or a folder is an
+    :class:`~nlp.errors.InputNotFoundError`."""
+    return table_suffix(require_file(path, "table"))
 
 
 def detect_encoding(path: Path) -> str:

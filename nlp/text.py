@@ -14,7 +14,9 @@ def data_dir() -> Path:
     for candidate in (package / "journeymap" / "_data", package / "data"):
         if (candidate / "journeys").is_dir():
             return candidate
-    raise FileNotFoundError(
+    from .errors import InputNotFoundError
+
+    raise InputNotFoundError(
         f"the bundled sample data was not found next to {package}; reinstall the package "
         "(pip install -e . from a source checkout)"
     )

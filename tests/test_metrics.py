@@ -480,7 +480,7 @@ def test_bad_parameters_of_survey_metrics():
         survey_metrics(frame, ttr_unit="ngày")
     with pytest.raises(ValueError, match="calendar is used only with ttr_unit="):
         survey_metrics(frame, calendar=WorkingCalendar())
-    with pytest.raises(ValueError, match="data must be a pandas DataFrame or the path"):
+    with pytest.raises(TypeError, match="data must be a pandas DataFrame or the path of a .csv, .tsv, .xlsx or .jsonl file; got list"):
         survey_metrics([9, 10])
     with pytest.raises(DataError, match="no rows"):
         survey_metrics(pd.DataFrame({"nps": []}))

@@ -310,7 +310,7 @@ def test_embedded_svg_ids_are_prefixed_and_text_is_untouched():
 
 def test_bad_inputs_say_which_and_what(tmp_path):
     j = small_journey()
-    with pytest.raises(FileNotFoundError, match="survey: .*nope.csv does not exist"):
+    with pytest.raises(FileNotFoundError, match="survey .*nope.csv does not exist"):
         build_report(j, survey=tmp_path / "nope.csv")
     with pytest.raises(TypeError, match="feedback must be a pandas DataFrame or the path of a file; got list"):
         build_report(j, feedback=["Điền đơn lâu"])
