@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
+from . import fmt
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -63,7 +65,7 @@ def _show(frame: pd.DataFrame, *, rows: int = 30) -> None:
 
 
 def _number(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.3f}"
+    return fmt.number(value, 3, trim=True)
 
 
 def _write_table(frame: pd.DataFrame, output: Path) -> None:
@@ -72,7 +74,7 @@ def _write_table(frame: pd.DataFrame, output: Path) -> None:
     from .text import flatten_lists
 
     writer = TableWriter(output)
-    writer.write(flatten_lists(frame))
+    writer.write(fmt.round_floats(flatten_lists(frame)))
     writer.close()
     typer.echo(f"wrote {output}")
 
@@ -216,12 +218,12 @@ def conversion(
         change = what_if_of(journey, drop_off=changes, goals=goals) if changes else None
     except (DataError, ValueError) as exc:
         _fail(str(exc))
-    typer.secho(f"{journey.title}: conversion {result.probability:.1%}", bold=True)
+    typer.secho(f"{journey.title}: conversion {fmt.percent(result.probability)}", bold=True)
     steps = result.expected_steps_to_convert
     hours = result.expected_hours_to_convert
-    typer.echo(f"expected touchpoints per customer {result.expected_steps:.2f}"
-               + (f"; {steps:.2f} for those who convert" if steps is not None else "")
-               + (f"; {hours:.1f} h to convert" if hours is not None else ""))
+    typer.echo(f"expected touchpoints per customer {fmt.number(result.expected_steps, 2)}"
+               + (f"; {fmt.number(steps, 2)} for those who convert" if steps is not None else "")
+               + (f"; {fmt.number(hours, 1)} h to convert" if hours is not None else ""))
     typer.secho("\nPer touchpoint", bold=True)
     _show(result.to_frame())
     typer.secho("\nRemoval effect (share of conversion that depends on the touchpoint)", bold=True)

@@ -43,7 +43,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from .dot import CES_FILL, CHIP_FILL, EMOTION_FILL, EMOTION_NAME, EXIT_COLOR, STAGE_FILL, _number
+from . import fmt
+from .dot import CES_FILL, CHIP_FILL, EMOTION_FILL, EMOTION_NAME, EXIT_COLOR, STAGE_FILL
 from .experience import ExperienceType
 from .feedback import FEEDBACK_METRICS, FeedbackNumbers, feedback_numbers
 from .journey import Journey
@@ -499,22 +500,21 @@ def _changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
         if old == new:
             continue
         if key in ("ces", "emotion", "drop_off"):
-            show = _share if key == "drop_off" else (_signed if key == "emotion" else _number)
+            show = fmt.percent if key == "drop_off" else (_signed if key == "emotion" else _number)
             out.append(f"{label} {'–' if old is None else show(old)}\u00a0→\u00a0{'–' if new is None else show(new)}")
         else:
             out.append(label)
     return out
 
 
-def _share(share: float) -> str:
-    """A 0–1 share as a Vietnamese percentage: 0.227 → "22,7%", 0.7 → "70%"."""
-    return f"{_number(round(share * 100, 1))}%"
+def _number(value: float) -> str:
+    """A figure on the canvas: at most one decimal (``4,5``, ``12.500``)."""
+    return fmt.number(value, 1, trim=True)
 
 
 def _signed(value: float) -> str:
-    if value == 0:
-        return "0"
-    return ("+" if value > 0 else "−") + _number(abs(value))
+    """An emotion or an NPS, with its sign (``+35``, ``−1``)."""
+    return fmt.signed(value, 1)
 
 
 # -- measuring and wrapping text --------------------------------------------------------------------
@@ -938,7 +938,7 @@ def _drop_off_cell(p: _Painter, attrs: dict[str, Any], width: float) -> _Cell | 
     if share is None:
         return None
     cell = _Cell()
-    cell.add(p.label(_share(share), width=width, size=NUMBER_PT, weight="bold", color=EXIT_COLOR))
+    cell.add(p.label(fmt.percent(share), width=width, size=NUMBER_PT, weight="bold", color=EXIT_COLOR))
     cell.bar(share, width, EXIT_COLOR)
     return cell
 
@@ -961,17 +961,9 @@ def _metric_lines(metrics: dict[str, Any]) -> list[str]:
     if shown.get("ces") is not None:
         lines.append(f"CES đo được {_number(shown.pop('ces'))}/7")
     if shown.get("ttr_hours") is not None:
-        lines.append(f"Thời gian xử lý {_hours(shown.pop('ttr_hours'))}")
+        lines.append(f"Thời gian xử lý {fmt.hours(shown.pop('ttr_hours'))}")
     lines += [f"{key}: {_number(value)}" for key, value in shown.items() if value is not None]
     return lines
-
-
-def _hours(hours: float) -> str:
-    if hours < 1:
-        return f"{round(hours * 60)}\u00a0phút"
-    if hours < 48:
-        return f"{_number(round(hours, 1))}\u00a0giờ"
-    return f"{_number(round(hours, 1))}\u00a0giờ ({_number(round(hours / 24, 1))}\u00a0ngày)"
 
 
 def _metrics_cell(p: _Painter, attrs: dict[str, Any], width: float) -> _Cell | None:
@@ -993,7 +985,7 @@ def _feedback_cell(p: _Painter, numbers: FeedbackNumbers | None, width: float) -
     cell = _Cell()
     head = f"{_number(numbers.comments)} bình luận"
     if numbers.negative_share is not None:
-        head += f" · {_share(numbers.negative_share)}\u00a0tiêu\u00a0cực"
+        head += f" · {fmt.percent(numbers.negative_share)}\u00a0tiêu\u00a0cực"
     cell.add(p.label(head, width=width, size=BODY_PT, weight="bold"))
     if numbers.negative_share is not None:
         cell.bar(numbers.negative_share, width, NEGATIVE_FILL)
@@ -1384,3 +1376,4 @@ def _swatch(p: _Painter, kind: str, color: str, x: float, y: float, width: float
         p.rect(x, y - 7, width, 14, face=BACKSTAGE_CARD, edge=color, lw=1.0, rounding=3, dashed=True, z=3)
     else:
         p.rect(x + 1, y - 6, 12, 12, face="white", edge=color, lw=2.2, rounding=3, z=3)
+

@@ -12,6 +12,8 @@ from typing import Annotated, NoReturn
 import typer
 from typer.core import TyperGroup
 
+from . import fmt
+
 
 class _CxGroup(TyperGroup):
     """Every ``cx`` command runs through here: an error cx raises on purpose (:class:`nlp.errors.CxError`,
@@ -171,10 +173,12 @@ def demo(
     typer.echo("  causes:    " + ", ".join(f"{k} {v}" for k, v in feedback.causes.items()))
     analytics = run_analytics_demo(output)
     typer.secho(
-        f"\nAnalytics: e-commerce journey discovered from {analytics.events:,} events of {analytics.cases:,} customers",
+        f"\nAnalytics: e-commerce journey discovered from {fmt.number(analytics.events)} events of "
+        f"{fmt.number(analytics.cases)} customers",
         bold=True,
     )
-    typer.echo(f"  conversion: designed {analytics.designed_conversion:.1%}, lived {analytics.lived_conversion:.1%}; "
+    typer.echo(f"  conversion: designed {fmt.percent(analytics.designed_conversion)}, "
+               f"lived {fmt.percent(analytics.lived_conversion)}; "
                f"{analytics.undesigned_transitions} transitions customers take that nobody designed")
     typer.echo("  worst pain points: " + "; ".join(analytics.pain_top))
     for path in analytics.files:

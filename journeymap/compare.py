@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from .dot import _number, _percent
+from . import fmt
 from .errors import DataError
 from .journey import Journey
 from .text import fold_diacritics
@@ -108,9 +108,9 @@ thiết kế, 1 chỉ có trong dữ liệu; 0 chuyển tiếp có ở cả hai,
         for row in self.observed_not_designed.head(3).itertuples(index=False):
             figures = []
             if row.volume == row.volume:  # NaN when the lived journey carries no volumes
-                figures.append(f"{_number(row.volume)} lượt")
+                figures.append(f"{fmt.number(row.volume, 1, trim=True)} lượt")
             if row.share == row.share:
-                figures.append(_percent(row.share))
+                figures.append(fmt.percent(row.share))
             top.append(f"{row.from_name} → {row.to_name}" + (f" ({', '.join(figures)})" if figures else ""))
         return text + " Chuyển tiếp ngoài thiết kế nhiều nhất: " + "; ".join(top) + "."
 
@@ -192,7 +192,7 @@ thiết kế, 1 chỉ có trong dữ liệu; 0 chuyển tiếp có ở cả hai,
                 union.add_transition(u, v, volume=0, label=LABEL_NOT_OBSERVED)
             else:
                 planned = attrs.get("volume")
-                label = f"thiết kế {_number(planned)}" if planned is not None else None
+                label = f"thiết kế {fmt.number(planned, 1, trim=True)}" if planned is not None else None
                 union.add_transition(u, v, **_timed(seen), label=label)
         for (u, v), attrs in observed.items():
             if not designed.graph.has_edge(u, v):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import fmt
 from .io import load_journey
 from .render import render_journey
 from .samples import sample_journey_paths
@@ -132,16 +133,17 @@ def run_analytics_demo(out_dir: str | Path = "cx-demo") -> AnalyticsDemo:
         designed_conversion=conversion(designed).probability,
         lived_conversion=conversion(lived).probability,
         undesigned_transitions=len(comparison.observed_not_designed),
-        pain_top=[f"{row.name} ({row.score:.2f})" for row in ranking.head(3).itertuples()],
+        pain_top=[f"{row.name} ({fmt.number(row.score, 2)})" for row in ranking.head(3).itertuples()],
         summary=comparison.summary(),
     )
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> Path:
+    from .fmt import round_floats
     from .text import flatten_lists
 
     # UTF-8 with a BOM: Excel, where consultants open these, then shows Vietnamese correctly.
-    flatten_lists(frame).to_csv(path, index=False, encoding="utf-8-sig")
+    round_floats(flatten_lists(frame)).to_csv(path, index=False, encoding="utf-8-sig")
     return path
 
 

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any, Union
 
 from nlp.errors import require_file
 
+from . import fmt
 from ._schema import ID_PATTERN
 from .errors import DataError
 from .journey import Journey
@@ -782,13 +783,13 @@ def _order_stages(
 def _describe(cases: int, events: int, first: datetime, last: datetime, removed: int, dropped: int,
               share: float) -> str:
     sentence = (
-        f"Khám phá từ nhật ký sự kiện: {_vi_number(cases)} khách hàng (case), {_vi_number(events)} sự kiện, "
+        f"Khám phá từ nhật ký sự kiện: {fmt.number(cases)} khách hàng (case), {fmt.number(events)} sự kiện, "
         f"từ {first:%d/%m/%Y} đến {last:%d/%m/%Y}"
     )
     if dropped:
         sentence += (
-            f"; đã bỏ {_vi_number(removed)} sự kiện tại {dropped} điểm chạm có dưới "
-            f"{share * 100:g}% khách hàng ghé qua"
+            f"; đã bỏ {fmt.number(removed)} sự kiện tại {dropped} điểm chạm có dưới "
+            f"{fmt.percent(share, 2)} khách hàng ghé qua"
         )
     return sentence + "."
 
@@ -830,10 +831,6 @@ def _reason(error: Exception) -> str:
     text = re.split(r"\n\s*(?:Possible|file = |LINE \d)", str(error), maxsplit=1)[0]
     text = re.sub(r"^[A-Za-z ]*Error: ", "", text.strip())
     return " ".join(text.split()).rstrip(".")
-
-
-def _vi_number(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
 
 
 def _identifier(name: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 from typing import Literal
 
+from . import fmt
 from .experience import ExperienceType
 from .journey import Journey
 from .layout import JourneyLayout, layout_journey
@@ -100,7 +101,7 @@ def journey_to_dot(journey: Journey, *, color_by: ColorBy = "emotion") -> str:
         share = journey.graph.nodes[node]["drop_off"]
         out.append(
             f'  "exit:{node}" [id="exit-{node}", shape=plain, fontcolor="{EXIT_COLOR}", fontsize=9,'
-            f' pos="{pt(x + 4, y + 31)}", label=<<B>{_percent(share)} rời bỏ</B>>];'
+            f' pos="{pt(x + 4, y + 31)}", label=<<B>{fmt.percent(share)} rời bỏ</B>>];'
         )
         out.append(
             f'  "{node}" -> "exit:{node}" [color="{EXIT_COLOR}", penwidth={1 + 3 * share:.2f}, arrowsize=0.7,'
@@ -132,18 +133,6 @@ def _dot_string(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
-def _percent(share: float) -> str:
-    value = share * 100
-    return f"{value:.0f}%" if abs(value - round(value)) < 0.05 else f"{value:.1f}%"
-
-
-def _number(value: float) -> str:
-    """Vietnamese thousands separator: 12.500."""
-    if float(value).is_integer():
-        return f"{int(value):,}".replace(",", ".")
-    return f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
-
-
 def _fill(attrs: dict, color_by: ColorBy) -> str:
     if color_by == "emotion" and attrs.get("emotion") is not None:
         return EMOTION_FILL[max(-2, min(2, round(attrs["emotion"])))]
@@ -156,7 +145,7 @@ def _node_label(attrs: dict, name_lines: list[str]) -> str:
     name = "<BR/>".join(_esc(line) for line in name_lines)
     meta = [_esc(attrs["channel"])] if attrs.get("channel") else []
     if attrs.get("ces") is not None:
-        meta.append(f"CES {_number(attrs['ces'])}/7")
+        meta.append(f"CES {fmt.number(attrs['ces'], 1, trim=True)}/7")
     if attrs.get("goal"):
         meta.append("★ mục tiêu")
     rows = [
@@ -182,16 +171,16 @@ def _tooltip(attrs: dict) -> str:
     if attrs.get("opportunities"):
         parts.append("Cơ hội: " + "; ".join(attrs["opportunities"]))
     if attrs.get("metrics"):
-        parts.append("Chỉ số: " + ", ".join(f"{k} {_number(v)}" for k, v in attrs["metrics"].items()))
+        parts.append("Chỉ số: " + ", ".join(f"{k} {fmt.number(v, 1, trim=True)}" for k, v in attrs["metrics"].items()))
     return "\n".join(parts)
 
 
 def _edge_text(attrs: dict) -> str:
     parts = []
     if attrs.get("volume") is not None:
-        parts.append(_number(attrs["volume"]))
+        parts.append(fmt.number(attrs["volume"], 1, trim=True))
     if attrs.get("probability") is not None:
-        parts.append(_percent(attrs["probability"]))
+        parts.append(fmt.percent(attrs["probability"]))
     if attrs.get("label"):
         parts.append(_esc(attrs["label"]))
     return " · ".join(parts)
@@ -250,7 +239,7 @@ def _legend_node(layout: JourneyLayout, color_by: ColorBy, pt, max_volume: float
     swatch = '<TD BGCOLOR="{}" WIDTH="14" HEIGHT="12"> </TD><TD ALIGN="LEFT"><FONT POINT-SIZE="8">{}</FONT></TD>'
     if color_by == "emotion":
         title = "Màu = cảm xúc"
-        cells = "".join(swatch.format(EMOTION_FILL[k], f"{k:+d} {EMOTION_NAME[k]}") for k in EMOTION_FILL)
+        cells = "".join(swatch.format(EMOTION_FILL[k], f"{fmt.signed(k)} {EMOTION_NAME[k]}") for k in EMOTION_FILL)
     elif color_by == "ces":
         title = "Màu = CES (1 rất khó … 7 rất dễ)"
         cells = "".join(swatch.format(CES_FILL[k], str(k)) for k in CES_FILL)
@@ -262,7 +251,7 @@ def _legend_node(layout: JourneyLayout, color_by: ColorBy, pt, max_volume: float
         f'<TD ALIGN="LEFT"><FONT POINT-SIZE="8">{t.label_en.lower()} </FONT></TD>'
         for t in ExperienceType
     )
-    volume = f"độ dày mũi tên = lượng khách (lớn nhất {_number(max_volume)})" if max_volume else "mũi tên = luồng khách"
+    volume = f"độ dày mũi tên = lượng khách (lớn nhất {fmt.number(max_volume, 1, trim=True)})" if max_volume else "mũi tên = luồng khách"
     symbols = (
         f'<FONT POINT-SIZE="8">{volume} · <FONT COLOR="{BACK_EDGE_COLOR}">mũi tên tím = quay lại / lặp</FONT> · '
         f'<FONT COLOR="{EXIT_COLOR}">mũi tên đỏ = khách rời bỏ (%)</FONT> · viền nét đứt = hậu trường · '

@@ -67,6 +67,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from . import fmt
 from .errors import DataError
 from .journey import Journey
 
@@ -564,7 +565,7 @@ def what_if(
     >>> j.add_transition("gio_hang", "thanh_toan")
     >>> j.add_transition("thanh_toan", "xong")
     >>> print(what_if(j, drop_off={"gio_hang": 0.2}))
-    Nếu tỷ lệ rời bỏ tại 'Giỏ hàng' giảm từ 34% xuống 20%, tỷ lệ chuyển đổi tăng từ 62.7% lên 76.0% (+13.3 điểm).
+    Nếu tỷ lệ rời bỏ tại 'Giỏ hàng' giảm từ 34% xuống 20%, tỷ lệ chuyển đổi tăng từ 62,7% lên 76% (+13,3 điểm %).
     >>> what_if(j, transitions={("gio_hang", "thanh_toan"): 0.7})
     WhatIf(before=62.7%, after=66.5%, change=+3.8 điểm)
     """
@@ -633,7 +634,7 @@ def what_if(
         drop_new[u] = max(0.0, 1.0 - total)
     after = _solve(graph, goal_ids, P_new, drop_new, alpha)
     change = (after.probability - before.probability) * 100
-    summary = f"Nếu {_join_vi(phrases)}, tỷ lệ chuyển đổi {_conversion_moved(before.probability, after.probability)}."
+    summary = f"Nếu {fmt.join(phrases)}, tỷ lệ chuyển đổi {_conversion_moved(before.probability, after.probability)}."
     return WhatIf(before=before, after=after, change=change, summary=summary)
 
 
@@ -838,28 +839,16 @@ def _listing(items: list[Any], limit: int = 20) -> str:
     return shown + (", …" if len(items) > limit else "")
 
 
-def _pct(share: float) -> str:
-    text = f"{share * 100:.1f}".rstrip("0").rstrip(".")
-    return f"{text}%"
-
-
 def _moved(old: float, new: float) -> str:
     if abs(new - old) < 5e-4:
-        return f"giữ nguyên {_pct(new)}"
+        return f"giữ nguyên {fmt.percent(new)}"
     verb = "tăng từ {} lên {}" if new > old else "giảm từ {} xuống {}"
-    return verb.format(_pct(old), _pct(new))
+    return verb.format(fmt.percent(old), fmt.percent(new))
 
 
 def _conversion_moved(old: float, new: float) -> str:
-    points = (new - old) * 100
-    if abs(points) < 0.05:
-        return f"không đổi ({old:.1%})"
-    if points > 0:
-        return f"tăng từ {old:.1%} lên {new:.1%} (+{points:.1f} điểm)"
-    return f"giảm từ {old:.1%} xuống {new:.1%} (-{-points:.1f} điểm)"
+    if abs(new - old) < 5e-4:
+        return f"không đổi ({fmt.percent(old)})"
+    verb = "tăng từ {} lên {} ({})" if new > old else "giảm từ {} xuống {} ({})"
+    return verb.format(fmt.percent(old), fmt.percent(new), fmt.points(new - old))
 
-
-def _join_vi(phrases: list[str]) -> str:
-    if len(phrases) == 1:
-        return phrases[0]
-    return ", ".join(phrases[:-1]) + " và " + phrases[-1]

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import networkx as nx
 
+from . import fmt
 from .errors import DataError
 
 if TYPE_CHECKING:
@@ -112,20 +113,16 @@ class MetricResult:
         if math.isnan(self.low):
             parts.append("too few for an interval")
         else:
-            parts.append(f"{self.confidence * 100:g}% CI {self.low:.{digits}f}–{self.high:.{digits}f}{percent}")
+            parts.append(f"{fmt.percent(self.confidence)} CI {fmt.interval(self.low, self.high, digits, percent)}")
         if self.resolved is not None:
-            parts.append(f"n = {_thousands(self.n)} resolved, {_thousands(self.unresolved or 0)} unresolved")
+            parts.append(f"n = {fmt.number(self.n)} resolved, {fmt.number(self.unresolved or 0)} unresolved")
         else:
-            parts.append(f"n = {_thousands(self.n)}")
+            parts.append(f"n = {fmt.number(self.n)}")
         if self.skipped:
-            parts.append(f"{_thousands(self.skipped)} skipped")
-        return f"{self.name} {self.value:.{digits}f}{percent}{unit} ({', '.join(parts)})"
+            parts.append(f"{fmt.number(self.skipped)} skipped")
+        return f"{self.name} {fmt.number(self.value, digits)}{percent}{unit} ({', '.join(parts)})"
 
     __repr__ = __str__
-
-
-def _thousands(count: int) -> str:
-    return f"{count:,}".replace(",", " ")
 
 
 # -- working calendar -------------------------------------------------------------------------------
@@ -661,7 +658,7 @@ def nps(scores: Iterable[Any], *, skip_invalid: bool = False, confidence: float 
 
     >>> result = nps([10, 9, 9, "10", 8, 7, 6, 0, None])
     >>> result
-    NPS 25.0 (95% CI -22.6–72.6, n = 8)
+    NPS 25,0 (95% CI −22,6 … 72,6, n = 8)
     >>> result.value, result.n
     (25.0, 8)
     >>> nps([10, 9, 7.5, "mười"], skip_invalid=True).skipped
@@ -695,7 +692,7 @@ def csat(scores: Iterable[Any], *, skip_invalid: bool = False, confidence: float
     Examples
     --------
     >>> csat([5, 4, 4, 3, 1])
-    CSAT 60.0% (95% CI 23.1–88.2%, n = 5)
+    CSAT 60,0% (95% CI 23,1% … 88,2%, n = 5)
     """
     return _score_metric("csat", scores, skip_invalid=skip_invalid, confidence=confidence)
 
@@ -724,7 +721,7 @@ def ces(scores: Iterable[Any], *, skip_invalid: bool = False, confidence: float 
     Examples
     --------
     >>> ces([6, 5, 7, 4, ""])
-    CES 5.50 (95% CI 3.45–7.00, n = 4)
+    CES 5,50 (95% CI 3,45 … 7,00, n = 4)
     """
     return _score_metric("ces", scores, skip_invalid=skip_invalid, confidence=confidence)
 
@@ -783,7 +780,7 @@ def ttr(
     >>> ttr(opened[:1], resolved[:1], unit="working_hours").value
     2.5
     >>> ttr(opened, resolved, unit="working_hours")
-    TTR 2.25 working hours (95% CI 0.00–5.43, n = 2 resolved, 1 unresolved)
+    TTR 2,25 working hours (95% CI 0,00 … 5,43, n = 2 resolved, 1 unresolved)
     """
     import pandas as pd
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from . import fmt
 from .feedback import feedback_numbers
 
 if TYPE_CHECKING:
@@ -238,23 +239,14 @@ def _why(
     if not strongest:
         return "không có dấu hiệu đau nào"
     phrases = {
-        "drop_off": lambda: f"rời bỏ {_percent(x['drop_off'])}",
-        "effort": lambda: f"CES {_number(ces)}/7",
-        "negative": lambda: f"{_percent(x['negative'])} bình luận tiêu cực",
+        "drop_off": lambda: f"rời bỏ {fmt.percent(x['drop_off'])}",
+        "effort": lambda: f"CES {fmt.number(ces, 1, trim=True)}/7",
+        "negative": lambda: f"{fmt.percent(x['negative'])} bình luận tiêu cực",
         "causes": lambda: (
-            f"{_number(mentions / comments, 2)} nguyên nhân/bình luận, nhiều nhất: {_cause_name(top[0][0])}"
+            f"{fmt.number(mentions / comments, 2, trim=True)} nguyên nhân/bình luận, nhiều nhất: {_cause_name(top[0][0])}"
         ),
     }
     return ", ".join(phrases[c]() for c in strongest)
-
-
-def _percent(share: Any) -> str:
-    return f"{round(share * 100):d}%"
-
-
-def _number(value: Any, digits: int = 1) -> str:
-    """Vietnamese decimal comma, no trailing zeros: 2 → "2", 2.5 → "2,5"."""
-    return f"{round(value, digits):g}".replace(".", ",")
 
 
 def _cause_name(cause: str) -> str:

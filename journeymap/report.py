@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any, Union
 
 from nlp.errors import require_file
 
+from . import fmt
 from .errors import DataError
 from .journey import Journey
 
@@ -65,8 +66,6 @@ SECTIONS: dict[str, str] = {
 """Section ids of the report (the HTML ``id`` of each ``<section>``) and their Vietnamese headings."""
 
 REPORT_SUFFIXES = (".html", ".htm")
-_MINUS = "\u2212"
-_DASH = "—"
 # Colours shared with the canvas and the Graphviz diagram (journeymap.dot), so all pictures agree.
 _NEGATIVE, _NEUTRAL, _POSITIVE = "#f08a80", "#fbeaa8", "#8fd08c"
 _BAR = "#e8796d"
@@ -78,40 +77,6 @@ _VARIANTS = 10
 # Graphviz's 7–8 pt, so the diagrams need more of theirs to stay readable.
 _CANVAS_READABLE = 0.6
 _GRAPHVIZ_READABLE = 0.8
-
-
-# -- numbers the Vietnamese way ------------------------------------------------------------------------
-
-
-def _is_missing(value: Any) -> bool:
-    if value is None:
-        return True
-    try:
-        return math.isnan(float(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def _number(value: Any, digits: int = 0) -> str:
-    """``1234.5`` → ``"1.234,5"``; a negative number gets a true minus sign; NaN → an em dash."""
-    if _is_missing(value):
-        return _DASH
-    rounded = round(float(value), digits)
-    if rounded == 0:
-        rounded = 0.0  # no "−0,0"
-    text = f"{abs(rounded):,.{digits}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
-    return (_MINUS if rounded < 0 else "") + text
-
-
-def _percent(share: Any, digits: int = 1) -> str:
-    """A share (0–1) as a percentage: ``0.1067`` → ``"10,7%"``."""
-    return _DASH if _is_missing(share) else _number(float(share) * 100, digits) + "%"
-
-
-def _interval(low: Any, high: Any, digits: int, suffix: str = "") -> str:
-    if _is_missing(low) or _is_missing(high):
-        return _DASH
-    return f"{_number(low, digits)}{suffix} … {_number(high, digits)}{suffix}"
 
 
 # -- inline pictures ------------------------------------------------------------------------------------
@@ -220,7 +185,7 @@ def _interval_chart(
         row_height = max(16.0, len(lines) * _LINE_PX)
         first = y + row_height / 2 - (len(lines) - 1) * _LINE_PX / 2 + 4
         centre = y + row_height / 2
-        missing = _is_missing(lo) or _is_missing(hi)
+        missing = fmt.is_missing(lo) or fmt.is_missing(hi)
         items.append(_Interval(
             lines=[(first + i * _LINE_PX, line) for i, line in enumerate(lines)],
             y=centre,
@@ -231,7 +196,7 @@ def _interval_chart(
         ))
         y += row_height + 8
     count = int(round((high - low) / step))
-    ticks = [(x(low + i * step), _number(low + i * step)) for i in range(count + 1)]
+    ticks = [(x(low + i * step), fmt.number(low + i * step)) for i in range(count + 1)]
     return _IntervalChart(title, label_width + plot_width + 70, y, label_width, plot_width, ticks,
                           x(0.0) if low <= 0 <= high else x(low), items)
 
@@ -245,7 +210,7 @@ class _Segment:
 
 def _sentiment_bar(negative: float, neutral: float, positive: float) -> list[_Segment]:
     return [
-        _Segment(round(share * 100, 2), fill, f"{_percent(share, 0)} {name}")
+        _Segment(round(share * 100, 2), fill, f"{fmt.percent(share, 0)} {name}")
         for share, fill, name in ((negative, _NEGATIVE, "tiêu cực"), (neutral, _NEUTRAL, "trung lập"),
                                   (positive, _POSITIVE, "tích cực"))
         if share > 0
@@ -321,18 +286,18 @@ def _describe_table(data: Any, parameter: str, label: str) -> _Input:
     """Columns and size of a small table input (comments, survey, tickets), read once for them."""
     path = _as_path(data, parameter)
     if path is None:
-        return _Input(label, f"DataFrame, {_number(len(data))} dòng", [str(c) for c in data.columns])
+        return _Input(label, f"DataFrame, {fmt.number(len(data))} dòng", [str(c) for c in data.columns])
     from nlp.tables import read_table
 
     frame = read_table(path)
-    return _Input(label, f"{path.name}, {_number(len(frame))} dòng", [str(c) for c in frame.columns])
+    return _Input(label, f"{path.name}, {fmt.number(len(frame))} dòng", [str(c) for c in frame.columns])
 
 
 def _describe_events(events: Any) -> _Input:
     """Columns of an event log without loading it (it may hold millions of rows)."""
     path = _as_path(events, "events")
     if path is None:
-        return _Input("Nhật ký sự kiện", f"DataFrame, {_number(len(events))} dòng", [str(c) for c in events.columns])
+        return _Input("Nhật ký sự kiện", f"DataFrame, {fmt.number(len(events))} dòng", [str(c) for c in events.columns])
     suffix = path.suffix.lower()
     if suffix == ".csv":
         from .discover import _csv_header
@@ -389,24 +354,24 @@ def _conversion_section(journey: Journey, notes: list[str]) -> dict[str, Any] | 
         rows.append([
             names[node] + (" (đích)" if node in result.by_goal else ""),
             attrs["stage"],
-            _percent(result.reach[node]),
-            _percent(result.drop_by_touchpoint[node]),
-            _percent(attrs.get("drop_off")),
-            _percent(effects.get(node)) if node not in result.by_goal else _DASH,
+            fmt.percent(result.reach[node]),
+            fmt.percent(result.drop_by_touchpoint[node]),
+            fmt.percent(attrs.get("drop_off")),
+            fmt.percent(effects.get(node)) if node not in result.by_goal else fmt.DASH,
         ])
     lost = sorted(((names[n], share) for n, share in result.drop_by_touchpoint.items() if share > 0.0005),
                   key=lambda item: -item[1])
-    chart = _bar_chart([(name, share, _percent(share)) for name, share in lost[:10]],
+    chart = _bar_chart([(name, share, fmt.percent(share)) for name, share in lost[:10]],
                        title="Tỷ lệ khách hàng rời bỏ tại mỗi điểm chạm") if lost else None
-    goals = ", ".join(f"{names[g]} {_percent(p)}" for g, p in result.by_goal.items())
+    goals = ", ".join(f"{names[g]} {fmt.percent(p)}" for g, p in result.by_goal.items())
     return {
-        "probability": _percent(result.probability),
+        "probability": fmt.percent(result.probability),
         "goals": goals,
-        "steps": _number(result.expected_steps, 1),
+        "steps": fmt.number(result.expected_steps, 1),
         "steps_to_convert": None if result.expected_steps_to_convert is None
-        else _number(result.expected_steps_to_convert, 1),
+        else fmt.number(result.expected_steps_to_convert, 1),
         "hours_to_convert": None if result.expected_hours_to_convert is None
-        else _number(result.expected_hours_to_convert, 1),
+        else fmt.hours(result.expected_hours_to_convert),
         "chart": chart,
         "rows": rows,
         "unreached": sum(1 for node, reach in result.reach.items() if reach < 1e-12 and node not in result.by_goal),
@@ -465,21 +430,21 @@ def _metrics_section(
         if metric.column == "nps" and answered:
             nps_chart = _interval_chart(
                 [(names.get(str(r[touchpoint_column]), str(r[touchpoint_column])), r["nps"], r["nps_low"],
-                  r["nps_high"], _number(r["nps"], 1)) for r in answered],
+                  r["nps_high"], fmt.number(r["nps"], 1)) for r in answered],
                 title="NPS theo điểm chạm với khoảng tin cậy 95%", low=-100, high=100, step=50,
             )
     kpis = []
     for metric, _, overall in chosen:
         record = overall.iloc[0].to_dict()
         value = record.get(metric.column)
-        if _is_missing(value):
+        if fmt.is_missing(value):
             continue
         if metric.is_ttr:
-            kpis.append(("Thời gian giải quyết", f"{_number(value, 1)} giờ",
-                         f"{_number(record['resolved'])} phiếu đã giải quyết, {_number(record['unresolved'])} chưa"))
+            kpis.append(("Thời gian giải quyết", fmt.hours(value),
+                         f"{fmt.number(record['resolved'])} phiếu đã giải quyết, {fmt.number(record['unresolved'])} chưa"))
         else:
-            kpis.append((metric.title, _number(value, metric.digits) + metric.suffix,
-                         f"{_SCALES[metric.column]}; n = {_number(record[f'{metric.column}_n'])}"))
+            kpis.append((metric.title, fmt.number(value, metric.digits) + metric.suffix,
+                         f"{_SCALES[metric.column]}; n = {fmt.number(record[f'{metric.column}_n'])}"))
     return {"tables": tables, "nps_chart": nps_chart, "kpis": kpis}
 
 
@@ -491,13 +456,13 @@ def _count(record: dict[str, Any], metric: _Metric) -> float:
 
 def _metric_cells(record: dict[str, Any] | None, metric: _Metric) -> list[str]:
     if record is None or not _count(record, metric):
-        return [_DASH, _DASH, _DASH]
+        return [fmt.DASH, fmt.DASH, fmt.DASH]
     value = record[metric.column]
-    shown = _number(value, metric.digits) + ("" if _is_missing(value) else metric.suffix)
-    interval = _interval(record[f"{metric.column}_low"], record[f"{metric.column}_high"], metric.digits, metric.suffix)
+    shown = fmt.number(value, metric.digits) + ("" if fmt.is_missing(value) else metric.suffix)
+    interval = fmt.interval(record[f"{metric.column}_low"], record[f"{metric.column}_high"], metric.digits, metric.suffix)
     if metric.is_ttr:
-        return [shown, interval, f"{_number(record['resolved'])} / {_number(record['unresolved'])}"]
-    return [shown, interval, _number(record[f"{metric.column}_n"])]
+        return [shown, interval, f"{fmt.number(record['resolved'])} / {fmt.number(record['unresolved'])}"]
+    return [shown, interval, fmt.number(record[f"{metric.column}_n"])]
 
 
 def _metric_table(
@@ -553,25 +518,25 @@ def _feedback_section(
             continue
         chart = None
         if row["top_causes"]:
-            chart = _bar_chart([(cause_names.get(c, c), float(k), _number(k)) for c, k in row["top_causes"]],
+            chart = _bar_chart([(cause_names.get(c, c), float(k), fmt.number(k)) for c, k in row["top_causes"]],
                                title=f"Nguyên nhân được nhắc đến: {row['name']}", label_width=270, plot_width=150,
                                maximum=float(most))
         cards.append({
             "id": node,
             "name": row["name"],
             "stage": row["stage"],
-            "comments": _number(row["comments"]),
-            "negative": _percent(row["negative_share"], 0),
+            "comments": fmt.number(row["comments"]),
+            "negative": fmt.percent(row["negative_share"], 0),
             "sentiment": _sentiment_bar(row["negative_share"], row["neutral_share"], row["positive_share"]),
             "chart": chart,
             "quotes": list(row["quotes"]),
         })
     negative = (usable["sentiment"] == "negative").mean() if len(usable) else math.nan
     return {
-        "total": _number(len(attached)),
-        "with_text": _number(len(usable)),
-        "negative": _percent(negative),
-        "unmatched": _number(summary.loc[UNMATCHED, "comments"]),
+        "total": fmt.number(len(attached)),
+        "with_text": fmt.number(len(usable)),
+        "negative": fmt.percent(negative),
+        "unmatched": fmt.number(summary.loc[UNMATCHED, "comments"]),
         "cards": cards,
     }, summary
 
@@ -585,12 +550,12 @@ def _pain_section(journey: Journey, summary: pd.DataFrame | None) -> dict[str, A
     top = ranking["score"].max()
     rows = []
     for r in ranking.to_dict(orient="records"):
-        scored = not _is_missing(r["score"])
+        scored = not fmt.is_missing(r["score"])
         rows.append({
             "rank": r["rank"],
             "name": r["name"],
             "stage": r["stage"],
-            "score": _number(r["score"], 2) if scored else _DASH,
+            "score": fmt.number(r["score"], 2) if scored else fmt.DASH,
             "bar": (r["score"] / top * 100) if scored and top > 0 else 0.0,
             "why": r["why"],
         })
@@ -638,25 +603,23 @@ def _lived_section(
             after = lived_conversion.reach.get(lived_id)
             if before is None or after is None or max(before, after) < 0.0005:
                 continue
-            change = (after - before) * 100
-            reach_rows.append([names[designed_id], _percent(before), _percent(after),
-                               (("+" if change > 0.05 else "") + _number(change, 1) + " điểm %")])
+            reach_rows.append([names[designed_id], fmt.percent(before), fmt.percent(after), fmt.points(after - before)])
 
     def transitions(frame: pd.DataFrame, *, with_share: bool) -> list[list[str]]:
         out = []
         for r in frame.to_dict(orient="records"):
             row = [f"{r['from_name']} → {r['to_name']}"]
             if with_share:
-                row += [_number(r["volume"]), _percent(r["share"])]
+                row += [fmt.number(r["volume"]), fmt.percent(r["share"])]
             else:
-                row += [_number(r["designed_volume"])]
+                row += [fmt.number(r["designed_volume"])]
             out.append(row)
         return out
 
     return {
         "description": lived.description,
-        "designed": None if designed_conversion is None else _percent(designed_conversion.probability),
-        "lived": None if lived_conversion is None else _percent(lived_conversion.probability),
+        "designed": None if designed_conversion is None else fmt.percent(designed_conversion.probability),
+        "lived": None if lived_conversion is None else fmt.percent(lived_conversion.probability),
         "counts": {
             "matched": len(comparison.matched),
             "only_designed": len(comparison.only_designed),
@@ -669,10 +632,10 @@ def _lived_section(
         "not_designed": transitions(comparison.observed_not_designed, with_share=True),
         "not_observed": transitions(comparison.designed_not_observed, with_share=False),
         "only_designed": [[r["name"], r["stage"]] for r in comparison.only_designed.to_dict(orient="records")],
-        "only_lived": [[r["name"], r["stage"], _number(r["volume"])]
+        "only_lived": [[r["name"], r["stage"], fmt.number(r["volume"])]
                        for r in comparison.only_lived.to_dict(orient="records")],
         "reach": reach_rows,
-        "variants": [[str(i), " → ".join(shown(v) for v in r["touchpoints"]), _number(r["cases"]), _percent(r["share"])]
+        "variants": [[str(i), " → ".join(shown(v) for v in r["touchpoints"]), fmt.number(r["cases"]), fmt.percent(r["share"])]
                      for i, r in enumerate(variants.to_dict(orient="records"), start=1)],
     }
 
@@ -701,7 +664,7 @@ def _template() -> Any:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    filters: dict[str, Callable[..., str]] = {"number": _number, "percent": _percent}
+    filters: dict[str, Callable[..., str]] = {"number": fmt.number, "percent": fmt.percent}
     environment.filters.update(filters)
     return environment.get_template("report.html.j2")
 

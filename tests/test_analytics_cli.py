@@ -100,7 +100,7 @@ def test_write_journey_needs_a_journey(tmp_path):
 def test_conversion_and_what_if():
     result = invoke("conversion", DESIGNED, "--what-if", "gio_hang=20%")
     assert result.exit_code == 0, result.output
-    assert "conversion 10.7%" in result.output
+    assert "conversion 10,7%" in result.output
     assert "giảm từ 34% xuống 20%" in result.output and "Removal effect" in result.output
     bad = invoke("conversion", DESIGNED, "--what-if", "gio_hang:0.2")
     assert bad.exit_code == 1 and "TOUCHPOINT=DROP_OFF" in bad.output

@@ -89,7 +89,7 @@ def test_demo_renders_every_sample(tmp_path):
     assert classified.is_file() and "held-out comments of the bundled corpus classified" in result.output
     assert "causes:    unresolved" in result.output or "wait_time" in result.output
     # The analytics part: the lived journey from the bundled log, with metrics and comment numbers.
-    assert "e-commerce journey discovered from 15,565 events of 6,000 customers" in result.output
+    assert "e-commerce journey discovered from 15.565 events of 6.000 customers" in result.output
     lived = load_journey(out / "analytics" / "hanh_trinh_thuc_te_co_chi_so.yaml")
     assert lived.graph.edges["theo_doi_don", "chat_cskh"]["volume"] > 0  # undesigned, lived
     chat = lived.touchpoint("chat_cskh").metrics

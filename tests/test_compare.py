@@ -167,8 +167,8 @@ def test_summary_gives_the_counts_and_the_three_largest_undesigned_transitions()
         "So sánh thiết kế “Mua hàng online” với thực tế “Nhật ký tháng 5”: 3 điểm chạm khớp nhau, "
         "1 chỉ có trong thiết kế, 1 chỉ có trong dữ liệu; 2 chuyển tiếp có ở cả hai, 2 được thiết kế nhưng "
         "không thấy trong dữ liệu, 4 xảy ra ngoài thiết kế. Chuyển tiếp ngoài thiết kế nhiều nhất: "
-        "Giỏ hàng → Chat hỗ trợ (300 lượt, 30%); Chat hỗ trợ → Giỏ hàng (250 lượt, 92.6%); "
-        "Thanh toán → Thanh toán (50 lượt, 7.1%)."
+        "Giỏ hàng → Chat hỗ trợ (300 lượt, 30%); Chat hỗ trợ → Giỏ hàng (250 lượt, 92,6%); "
+        "Thanh toán → Thanh toán (50 lượt, 7,1%)."
     )
     assert "20 lượt" not in text  # the fourth is left out
 
@@ -294,7 +294,7 @@ def test_sample_journey_against_a_modified_copy_of_itself():
         ("gio_hang", "chat_cskh", 800.0, 800 / 7200)
     ]
     assert comparison.only_designed.empty and comparison.only_lived.empty
-    assert "Giỏ hàng & áp mã giảm giá → Chat với chăm sóc khách hàng của sàn (800 lượt, 11.1%)" in comparison.summary()
+    assert "Giỏ hàng & áp mã giảm giá → Chat với chăm sóc khách hàng của sàn (800 lượt, 11,1%)" in comparison.summary()
     union = comparison.to_journey()
     union.validate()
     assert union.graph.number_of_edges() == 27

@@ -322,7 +322,7 @@ def test_what_if_exact_numbers_and_summary():
     assert result.after.probability == pytest.approx(0.6)
     assert result.change == pytest.approx(20.0)
     assert result.summary == (
-        "Nếu tỷ lệ rời bỏ tại 'Đăng ký' giảm từ 50% xuống 25%, tỷ lệ chuyển đổi tăng từ 40.0% lên 60.0% (+20.0 điểm)."
+        "Nếu tỷ lệ rời bỏ tại 'Đăng ký' giảm từ 50% xuống 25%, tỷ lệ chuyển đổi tăng từ 40% lên 60% (+20 điểm %)."
     )
     assert str(result) == result.summary
     assert repr(result) == "WhatIf(before=40.0%, after=60.0%, change=+20.0 điểm)"
@@ -332,7 +332,7 @@ def test_what_if_transition_change_moves_the_difference_into_drop():
     result = what_if(loop(), transitions={("b", "a"): 0.0})
     assert result.after.probability == pytest.approx(0.6)  # b now loses its 25% instead of looping
     assert result.after.drop_by_touchpoint["b"] == pytest.approx(0.2)
-    assert "giảm từ 75.0% xuống 60.0% (-15.0 điểm)" in result.summary
+    assert "giảm từ 75% xuống 60% (−15 điểm %)" in result.summary
     assert "tỷ lệ chuyển từ 'B' sang 'A' giảm từ 25% xuống 0%" in result.summary
 
 

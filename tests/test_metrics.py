@@ -86,7 +86,7 @@ def test_ces_is_the_mean_with_a_t_interval_clipped_to_the_scale():
 def test_ces_from_one_answer_has_no_interval_and_says_so():
     result = ces([3])
     assert result.value == 3 and math.isnan(result.low) and math.isnan(result.high)
-    assert str(result) == "CES 3.00 (too few for an interval, n = 1)"
+    assert str(result) == "CES 3,00 (too few for an interval, n = 1)"
 
 
 # -- readable results -------------------------------------------------------------------------------
@@ -94,8 +94,9 @@ def test_results_read_as_a_sentence():
     answers = [10] * 500 + [8] * 400 + [2] * 304
     result = nps(answers)
     assert isinstance(result, MetricResult)
-    assert str(result) == repr(result) == f"NPS 16.3 (95% CI {result.low:.1f}–{result.high:.1f}, n = 1 204)"
-    assert str(csat([5, 4, 1, 2], confidence=0.9)).startswith("CSAT 50.0% (90% CI ")
+    low, high = (f"{bound:.1f}".replace(".", ",") for bound in (result.low, result.high))
+    assert str(result) == repr(result) == f"NPS 16,3 (95% CI {low} … {high}, n = 1.204)"  # decimal comma, thousands dot
+    assert str(csat([5, 4, 1, 2], confidence=0.9)).startswith("CSAT 50,0% (90% CI ")
     skipped = str(nps([10, 11, "mười"], skip_invalid=True))
     assert skipped.endswith("n = 1, 2 skipped)")
 
@@ -228,7 +229,7 @@ def test_unresolved_tickets_are_counted_not_averaged():
     assert (result.value, result.n, result.resolved, result.unresolved) == (3.0, 2, 2, 1)
     half = stats.t.ppf(0.975, 1) * math.sqrt(2) / math.sqrt(2)
     assert (result.low, result.high) == pytest.approx((0, 3 + half))  # clipped at zero
-    assert str(result) == f"TTR 3.00 hours (95% CI 0.00–{3 + half:.2f}, n = 2 resolved, 1 unresolved)"
+    assert str(result) == "TTR 3,00 hours (95% CI 0,00 … " + f"{3 + half:.2f}".replace(".", ",") + ", n = 2 resolved, 1 unresolved)"
 
 
 def test_ttr_takes_datetimes_and_keeps_the_wall_clock_of_aware_times():

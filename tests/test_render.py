@@ -90,7 +90,7 @@ def test_drop_off_exit_shows_percentage_and_every_transition_is_drawn(good_file)
     for u, v in journey.graph.edges:
         assert f"edge-{u}-{v}" in groups
     assert "1.200" in _text(groups["edge-fb_ad-ekyc"])
-    assert "87.5%" in _text(groups["edge-ekyc-doi_chieu"])
+    assert "87,5%" in _text(groups["edge-ekyc-doi_chieu"])
     assert "Chú giải" in _text(groups["legend"])
 
 

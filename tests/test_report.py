@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from journeymap import Journey, load_journey
 from journeymap.errors import DataError
-from journeymap.report import SECTIONS, _embed_svg, _number, _percent, build_report, write_report
+from journeymap.report import SECTIONS, _embed_svg, build_report, write_report
 from journeymap.samples import data_dir
 
 DATA = data_dir()
@@ -159,9 +159,10 @@ def test_each_input_adds_its_sections_and_missing_ones_leave_no_shell(reports, i
 def test_journey_alone_gives_conversion_from_the_designed_probabilities(reports):
     page = Page(reports["journey"])
     # 60% leave the form's 40% drop-off, then 90% pass the next step: 0.6 × 0.9
-    assert "54,0% khách hàng đạt điểm chạm đích" in page.text_of("conversion")
+    assert "54% khách hàng đạt điểm chạm đích" in page.text_of("conversion")
     assert "Rời bỏ tại đây" in page.text_of("conversion")
-    assert "40,0%" in page.text_of("conversion") and "6,0%" in page.text_of("conversion")  # lost: 0.4, 0.6 × 0.1
+    lost = page.text_of("conversion").split()
+    assert "40%" in lost and "6%" in lost  # lost: 0.4, 0.6 × 0.1
     assert "Chân dung khách hàng: Nhân viên văn phòng 25–35 tuổi" in page.body_text()
 
 
@@ -187,7 +188,7 @@ def test_feedback_cards_quote_as_written_and_name_causes_in_vietnamese(reports):
     page = Page(reports["feedback"])
     text = page.text_of("feedback")
     assert QUOTE in page.blockquotes and "<b>đậm</b> & chờ lâu quá" in page.blockquotes
-    assert "5 bình luận, 5 có nội dung" in text and "60,0% tiêu cực" in text
+    assert "5 bình luận, 5 có nội dung" in text and "60% tiêu cực" in text
     assert "1 bình luận không gắn được" in text  # "Không liên quan" names no touchpoint
     # the form has its own comment by column and one matched by the alias "dien don"
     assert "Điền đơn trên app Đăng ký 3 bình luận · 67% tiêu cực" in text
@@ -204,7 +205,7 @@ def test_pain_ranking_has_its_reasons(reports):
 def test_designed_vs_lived_section(reports):
     text = Page(reports["events"]).text_of("lived")
     assert "3 khách hàng (case), 7 sự kiện" in text
-    assert "Chuyển đổi: thiết kế 54,0%" in text and "thực tế 33,3%" in text  # k1 of k1, k2, k3 reached the goal
+    assert "Chuyển đổi: thiết kế 54%" in text and "thực tế 33,3%" in text  # k1 of k1, k2, k3 reached the goal
     assert "Điền đơn trên app → " + XSS in text  # path variants use the journey's names
 
 
@@ -288,12 +289,6 @@ def test_source_date_epoch_makes_the_same_inputs_give_the_same_page(monkeypatch)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "hôm qua")
     with pytest.raises(ValueError, match="SOURCE_DATE_EPOCH must be a whole number of seconds.*'hôm qua'"):
         build_report(j)
-
-
-def test_vietnamese_numbers():
-    assert [_number(12500), _number(1234.56, 1), _number(-12.56, 1), _number(-0.04, 1)] == \
-        ["12.500", "1.234,6", "−12,6", "0,0"]
-    assert [_percent(0.1067), _percent(float("nan")), _percent(None)] == ["10,7%", "—", "—"]
 
 
 def test_embedded_svg_ids_are_prefixed_and_text_is_untouched():
