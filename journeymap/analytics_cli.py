@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 from . import fmt
+from .resolve import DEFAULT_TOUCHPOINT_COLUMN
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -236,13 +237,13 @@ def pain(
     file: Annotated[Path, typer.Argument(help="Journey file.")],
     feedback: Annotated[Path | None, typer.Option("--feedback", "-f", help="Comments (.csv, .tsv, .xlsx, .jsonl), classified or not.")] = None,
     text_column: Annotated[str, typer.Option("--text-column", "-t", help="Column holding the comments.")] = "text",
-    touchpoint_column: Annotated[str | None, typer.Option(help="Column naming each comment's touchpoint; empty cells are matched by aliases.")] = None,
+    touchpoint_column: Annotated[str, typer.Option(help="Column naming each row's touchpoint (id, name or alias); without it, or where a cell is empty, comments are matched by the aliases they mention.")] = DEFAULT_TOUCHPOINT_COLUMN,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the ranking (.csv, .tsv, .xlsx, .jsonl).")] = None,
     write_journey: Annotated[Path | None, typer.Option(help="Write the journey with comment counts and shares on its touchpoints.")] = None,
 ) -> None:
     """Rank touchpoints by pain: drop-off, effort, negative comments and their causes, weighted by volume."""
     from .errors import DataError
-    from .feedback import attach_feedback, set_feedback, summarize_feedback
+    from .feedback import set_feedback, summarize_feedback
     from .pain import pain_ranking
 
     journey = _journey(file)
@@ -253,8 +254,7 @@ def pain(
     try:
         if feedback is not None:
             _existing(feedback, "a table of comments")
-            attached = attach_feedback(journey, feedback, text_column=text_column, touchpoint_column=touchpoint_column)
-            summary = summarize_feedback(journey, attached, text_column=text_column)
+            summary = summarize_feedback(journey, feedback, text_column=text_column, touchpoint_column=touchpoint_column)
         ranking = pain_ranking(journey, summary)
     except (DataError, ValueError) as exc:
         _fail(str(exc))

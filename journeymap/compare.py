@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import copy
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from . import fmt
 from .errors import DataError
 from .journey import Journey
-from .text import fold_diacritics
+from .resolve import RULES, Rule, TouchpointResolver, touchpoint_key
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -49,7 +48,8 @@ class JourneyComparison:
         Copies of the two journeys compared.
     matched
         Paired touchpoints: ``designed_id``, ``lived_id``, ``name`` (designed), ``lived_name`` and
-        ``matched_by`` (``"id"``, or which designed text matched: ``"name"`` or ``"alias"``), in designed
+        ``matched_by`` (the rule of :mod:`journeymap.resolve` that paired them: ``"id"``, ``"name"``,
+        ``"alias"`` or ``"derived id"``), in designed
         order.
     only_designed
         Touchpoints designed but never seen in the data: ``id``, ``name``, ``stage``, in designed order.
@@ -229,11 +229,14 @@ def compare_journeys(designed: Journey, lived: Journey, *, match: Match = "auto"
         The journey as customers live it, e.g. from ``journeymap.discover.discover_journey``,
         whose touchpoint ids are the log's values slugified and whose names are the raw values.
     match
-        How touchpoints are paired. ``"id"``: equal ids only. ``"name"``: a lived touchpoint's name
-        or alias equals a designed touchpoint's name or alias once both are folded (diacritics
-        removed, lower-cased, runs of whitespace collapsed), so ``"Giỏ hàng"`` in the log pairs
-        with a designed touchpoint whose aliases include ``"gio hang"``. ``"auto"`` (default):
-        equal ids first, then names and aliases for the rest.
+        How touchpoints are paired; every mode reads the lived touchpoint's id, then its name, then
+        its aliases through :class:`journeymap.resolve.TouchpointResolver`, the rule that
+        :func:`~journeymap.discover.discover_journey` and :func:`~journeymap.feedback.attach_feedback`
+        use too. ``"id"``: equal ids only. ``"name"``: a designed touchpoint's name, else one of its
+        aliases, once both sides are folded (diacritics removed, lower-cased, runs of whitespace
+        collapsed), so ``"Giỏ hàng"`` in the log pairs with a designed touchpoint whose aliases
+        include ``"gio hang"``. ``"auto"`` (default): ids, names, aliases, then the id a text would
+        be given (``"Giỏ-hàng"`` → ``gio_hang``).
 
     Returns
     -------
@@ -376,43 +379,39 @@ observed_not_designed=1)
     )
 
 
-def _fold(text: str) -> str:
-    return " ".join(fold_diacritics(text).split())
+_RULES: dict[str, tuple[Rule, ...]] = {"id": ("id",), "name": ("name", "alias"), "auto": RULES}
 
 
-def _keys(attrs: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
-    """Folded key, kind (``name``/``alias``) and original text of each name a touchpoint goes by."""
-    yield _fold(attrs["name"]), "name", attrs["name"]
-    for alias in attrs.get("aliases", []):
-        yield _fold(alias), "alias", alias
+def _matched_text(journey: Journey, node: str, rule: Rule, text: str) -> str:
+    """The name or alias of ``node`` that ``text`` matched under ``rule``, for messages."""
+    attrs = journey.graph.nodes[node]
+    if rule == "alias":
+        key = touchpoint_key(text)
+        return next((a for a in attrs.get("aliases", []) if touchpoint_key(a) == key), text)
+    return node if rule in ("id", "derived id") else attrs["name"]
 
 
 def _pair_touchpoints(designed: Journey, lived: Journey, match: Match) -> dict[str, tuple[str, str]]:
+    resolver = TouchpointResolver(designed, _RULES[match])
     pairs: dict[str, tuple[str, str]] = {}
-    if match in ("id", "auto"):
-        pairs.update({n: (n, "id") for n in lived.graph if n in designed.graph})
     problems: list[str] = []
-    if match in ("name", "auto"):
-        index: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-        for node, attrs in designed.graph.nodes(data=True):
-            for key, kind, text in _keys(attrs):
-                index[key].append((node, kind, text))
-        for node, attrs in lived.graph.nodes(data=True):
-            if node in pairs:
-                continue
-            found: dict[str, tuple[str, str]] = {}
-            for key, _, _ in _keys(attrs):
-                for candidate, kind, text in index.get(key, []):
-                    found.setdefault(candidate, (kind, text))
-            if len(found) > 1:
-                candidates = ", ".join(f"{d!r} ({kind} {text!r})" for d, (kind, text) in found.items())
+    for node, attrs in lived.graph.nodes(data=True):
+        texts = ([node] if match != "name" else []) + ([attrs["name"], *attrs.get("aliases", [])] if match != "id" else [])
+        for text in texts:
+            found = resolver.find(text)
+            if found.ambiguous:
+                assert found.by is not None
+                candidates = ", ".join(
+                    f"{d!r} ({found.by} {_matched_text(designed, d, found.by, text)!r})" for d in found.ids
+                )
                 problems.append(
-                    f"lived touchpoint {node!r} (name {attrs['name']!r}) matches {len(found)} designed "
+                    f"lived touchpoint {node!r} (name {attrs['name']!r}) matches {len(found.ids)} designed "
                     f"touchpoints: {candidates}"
                 )
-            elif found:
-                ((candidate, (kind, _)),) = found.items()
-                pairs[node] = (candidate, kind)
+                break
+            if found.id is not None and found.by is not None:
+                pairs[node] = (found.id, found.by)
+                break
     claimed: dict[str, list[str]] = defaultdict(list)
     for node, (candidate, _) in pairs.items():
         claimed[candidate].append(node)

@@ -92,7 +92,7 @@ def run_analytics_demo(out_dir: str | Path = "cx-demo") -> AnalyticsDemo:
 
     from .compare import compare_journeys
     from .discover import discover_journey
-    from .feedback import attach_feedback, set_feedback, summarize_feedback
+    from .feedback import set_feedback, summarize_feedback
     from .io import save_journey
     from .markov import conversion
     from .metrics import set_metrics, survey_metrics
@@ -117,8 +117,7 @@ def run_analytics_demo(out_dir: str | Path = "cx-demo") -> AnalyticsDemo:
     set_metrics(lived, survey)
     set_metrics(lived, tickets)
 
-    attached = attach_feedback(lived, source / "comments.csv", touchpoint_column="touchpoint", classify=True)
-    summary = summarize_feedback(lived, attached)
+    summary = summarize_feedback(lived, source / "comments.csv", classify=True)
     set_feedback(lived, summary)
     files.append(_write_csv(summary.reset_index(), out / "binh_luan_theo_diem_cham.csv"))
     ranking = pain_ranking(lived, summary)
@@ -152,7 +151,7 @@ def run_deliverables_demo(out_dir: str | Path = "cx-demo") -> list[Path]:
     PDF, with the sample comments' causes), the flow diagram, the Mermaid file and the HTML report
     built from the bundled survey, tickets, event log and comments."""
     from .canvas import render_canvas
-    from .feedback import attach_feedback, summarize_feedback
+    from .feedback import summarize_feedback
     from .mermaid import write_mermaid
     from .report import write_report
     from .samples import data_dir
@@ -162,7 +161,7 @@ def run_deliverables_demo(out_dir: str | Path = "cx-demo") -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     journey = load_journey(data_dir() / "journeys" / "mua_hang_va_doi_tra.yaml")
     comments = source / "comments.csv"
-    summary = summarize_feedback(journey, attach_feedback(journey, comments, touchpoint_column="touchpoint"))
+    summary = summarize_feedback(journey, comments)
     files = [render_canvas(journey, out / f"ban_do_hanh_trinh.{fmt}", feedback=summary) for fmt in ("svg", "png", "pdf")]
     files.append(render_journey(journey, out / "so_do_luong.svg"))
     files.append(write_mermaid(journey, out / "hanh_trinh.mmd"))

@@ -41,7 +41,7 @@ from . import fmt
 from ._schema import ID_PATTERN
 from .errors import DataError
 from .journey import Journey
-from .text import fold_diacritics
+from .resolve import RULES, TouchpointResolver, derived_id
 
 if TYPE_CHECKING:
     import duckdb
@@ -56,7 +56,6 @@ SUFFIXES = (".csv", ".parquet")
 _MAX_LISTED = 20
 _MAX_SAMPLES = 5
 _ID_RE = re.compile(ID_PATTERN)
-_NOT_ID_CHARS = re.compile(r"[^a-z0-9]+")
 # An offset or Z after a time of day; a bare date such as 2026-01-05 must not look like "-05".
 _OFFSET_SQL = r"'\d:\d\d(:\d\d(\.\d+)?)?\s*([zZ]|[+-]\d\d(:?\d\d)?)\s*$'"
 # What the reference journey lends a matched touchpoint (goal only when ``goal`` is not given).
@@ -109,10 +108,11 @@ def discover_journey(
         Keep whole cases whose first event is in ``[start, end)`` (cohort semantics). Strings,
         dates, datetimes or :class:`pandas.Timestamp`.
     reference
-        A designed journey. A log value matches a reference touchpoint when it is its id, when
-        its folded text (diacritics removed, lower case) equals the touchpoint's folded name, or
-        when its derived id is the touchpoint's id, tried in that order, each reference touchpoint
-        matched once. A matched touchpoint takes the reference's id, ``name``, ``stage``,
+        A designed journey. A log value matches a reference touchpoint by the toolkit's one rule
+        (:class:`journeymap.resolve.TouchpointResolver`): its id, its folded name (diacritics
+        removed, lower case), one of its aliases, or the id the value would be given, tried in that
+        order; each reference touchpoint is matched once, and a value naming several touchpoints
+        is a :class:`~journeymap.errors.DataError`. A matched touchpoint takes the reference's id, ``name``, ``stage``,
         ``channel``, ``lane``, ``ces``, ``emotion``, ``experience``, ``aliases`` and, when
         ``goal`` is None, ``goal``. Stages then follow the reference's order (the stages in use),
         followed by any extra ones by mean position; an unmatched touchpoint without a
@@ -148,7 +148,7 @@ def discover_journey(
     Notes
     -----
     *Touchpoint ids*: a value matching ``^[a-z0-9_]+$`` is its own id; any other is folded
-    (:func:`journeymap.text.fold_diacritics`), lower-cased, with runs of other characters turned
+    (:func:`journeymap.resolve.derived_id`), lower-cased, with runs of other characters turned
     into ``_`` and outer ``_`` stripped (``"touchpoint"`` when nothing is left); clashes get
     ``_2``, ``_3``… The value itself becomes the ``name``.
 
@@ -197,7 +197,7 @@ def discover_journey(
                     f"{log.source}: goal {_listed(missing)} never occurs in column {touchpoint_column!r}; "
                     f"the touchpoints in the log are: {_listed(values)}"
                 )
-        ids, matched = _touchpoint_ids(values, reference)
+        ids, matched = _touchpoint_ids(values, reference, log.source, touchpoint_column)
         if goals is None:
             goals = [v for v in values if v in matched and reference.graph.nodes[matched[v]].get("goal")]
         kept = [v for v in values if shares[v] >= min_touchpoint_share * log.cases]
@@ -707,26 +707,35 @@ def _count_flows(con: duckdb.DuckDBPyConnection, *, goals: bool, stage: bool) ->
 # -- building the journey -----------------------------------------------------------------------------
 
 
-def _touchpoint_ids(values: Sequence[str], reference: Journey | None) -> tuple[dict[str, str], dict[str, str]]:
+def _touchpoint_ids(
+    values: Sequence[str], reference: Journey | None, source: str, column: str
+) -> tuple[dict[str, str], dict[str, str]]:
     """Touchpoint id of each value, and the reference touchpoint each matched value takes (value → id).
 
-    A reference touchpoint is matched at most once: first by a value that is its id, then by a value
-    whose folded text is its folded name, then by a value whose derived id is its id.
+    Values are matched by :class:`journeymap.resolve.TouchpointResolver` (id, folded name, alias,
+    derived id). A reference touchpoint is taken at most once, by the values matched by the earliest
+    rule first; a value whose touchpoint is already taken becomes a touchpoint of its own. A value
+    that names several reference touchpoints (a shared name or alias) is an error.
     """
-    slugs = {v: v if _ID_RE.match(v) else _slug(v) for v in values}
+    slugs = {v: derived_id(v) for v in values}
     matched: dict[str, str] = {}
     if reference is not None:
-        graph = reference.graph
-        by_name: dict[str, str] = {}
-        for node, attrs in graph.nodes(data=True):
-            by_name.setdefault(_folded(attrs["name"]), node)
+        resolver = TouchpointResolver(reference)
+        found = {v: resolver.find(v) for v in values}
+        ambiguous = [f"{v!r} ({m.by} of {resolver.describe(m)})" for v, m in found.items() if m.ambiguous]
+        if ambiguous:
+            raise DataError(
+                f"{source}: values of column {column!r} name several touchpoints of the reference journey "
+                f"{reference.title!r}: {'; '.join(ambiguous[:_MAX_LISTED])}. Give those touchpoints "
+                "different names and aliases, or write the touchpoint id in the log."
+            )
         taken: set[str] = set()
-        for key in (lambda v: v, lambda v: by_name.get(_folded(v)), lambda v: slugs[v]):
+        for rule in RULES:
             for value in values:
-                node = key(value)
-                if value not in matched and node in graph and node not in taken:
-                    matched[value] = node
-                    taken.add(node)
+                match = found[value]
+                if match.by == rule and match.id is not None and value not in matched and match.id not in taken:
+                    matched[value] = match.id
+                    taken.add(match.id)
     ids = dict(matched)
     used = set(ids.values())
     # Values that are ids already keep them before any derived id can take them.
@@ -740,10 +749,6 @@ def _touchpoint_ids(values: Sequence[str], reference: Journey | None) -> tuple[d
         ids[value] = candidate
         used.add(candidate)
     return ids, matched
-
-
-def _slug(value: str) -> str:
-    return _NOT_ID_CHARS.sub("_", fold_diacritics(value).lower()).strip("_") or "touchpoint"
 
 
 def _order_stages(
@@ -809,10 +814,6 @@ def _goal_values(goal: str | Sequence[str] | None) -> list[str] | None:
     if not goals or not all(isinstance(g, str) and g for g in goals):
         raise ValueError(f"goal must be a touchpoint value or a list of them, as written in the log; got {goal!r}")
     return goals
-
-
-def _folded(text: str) -> str:
-    return " ".join(fold_diacritics(text).split())
 
 
 def _rows(source: _Source, positions: list[int], count: int) -> str:

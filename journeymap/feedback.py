@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import DataError
+from .resolve import DEFAULT_TOUCHPOINT_COLUMN, TouchpointResolver, touchpoint_key
 from .text import fold_diacritics
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ def attach_feedback(
     comments: pd.DataFrame | str | Path,
     *,
     text_column: str = "text",
-    touchpoint_column: str | None = None,
+    touchpoint_column: str | None = DEFAULT_TOUCHPOINT_COLUMN,
     classify: bool | Literal["auto"] = "auto",
     model: FeedbackModel | str | Path | None = None,
 ) -> pd.DataFrame:
@@ -59,10 +60,13 @@ def attach_feedback(
 
     Matching, per comment:
 
-    1. By ``touchpoint_column``, when given and the cell is not empty: the value must be a
-       touchpoint id or a touchpoint name (compared case-insensitively, with diacritics and runs of
-       spaces ignored). Aliases are not accepted here, because one alias may belong to several
-       touchpoints. A value that is neither is an error.
+    1. By ``touchpoint_column``, when the comments have it and the cell is not empty, by the
+       toolkit's one rule (:class:`journeymap.resolve.TouchpointResolver`, the rule that
+       :func:`~journeymap.compare.compare_journeys` and
+       :func:`~journeymap.discover.discover_journey` use): a touchpoint id, name or alias (compared
+       case-insensitively, with diacritics and runs of spaces ignored), or the id the value would
+       be given. A value that names no touchpoint, or several (a shared name or alias), is an
+       error.
     2. Otherwise by the text: every touchpoint whose ``name`` or one of whose ``aliases`` occurs in
        the comment as whole words, compared without diacritics and case, so ``"tra hang"``,
        ``"Trả hàng"`` and ``"TRẢ HÀNG"`` all match the alias ``"trả hàng"``. Overlapping mentions
@@ -80,8 +84,10 @@ def attach_feedback(
         :func:`nlp.read_table`, e.g. the output of ``cx classify``).
     text_column : str
         The column holding the comment text.
-    touchpoint_column : str, optional
+    touchpoint_column : str or None, default "touchpoint"
         A column naming the touchpoint each comment is about (e.g. the survey that collected it).
+        The default column is used when the comments have it; another name must exist. ``None``
+        matches every comment by its text.
     classify : {"auto", True, False}
         ``"auto"`` runs :func:`nlp.classify_feedback` when the ``sentiment`` or ``causes`` column is
         missing and adds only the columns that are missing; ``True`` always runs it and replaces the
@@ -102,7 +108,7 @@ def attach_feedback(
     Raises
     ------
     DataError
-        A missing column; a touchpoint column value that is no touchpoint's id or name (the message
+        A missing column; a touchpoint column value that names no touchpoint or several (the message
         lists the rows, the values and the journey's ids); a sentiment other than negative, neutral
         or positive on a comment with text; ``classify=False`` without ``sentiment``/``causes``.
     ValueError
@@ -129,6 +135,8 @@ def attach_feedback(
     if not (isinstance(classify, bool) or classify == "auto"):
         raise ValueError(f"classify must be True, False or 'auto'; got {classify!r}")
     frame, rows, source = _read_comments(comments)
+    if touchpoint_column == DEFAULT_TOUCHPOINT_COLUMN and touchpoint_column not in frame.columns:
+        touchpoint_column = None
     _require_columns(frame, [text_column] + ([touchpoint_column] if touchpoint_column is not None else []), source)
 
     texts = frame[text_column].tolist()
@@ -168,11 +176,21 @@ def attach_feedback(
 
 
 def summarize_feedback(
-    journey: Journey, attached: pd.DataFrame, *, text_column: str = "text", quotes: int = 3
+    journey: Journey,
+    comments: pd.DataFrame | str | Path,
+    *,
+    text_column: str = "text",
+    quotes: int = 3,
+    touchpoint_column: str | None = DEFAULT_TOUCHPOINT_COLUMN,
+    classify: bool | Literal["auto"] = "auto",
+    model: FeedbackModel | str | Path | None = None,
 ) -> pd.DataFrame:
     """Comments per touchpoint: how many, how negative, which causes, and what customers wrote.
 
-    A comment attached to several touchpoints counts once for each of them.
+    The one call from raw comments to the per-touchpoint summary: comments that are not yet attached
+    (a file, or a frame without the ``touchpoints`` column that :func:`attach_feedback` adds) are
+    attached first, with ``touchpoint_column``, ``classify`` and ``model`` passed on. A comment
+    attached to several touchpoints counts once for each of them.
 
     Quotes are chosen, per touchpoint, among its comments with text, in this order: negative
     comments that name the touchpoint's most frequent cause, then other negative comments, then the
@@ -184,13 +202,16 @@ def summarize_feedback(
     ----------
     journey : Journey
         The journey the comments were attached to.
-    attached : pandas.DataFrame
+    comments : pandas.DataFrame or path
         The output of :func:`attach_feedback` (columns ``touchpoints``, ``sentiment``, ``causes`` and
-        ``text_column``; ``sentiment_confidence`` and ``text_status`` are used when present).
+        ``text_column``; ``sentiment_confidence`` and ``text_status`` are used when present), or
+        comments not yet attached: a frame or a CSV/TSV/XLSX/JSONL file.
     text_column : str
         The column holding the comment text.
     quotes : int
         How many quotes to keep per touchpoint.
+    touchpoint_column, classify, model
+        Passed to :func:`attach_feedback` when the comments are not attached yet; ignored otherwise.
 
     Returns
     -------
@@ -239,6 +260,10 @@ def summarize_feedback(
 
     if isinstance(quotes, bool) or not isinstance(quotes, int) or quotes < 0:
         raise ValueError(f"quotes must be an integer >= 0; got {quotes!r}")
+    if not isinstance(comments, pd.DataFrame) or "touchpoints" not in comments.columns:
+        comments = attach_feedback(journey, comments, text_column=text_column, touchpoint_column=touchpoint_column,
+                                   classify=classify, model=model)
+    attached = comments
     source = "attached comments"
     _require_columns(attached, [text_column, "touchpoints", "sentiment", "causes"], source)
     frame = attached.copy()
@@ -502,10 +527,6 @@ def _is_blank(value: Any) -> bool:
     return _is_missing(value) or (isinstance(value, str) and not value.strip())
 
 
-def _key(text: str) -> str:
-    return " ".join(fold_diacritics(text).split())
-
-
 def _listed(items: Any) -> str:
     items = list(items)
     shown = ", ".join(items[:_MAX_LISTED])
@@ -524,11 +545,7 @@ def _touchpoints_from_column(
     journey: Journey, values: list[Any], column: str, rows: list[str], source: str
 ) -> list[list[str] | None]:
     """Touchpoint ids named in ``column`` (``None`` where the cell is empty)."""
-    by_key: dict[str, list[str]] = {}
-    for tp, attrs in journey.graph.nodes(data=True):
-        for key in (_key(tp), _key(attrs["name"])):
-            if tp not in by_key.setdefault(key, []):
-                by_key[key].append(tp)
+    resolver = TouchpointResolver(journey)
     found: list[list[str] | None] = []
     unknown: list[str] = []
     ambiguous: list[str] = []
@@ -536,25 +553,25 @@ def _touchpoints_from_column(
         if _is_blank(value):
             found.append(None)
             continue
-        text = str(value).strip()
-        candidates = [text] if text in journey.graph else by_key.get(_key(text), [])
-        if len(candidates) == 1:
-            found.append(list(candidates))
+        match = resolver.find(str(value))
+        if match.id is not None:
+            found.append([match.id])
             continue
         found.append(None)
-        target = ambiguous if candidates else unknown
-        extra = f" (names of {', '.join(candidates)})" if candidates else ""
-        target.append(f"{rows[position]}: {value!r}{extra}")
+        if match.ambiguous:
+            ambiguous.append(f"{rows[position]}: {value!r} ({match.by} of {resolver.describe(match)})")
+        else:
+            unknown.append(f"{rows[position]}: {value!r}")
     problems = []
     if unknown:
-        problems.append(f"values that are no touchpoint's id or name in {_listed(unknown)}")
+        problems.append(f"values that are no touchpoint's id, name or alias in {_listed(unknown)}")
     if ambiguous:
         problems.append(f"names shared by several touchpoints in {_listed(ambiguous)}; use the id")
     if problems:
         raise DataError(
             f"{source}: column {column!r} has " + "; ".join(problems)
-            + f". Allowed: a touchpoint id or name of journey {journey.title!r}, or empty to match by the text; "
-            f"ids: {', '.join(map(str, journey.graph.nodes))}"
+            + f". Allowed: a touchpoint id, name or alias of journey {journey.title!r}, or empty to match by "
+            f"the text; ids: {', '.join(map(str, journey.graph.nodes))}"
         )
     return found
 
@@ -642,7 +659,7 @@ def _match_aliases(journey: Journey, texts: list[Any]) -> list[list[str]]:
     owners: dict[str, list[str]] = {}
     for tp, attrs in journey.graph.nodes(data=True):
         for phrase in [attrs["name"], *attrs.get("aliases", [])]:
-            key = _key(phrase)
+            key = touchpoint_key(phrase)
             if key and tp not in owners.setdefault(key, []):
                 owners[key].append(tp)
     matcher = PhraseMatcher(pipeline.vocab, attr="LOWER")

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from .analytics_cli import _existing, _fail, _journey, _not_an_input
+from .resolve import DEFAULT_TOUCHPOINT_COLUMN
 
 __all__ = ["register"]
 
@@ -22,10 +23,11 @@ def report(
     output: Annotated[Path, typer.Option("--output", "-o", help="The report to write (.html).")],
     feedback: Annotated[Path | None, typer.Option("--feedback", "-f", help="Customer comments (.csv, .tsv, .xlsx, .jsonl), classified or not.")] = None,
     survey: Annotated[Path | None, typer.Option("--survey", "-s", help="Survey answers: nps, csat, ces (per touchpoint with a 'touchpoint' column).")] = None,
-    tickets: Annotated[Path | None, typer.Option("--tickets", "-t", help="Support tickets with opened_at and resolved_at, for time to resolution.")] = None,
+    tickets: Annotated[Path | None, typer.Option("--tickets", help="Support tickets with opened_at and resolved_at, for time to resolution.")] = None,
     events: Annotated[Path | None, typer.Option("--events", "-e", help="Event log (.csv or .parquet): the journey as lived, compared with the design.")] = None,
     title: Annotated[str | None, typer.Option(help="The report's title (default: the journey's title).")] = None,
-    text_column: Annotated[str, typer.Option(help="Column holding the comments' text.")] = "text",
+    text_column: Annotated[str, typer.Option("--text-column", "-t", help="Column holding the comments' text.")] = "text",
+    touchpoint_column: Annotated[str, typer.Option(help="Column naming each row's touchpoint (id, name or alias) in the comments, survey and tickets.")] = DEFAULT_TOUCHPOINT_COLUMN,
 ) -> None:
     """One HTML file for the client: canvas, flow, conversion, metrics, comments, pain ranking, designed vs lived."""
     from .errors import DataError, GraphvizNotFoundError, RenderError
@@ -41,7 +43,7 @@ def report(
         _fail(f"the report is HTML: the output name must end in {' or '.join(REPORT_SUFFIXES)}; got {output.name!r}")
     try:
         html = build_report(journey, feedback=feedback, survey=survey, tickets=tickets, events=events, title=title,
-                            text_column=text_column)
+                            text_column=text_column, touchpoint_column=touchpoint_column)
     except (DataError, ValueError, GraphvizNotFoundError, RenderError) as exc:
         _fail(str(exc))
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -61,14 +63,14 @@ def canvas(
     journey: Annotated[Path, typer.Argument(help="The journey (.yaml, .yml, .json).")],
     output: Annotated[Path, typer.Option("--output", "-o", help="The canvas to write: .svg, .png or .pdf.")],
     feedback: Annotated[Path | None, typer.Option("--feedback", "-f", help="Comments (.csv, .tsv, .xlsx, .jsonl): adds the top causes per touchpoint.")] = None,
-    touchpoint_column: Annotated[str | None, typer.Option(help="Column naming each comment's touchpoint; empty cells are matched by aliases.")] = None,
+    touchpoint_column: Annotated[str, typer.Option(help="Column naming each row's touchpoint (id, name or alias); without it, or where a cell is empty, comments are matched by the aliases they mention.")] = DEFAULT_TOUCHPOINT_COLUMN,
     compare_to: Annotated[Path | None, typer.Option(help="The other state (e.g. the current journey when JOURNEY is the future one).")] = None,
     layout: Annotated[Layout, typer.Option(help="One canvas; both states stacked; or one canvas marking what changed.")] = Layout.single,
 ) -> None:
     """The journey-map canvas: stages as columns, lanes for touchpoints, experience, emotion, CES, drop-off and more."""
     from .canvas import render_canvas
     from .errors import DataError
-    from .feedback import attach_feedback, summarize_feedback
+    from .feedback import summarize_feedback
 
     designed = _journey(journey)
     other = _journey(compare_to) if compare_to is not None else None
@@ -79,8 +81,7 @@ def canvas(
         summary = None
         if feedback is not None:
             _existing(feedback, "a table of comments")
-            attached = attach_feedback(designed, feedback, touchpoint_column=touchpoint_column)
-            summary = summarize_feedback(designed, attached)
+            summary = summarize_feedback(designed, feedback, touchpoint_column=touchpoint_column)
         output.parent.mkdir(parents=True, exist_ok=True)
         written = render_canvas(designed, output, feedback=summary, compare_to=other, layout=layout.value)
     except (DataError, ValueError) as exc:

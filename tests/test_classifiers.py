@@ -28,7 +28,12 @@ def test_sentiment_contract(small):
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
     assert (clf.predict(texts[:50]) == clf.classes_[proba.argmax(axis=1)]).all()
     assert clf.score(texts, sentiments) > 0.9  # training accuracy: it learned something
-    assert clone(clf).get_params() == clf.get_params()
+    # clone copies the parameters, not the fit; set_params reaches the fitted behaviour
+    tuned = SentimentClassifier(C=0.05)
+    copy = clone(tuned.fit(texts, sentiments))
+    assert copy.get_params()["C"] == 0.05 and not hasattr(copy, "classes_")
+    looser = clone(copy).set_params(C=100.0).fit(texts, sentiments)
+    assert looser.score(texts, sentiments) > tuned.score(texts, sentiments)
 
 
 def test_cause_classifier_accepts_label_lists_and_indicator_matrices(small):
@@ -53,8 +58,14 @@ def test_cross_validate_and_pipeline(small):
     assert scores["test_score"].min() > 0.4
     pipe = Pipeline([("strip", FunctionTransformer(lambda xs: [x.strip() for x in xs])),
                      ("clf", SentimentClassifier())])
-    grid = GridSearchCV(pipe, {"clf__C": [0.3, 1.0]}, cv=2, scoring="f1_macro").fit(texts, sentiments)
-    assert grid.best_params_["clf__C"] in (0.3, 1.0)
+    folds = KFold(2, shuffle=True, random_state=0)
+    grid = GridSearchCV(pipe, {"clf__C": [0.01, 1.0]}, cv=folds, scoring="f1_macro").fit(texts, sentiments)
+    # the search scored each C as cross-validation scores it on its own, and kept the better one
+    by_hand = {c: cross_validate(clone(pipe).set_params(clf__C=c), texts, sentiments, cv=folds,
+                                 scoring="f1_macro")["test_score"].mean() for c in (0.01, 1.0)}
+    np.testing.assert_allclose(grid.cv_results_["mean_test_score"], [by_hand[0.01], by_hand[1.0]])
+    assert grid.best_params_["clf__C"] == max(by_hand, key=by_hand.get)
+    assert grid.best_estimator_.named_steps["clf"].C == grid.best_params_["clf__C"]
 
 
 def test_fitting_is_deterministic(small):
