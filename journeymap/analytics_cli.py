@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
+from nlp.errors import require_file
+
 from . import fmt
 from .resolve import DEFAULT_TOUCHPOINT_COLUMN
 
@@ -28,25 +30,17 @@ def _fail(message: str) -> NoReturn:
     raise typer.Exit(1)
 
 
-def _existing(path: Path, what: str) -> Path:
-    if not path.exists():
-        _fail(f"{path} does not exist (expected {what})")
-    if path.is_dir():
-        _fail(f"{path} is a folder; give {what}")
-    return path
-
-
 def _not_an_input(output: Path, *inputs: Path | None) -> None:
-    for source in inputs:
-        if source is not None and output.exists() and output.resolve() == source.resolve():
-            _fail(f"refusing to overwrite the input file {source}; choose another output name")
+    from nlp.errors import refuse_overwrite
+
+    refuse_overwrite(output, *inputs)
 
 
 def _journey(path: Path) -> Journey:
     from .convert import read_any
     from .errors import JourneyValidationError
 
-    _existing(path, "a journey file (.yaml, .yml, .json)")
+    require_file(path, "journey file")
     try:
         return read_any(path)
     except JourneyValidationError as exc:
@@ -108,7 +102,7 @@ def discover(
     from .discover import discover_journey, path_variants
     from .errors import DataError
 
-    _existing(events, "an event log (.csv or .parquet)")
+    require_file(events, "event log")
     _not_an_input(output, events, reference)
     designed = _journey(reference) if reference is not None else None
     columns: dict[str, Any] = {
@@ -161,7 +155,7 @@ def metrics(
     except ValueError as exc:
         _fail(str(exc))
 
-    _existing(file, "a table of answers")
+    require_file(file, "table of answers")
     for target in (output, write_journey):
         if target is not None:
             _not_an_input(target, file, journey_file)
@@ -253,7 +247,7 @@ def pain(
     summary = None
     try:
         if feedback is not None:
-            _existing(feedback, "a table of comments")
+            require_file(feedback, "table of comments")
             summary = summarize_feedback(journey, feedback, text_column=text_column, touchpoint_column=touchpoint_column)
         ranking = pain_ranking(journey, summary)
     except (DataError, ValueError) as exc:

@@ -12,6 +12,8 @@ from typing import Annotated, NoReturn
 import typer
 from typer.core import TyperGroup
 
+from nlp.errors import refuse_overwrite, require_file
+
 from . import fmt
 
 
@@ -58,14 +60,6 @@ def _fail(message: str, code: int = 1) -> NoReturn:
     raise typer.Exit(code)
 
 
-def _existing(path: Path) -> Path:
-    if not path.exists():
-        _fail(f"error: {path} does not exist")
-    if path.is_dir():
-        _fail(f"error: {path} is a folder; give a journey file (.yaml, .yml or .json)")
-    return path
-
-
 @app.command()
 def validate(
     files: Annotated[list[Path], typer.Argument(help="Journey files (.yaml, .yml, .json).")],
@@ -76,7 +70,7 @@ def validate(
 
     failed = 0
     for path in files:
-        _existing(path)
+        require_file(path, "journey file")
         try:
             journey = load_journey(path)
         except JourneyValidationError as exc:
@@ -104,9 +98,8 @@ def render(
     from .errors import GraphvizNotFoundError, JourneyValidationError, RenderError
     from .render import render_journey
 
-    _existing(file)
-    if output.exists() and output.resolve() == file.resolve():
-        _fail(f"error: refusing to overwrite the input file {file}; choose another output name")
+    require_file(file, "journey file")
+    refuse_overwrite(output, file)
     try:
         journey = read_any(file)
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -127,7 +120,7 @@ def convert(
     from .convert import convert_journey
     from .errors import JourneyValidationError
 
-    _existing(file)
+    require_file(file, "journey file")
     try:
         written = convert_journey(file, output)
     except JourneyValidationError as exc:

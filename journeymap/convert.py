@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
+from nlp.errors import refuse_overwrite
+
 from .journey import Journey
 
 __all__ = ["convert_journey", "kind_of", "read_any", "write_any"]
@@ -47,7 +49,5 @@ def write_any(journey: Journey, path: str | Path) -> Path:
 
 def convert_journey(source: str | Path, target: str | Path) -> Path:
     """Read ``source`` and write it to ``target``; refuses to overwrite the input."""
-    source, target = Path(source), Path(target)
-    if target.exists() and target.resolve() == source.resolve():
-        raise ValueError(f"refusing to overwrite the input file {source}; choose another output name")
+    source, target = Path(source), refuse_overwrite(target, source)
     return write_any(read_any(source), target)

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from nlp.model import FeedbackModel
+    from nlp.tables import Table
 
     from .journey import Journey
 
@@ -49,7 +50,7 @@ _MAX_LISTED = 20
 
 def attach_feedback(
     journey: Journey,
-    comments: pd.DataFrame | str | Path,
+    comments: Table | pd.DataFrame | str | Path,
     *,
     text_column: str = "text",
     touchpoint_column: str | None = DEFAULT_TOUCHPOINT_COLUMN,
@@ -177,7 +178,7 @@ def attach_feedback(
 
 def summarize_feedback(
     journey: Journey,
-    comments: pd.DataFrame | str | Path,
+    comments: Table | pd.DataFrame | str | Path,
     *,
     text_column: str = "text",
     quotes: int = 3,
@@ -382,19 +383,12 @@ def set_feedback(journey: Journey, summary: pd.DataFrame) -> None:
 # -- reading and checking -------------------------------------------------------------------------
 
 
-def _read_comments(comments: pd.DataFrame | str | Path) -> tuple[pd.DataFrame, list[str], str]:
+def _read_comments(comments: Table | pd.DataFrame | str | Path) -> tuple[pd.DataFrame, list[str], str]:
     """The comments as a new DataFrame, how to name each row in messages, and what to call the table."""
-    import pandas as pd
+    from nlp.tables import load_table
 
-    if isinstance(comments, pd.DataFrame):
-        return comments.copy(), [f"index {label!r}" for label in comments.index], "comments"
-    if isinstance(comments, (str, Path)):
-        from nlp.tables import read_table
-
-        path = Path(comments)
-        frame = read_table(path)
-        return frame, [f"row {position + 2}" for position in range(len(frame))], str(path)
-    raise TypeError(f"comments must be a pandas DataFrame or the path of a table; got {type(comments).__name__}")
+    table = load_table(comments, "comments")
+    return table.frame.copy(), table.rows, table.source
 
 
 @dataclass(frozen=True)

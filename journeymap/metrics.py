@@ -45,6 +45,8 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
+    from nlp.tables import Table
+
     from .journey import Journey
 
 __all__ = ["MetricResult", "TtrUnit", "WorkingCalendar", "ces", "csat", "nps", "set_metrics", "survey_metrics", "ttr"]
@@ -814,18 +816,15 @@ def ttr(
 
 
 # -- tables -----------------------------------------------------------------------------------------
-def _load(data: pd.DataFrame | str | PathLike[str]) -> tuple[pd.DataFrame, _Rows]:
+def _load(data: Table | pd.DataFrame | str | PathLike[str]) -> tuple[pd.DataFrame, _Rows]:
     import pandas as pd
 
-    if isinstance(data, pd.DataFrame):
-        return data, _Rows(data.index, spreadsheet=False)
-    if isinstance(data, (str, PathLike)):
-        from nlp.tables import read_table
+    from nlp.tables import load_table
 
-        frame = read_table(data)
-        return frame, _Rows(pd.RangeIndex(2, len(frame) + 2), spreadsheet=True, source=str(data))
-    raise TypeError(f"data must be a pandas DataFrame or the path of a .csv, .tsv, .xlsx or .jsonl file; "
-                    f"got {type(data).__name__}")
+    table = load_table(data, "data")
+    if table.path is None:
+        return table.frame, _Rows(table.frame.index, spreadsheet=False)
+    return table.frame, _Rows(pd.RangeIndex(2, len(table.frame) + 2), spreadsheet=True, source=table.source)
 
 
 def _columns(frame: pd.DataFrame) -> str:
@@ -897,7 +896,7 @@ def _in_order(key: pd.Series, order: list[str]) -> pd.Series:
 
 
 def survey_metrics(
-    data: pd.DataFrame | str | PathLike[str],
+    data: Table | pd.DataFrame | str | PathLike[str],
     *,
     by: str | Sequence[str] | None = None,
     journey: Journey | None = None,
@@ -920,8 +919,8 @@ def survey_metrics(
     Parameters
     ----------
     data
-        A DataFrame, or the path of a .csv, .tsv, .xlsx or .jsonl file (read as text, CSV with or
-        without BOM). Messages name a file's rows by spreadsheet row number (the header is row 1) and
+        A DataFrame, the path of a .csv, .tsv, .xlsx or .jsonl file (read as text, CSV with or
+        without BOM), or a :class:`nlp.Table` already loaded by :func:`nlp.load_table`. Messages name a file's rows by spreadsheet row number (the header is row 1) and
         a DataFrame's rows by index label.
     by
         Column name(s) to group by; None for one row over everything. ``"stage"`` without a stage

@@ -38,7 +38,7 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
-from nlp.errors import require_file
+from nlp.errors import refuse_overwrite, require_file
 
 from . import fmt
 from .errors import DataError
@@ -46,6 +46,8 @@ from .journey import Journey
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from nlp.tables import Table
 
     from .compare import JourneyComparison
     from .markov import Conversion
@@ -265,11 +267,12 @@ def _embed_svg(svg: str, prefix: str, *, readable: float) -> str:
 
 @dataclass
 class _Input:
-    """One data input: where it came from (for the footer) and its columns."""
+    """One data input: where it came from (for the footer), its columns, and the table read once."""
 
     label: str
     origin: str
     columns: list[str]
+    table: Table | None = None
 
 
 def _as_path(data: Any, parameter: str) -> Path | None:
@@ -283,14 +286,12 @@ def _as_path(data: Any, parameter: str) -> Path | None:
 
 
 def _describe_table(data: Any, parameter: str, label: str) -> _Input:
-    """Columns and size of a small table input (comments, survey, tickets), read once for them."""
-    path = _as_path(data, parameter)
-    if path is None:
-        return _Input(label, f"DataFrame, {fmt.number(len(data))} dòng", [str(c) for c in data.columns])
-    from nlp.tables import read_table
+    """A small table input (comments, survey, tickets), read once: every section gets this table."""
+    from nlp.tables import load_table
 
-    frame = read_table(path)
-    return _Input(label, f"{path.name}, {fmt.number(len(frame))} dòng", [str(c) for c in frame.columns])
+    table = load_table(data, parameter)
+    origin = "DataFrame" if table.path is None else table.path.name
+    return _Input(label, f"{origin}, {fmt.number(len(table.frame))} dòng", [str(c) for c in table.frame.columns], table)
 
 
 def _describe_events(events: Any) -> _Input:
@@ -781,7 +782,7 @@ def build_report(
     if feedback is not None:
         described = _describe_table(feedback, "feedback", "Bình luận của khách hàng")
         inputs.append(described)
-        feedback_section, summary = _feedback_section(journey, feedback, described, text_column=text_column,
+        feedback_section, summary = _feedback_section(journey, described.table, described, text_column=text_column,
                                                       touchpoint_column=touchpoint_column)
 
     metric_sources: list[tuple[pd.DataFrame | None, pd.DataFrame]] = []
@@ -789,7 +790,7 @@ def build_report(
         if data is not None:
             described = _describe_table(data, parameter, label)
             inputs.append(described)
-            metric_sources.append(_survey_tables(data, journey, described, touchpoint_column))
+            metric_sources.append(_survey_tables(described.table, journey, described, touchpoint_column))
     annotated = _annotated(journey, (by for by, _ in metric_sources), touchpoint_column)
     metrics_section = _metrics_section(metric_sources, journey, touchpoint_column) if metric_sources else None
 
@@ -894,10 +895,7 @@ def write_report(
     out = Path(path)
     if out.suffix.lower() not in REPORT_SUFFIXES:
         raise ValueError(f"path must end in {' or '.join(REPORT_SUFFIXES)}; got {out.name!r}")
-    for name, source in (("journey", journey), ("feedback", feedback), ("survey", survey), ("events", events),
-                         ("tickets", tickets)):
-        if isinstance(source, (str, PathLike)) and out.exists() and out.resolve() == Path(source).resolve():
-            raise ValueError(f"refusing to overwrite the {name} input {source}; choose another output name")
+    refuse_overwrite(out, journey, feedback, survey, events, tickets)
     html = build_report(journey, feedback=feedback, survey=survey, events=events, tickets=tickets, title=title,
                         text_column=text_column, touchpoint_column=touchpoint_column, case_column=case_column,
                         timestamp_column=timestamp_column)

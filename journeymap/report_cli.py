@@ -12,7 +12,9 @@ from typing import Annotated
 
 import typer
 
-from .analytics_cli import _existing, _fail, _journey, _not_an_input
+from nlp.errors import require_file
+
+from .analytics_cli import _fail, _journey, _not_an_input
 from .resolve import DEFAULT_TOUCHPOINT_COLUMN
 
 __all__ = ["register"]
@@ -33,11 +35,11 @@ def report(
     from .errors import DataError, GraphvizNotFoundError, RenderError
     from .report import REPORT_SUFFIXES, build_report, report_sections
 
-    _existing(journey, "a journey file (.yaml, .yml, .json)")
+    require_file(journey, "journey file")
     named = {"feedback": feedback, "survey": survey, "tickets": tickets, "events": events}
     for what, path in named.items():
         if path is not None:
-            _existing(path, f"a table of {what}")
+            require_file(path, f"table of {what}")
     _not_an_input(output, journey, *named.values())
     if output.suffix.lower() not in REPORT_SUFFIXES:
         _fail(f"the report is HTML: the output name must end in {' or '.join(REPORT_SUFFIXES)}; got {output.name!r}")
@@ -80,7 +82,7 @@ def canvas(
     try:
         summary = None
         if feedback is not None:
-            _existing(feedback, "a table of comments")
+            require_file(feedback, "table of comments")
             summary = summarize_feedback(designed, feedback, touchpoint_column=touchpoint_column)
         output.parent.mkdir(parents=True, exist_ok=True)
         written = render_canvas(designed, output, feedback=summary, compare_to=other, layout=layout.value)

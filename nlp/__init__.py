@@ -35,7 +35,10 @@ _EXPORTS = {
     "train_model_from_table": ".train",
     "evaluate_model": ".train",
     "read_table": ".tables",
+    "load_table": ".tables",
+    "Table": ".tables",
     "TableError": ".tables",
+    "refuse_overwrite": ".errors",
 }
 
 __all__ = sorted(_EXPORTS)

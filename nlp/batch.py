@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import refuse_overwrite
 from .model import FeedbackModel, load_model
 from .tables import TableError, TableWriter, iter_table, readable_table_suffix, table_suffix
 
@@ -77,8 +78,7 @@ def classify_file(
     readable_table_suffix(path)
     output = default_output_path(path) if output is None else Path(output)
     table_suffix(output)
-    if output.exists() and output.resolve() == path.resolve():
-        raise TableError(f"refusing to overwrite the input {path}: choose another output with -o")
+    refuse_overwrite(output, path)
     if model is None or isinstance(model, (str, Path)):
         model = load_model(model)
     partial = output.with_name(f".{output.name}.partial{output.suffix}")

@@ -19,7 +19,7 @@ from __future__ import annotations
 from os import PathLike
 from pathlib import Path
 
-__all__ = ["CxError", "DataError", "InputNotFoundError", "ModelFileError", "require_file"]
+__all__ = ["CxError", "DataError", "InputNotFoundError", "ModelFileError", "refuse_overwrite", "require_file"]
 
 
 class CxError(Exception):
@@ -73,3 +73,28 @@ def require_file(path: str | PathLike[str], what: str = "file") -> Path:
     if not path.is_file():
         raise InputNotFoundError(f"{what} {path} does not exist", path)
     return path
+
+
+def refuse_overwrite(output: str | PathLike[str], *inputs: object) -> Path:
+    """``output`` as a :class:`~pathlib.Path`, unless it is one of the ``inputs`` (then :class:`DataError`).
+
+    The one guard every writer uses, so no command can write its result over a file it reads.
+    Inputs that are not paths (a DataFrame, ``None``) are skipped.
+
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     comments = pathlib.Path(folder) / "comments.csv"
+    ...     _ = comments.write_text("text\\nổn\\n", encoding="utf-8")
+    ...     refuse_overwrite(comments, None, comments)
+    Traceback (most recent call last):
+    ...
+    nlp.errors.DataError: refusing to overwrite the input file .../comments.csv; choose another output name
+    """
+    output = Path(output)
+    if not output.exists():
+        return output
+    for source in inputs:
+        if isinstance(source, (str, PathLike)) and Path(source).exists() and output.resolve() == Path(source).resolve():
+            raise DataError(f"refusing to overwrite the input file {source}; choose another output name")
+    return output
+

@@ -10,6 +10,8 @@ from __future__ import annotations
 import codecs
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
+from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +20,8 @@ from .errors import DataError, require_file
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["TABLE_SUFFIXES", "TableError", "TableWriter", "detect_encoding", "iter_table", "read_table", "readable_table_suffix", "table_suffix"]
+__all__ = ["TABLE_SUFFIXES", "Table", "TableError", "TableWriter", "detect_encoding", "iter_table", "load_table",
+           "read_table", "readable_table_suffix", "table_suffix"]
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx", ".jsonl")
 
@@ -73,7 +76,7 @@ def _decode_error(path: Path, error: UnicodeDecodeError) -> TableError:
     )
 
 
-def _check_column(path: Path, columns: list[str], column: str) -> None:
+def _check_column(path: Path | str, columns: list[str], column: str) -> None:
     if column not in columns:
         raise TableError(f"{path} has no column {column!r}; its columns are: {', '.join(map(repr, columns))}")
 
@@ -198,6 +201,82 @@ def read_table(path: str | Path, *, columns: tuple[str, ...] = (), delimiter: st
     import pandas as pd
 
     return pd.concat(list(iter_table(path, columns=columns, delimiter=delimiter)), ignore_index=True)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table as every reader of the toolkit takes it: the rows, where they came from, and how a
+    message names one of them.
+
+    Made by :func:`load_table`; every function that accepts "a path or a DataFrame" also accepts a
+    ``Table``, so a file read once (by :func:`journeymap.build_report`, say) is not read again.
+    """
+
+    frame: pd.DataFrame
+    """The rows: every value as read (text for files)."""
+    source: str
+    """The file's path, or what the caller called the DataFrame (``"comments"``)."""
+    path: Path | None = None
+    """The file it was read from; ``None`` for a DataFrame."""
+
+    def row(self, position: int) -> str:
+        """How a message names the row at ``position``: ``row 7`` (the file's line, the header
+        being row 1, as a spreadsheet numbers it) or ``index 'a-07'`` (a DataFrame's label)."""
+        if self.path is None:
+            label = self.frame.index[position]
+            return f"index {getattr(label, 'item', lambda: label)()!r}"  # 6, not np.int64(6)
+        return f"row {position + 2}"
+
+    @property
+    def rows(self) -> list[str]:
+        """:meth:`row` of every row, in order."""
+        if self.path is None:
+            return [f"index {label!r}" for label in self.frame.index.tolist()]
+        return [f"row {position + 2}" for position in range(len(self.frame))]
+
+
+def load_table(data: Table | pd.DataFrame | str | PathLike[str], name: str = "data", *,
+               columns: tuple[str, ...] = ()) -> Table:
+    """The one way the toolkit takes a table: a path (read by :func:`read_table`), a DataFrame, or a
+    :class:`Table` already loaded (returned as it is).
+
+    ``name`` is the parameter's name, used for a DataFrame's ``source`` and in messages; ``columns``
+    must exist. A DataFrame is not copied.
+
+    Raises
+    ------
+    InputNotFoundError
+        The path names no file.
+    DataError
+        An unreadable file (see :func:`iter_table`) or a missing column.
+    TypeError
+        ``data`` is neither a path, a DataFrame nor a Table.
+
+    >>> import pandas as pd
+    >>> table = load_table(pd.DataFrame({"text": ["ổn"]}, index=["a-01"]), "comments")
+    >>> table.source, table.rows
+    ('comments', ["index 'a-01'"])
+    >>> load_table(table, columns=("nps",))
+    Traceback (most recent call last):
+    ...
+    nlp.errors.DataError: comments has no column 'nps'; its columns are: 'text'
+    """
+    import pandas as pd
+
+    if isinstance(data, Table):
+        table = data
+    elif isinstance(data, pd.DataFrame):
+        table = Table(data, name)
+    elif isinstance(data, (str, PathLike)):
+        path = require_file(data, name)
+        return Table(read_table(path, columns=columns), str(data), path)
+    else:
+        raise TypeError(f"{name} must be a pandas DataFrame or the path of a .csv, .tsv, .xlsx or .jsonl file; "
+                        f"got {type(data).__name__}")
+    columns_there = [str(c) for c in table.frame.columns]
+    for column in columns:
+        _check_column(table.source, columns_there, column)
+    return table
 
 
 class TableWriter:
