@@ -75,7 +75,8 @@ def parse_document(text: str, fmt: Format, *, source: str | None = None) -> Docu
             node = yaml.compose(text, Loader=yaml.SafeLoader)
         except yaml.YAMLError:
             return doc
-        _walk(node, (), doc)
+        if node is not None:
+            _walk(node, (), doc)
         return doc
 
     loader = yaml.SafeLoader(text)

@@ -55,10 +55,12 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
     from matplotlib.text import Text
     from matplotlib.transforms import Affine2D, Transform, TransformedBbox
+    from matplotlib.typing import RcKeyType
 
 __all__ = ["CanvasLayout", "canvas_svg", "journey_canvas", "render_canvas"]
 
 CanvasLayout = Literal["single", "side_by_side", "diff"]
+_FontStyle = Literal["normal", "italic", "oblique"]
 
 FORMATS: tuple[str, ...] = ("svg", "png", "pdf")
 JOURNEY_SUFFIXES = (".yaml", ".yml", ".json")
@@ -146,7 +148,7 @@ _CHANGE_LABELS: dict[str, str] = {
     "aliases": "tên gọi khác",
 }
 
-_RC = {
+_RC: dict[RcKeyType, Any] = {
     "font.family": FONT,
     # The SVG's font-family list: "sans-serif" in a text's family expands to these, then sans-serif.
     "font.sans-serif": [FONT, "Noto Sans", "Liberation Sans", "Arial", "Helvetica"],
@@ -549,7 +551,7 @@ class _Painter:
         self._flip.clear().scale(1 / 72, -1 / 72).translate(0, height / 72)
 
     # measuring
-    def _font(self, weight: str, style: str) -> Any:
+    def _font(self, weight: str, style: _FontStyle) -> Any:
         from matplotlib.font_manager import FontProperties, findfont, get_font
 
         key = (weight, style)
@@ -557,7 +559,7 @@ class _Painter:
             self._fonts[key] = get_font(findfont(FontProperties(family=FONT, weight=weight, style=style)))
         return self._fonts[key]
 
-    def width(self, text: str, size: float, weight: str = "normal", style: str = "normal") -> float:
+    def width(self, text: str, size: float, weight: str = "normal", style: _FontStyle = "normal") -> float:
         """Width in points, from unhinted glyph advances (cached per character) plus a little slack."""
         total = 0.0
         for char in text:
@@ -573,7 +575,8 @@ class _Painter:
             total += advance
         return total * size / 100 * WIDTH_SLACK
 
-    def wrap(self, text: str, width: float, size: float, weight: str = "normal", style: str = "normal") -> list[str]:
+    def wrap(self, text: str, width: float, size: float, weight: str = "normal",
+             style: _FontStyle = "normal") -> list[str]:
         """Lines no wider than ``width``, broken at spaces; see :func:`_break_word` for long words."""
         def measure(s: str) -> float:
             return self.width(s, size, weight, style)
@@ -605,7 +608,7 @@ class _Painter:
         width: float,
         size: float,
         weight: str = "normal",
-        style: str = "normal",
+        style: _FontStyle = "normal",
         color: str = INK,
         ha: str = "left",
         va: str = "top",
@@ -832,7 +835,8 @@ class _Cell:
 def _darker(color: str) -> str:
     from matplotlib.colors import to_hex, to_rgb
 
-    return to_hex(tuple(c * 0.7 for c in to_rgb(color)))
+    red, green, blue = to_rgb(color)
+    return to_hex((red * 0.7, green * 0.7, blue * 0.7))
 
 
 def _bullets(p: _Painter, cell: _Cell, items: Iterable[str], width: float, color: str) -> None:

@@ -107,9 +107,9 @@ thiết kế, 1 chỉ có trong dữ liệu; 0 chuyển tiếp có ở cả hai,
         top = []
         for row in self.observed_not_designed.head(3).itertuples(index=False):
             figures = []
-            if row.volume == row.volume:  # NaN when the lived journey carries no volumes
+            if not fmt.is_missing(row.volume):  # NaN when the lived journey carries no volumes
                 figures.append(f"{fmt.number(row.volume, 1, trim=True)} lượt")
-            if row.share == row.share:
+            if not fmt.is_missing(row.share):
                 figures.append(fmt.percent(row.share))
             top.append(f"{row.from_name} → {row.to_name}" + (f" ({', '.join(figures)})" if figures else ""))
         return text + " Chuyển tiếp ngoài thiết kế nhiều nhất: " + "; ".join(top) + "."

@@ -65,7 +65,7 @@ def run_feedback_demo(out_dir: str | Path = "cx-demo") -> FeedbackDemo:
         source=sample,
         output=result.output,
         rows=result.rows,
-        sentiment=classified["sentiment"].value_counts().to_dict(),
+        sentiment={str(k): int(v) for k, v in classified["sentiment"].value_counts().items()},
         causes={str(k): int(v) for k, v in causes.items()},
     )
 

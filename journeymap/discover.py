@@ -197,9 +197,9 @@ def discover_journey(
                     f"{log.source}: goal {_listed(missing)} never occurs in column {touchpoint_column!r}; "
                     f"the touchpoints in the log are: {_listed(values)}"
                 )
-        ids, matched = _touchpoint_ids(values, reference, log.source, touchpoint_column)
+        ids, designs = _touchpoint_ids(values, reference, log.source, touchpoint_column)
         if goals is None:
-            goals = [v for v in values if v in matched and reference.graph.nodes[matched[v]].get("goal")]
+            goals = [v for v in values if v in designs and designs[v].get("goal")]
         kept = [v for v in values if shares[v] >= min_touchpoint_share * log.cases]
         if not kept:
             top = max(values, key=lambda v: (shares[v], v))
@@ -213,12 +213,12 @@ def discover_journey(
         dropped = [v for v in values if v not in kept]
         removed_events = 0
         if dropped:
-            removed_events = con.execute("DELETE FROM log WHERE list_contains(?, tp)", [dropped]).fetchone()[0]
-        events_kept, first, last = con.execute("SELECT count(*), min(ts), max(ts) FROM log").fetchone()
+            removed_events = _row(con, "DELETE FROM log WHERE list_contains(?, tp)", [dropped])[0]
+        events_kept, first, last = _row(con, "SELECT count(*), min(ts), max(ts) FROM log")
         flows = _count_flows(con, goals=bool(goals), stage=stage_column is not None)
 
     nodes = {v: _NodeStats(shares[v], *flows.nodes[v]) for v in kept}
-    stages, stage_of = _order_stages(kept, nodes, matched, reference, flows.stage_counts, flows.stage_position)
+    stages, stage_of = _order_stages(kept, nodes, designs, reference, flows.stage_counts, flows.stage_position)
     if title is None:
         title = DEFAULT_TITLE if reference is None else f"{reference.title} (thực tế)"
     description = _describe(log.cases, events_kept, first, last, removed_events, len(dropped), min_touchpoint_share)
@@ -230,8 +230,8 @@ def discover_journey(
     for value in sorted(kept, key=lambda v: (position[stage_of[v]], nodes[v].position, v)):
         stats = nodes[value]
         fields: dict[str, Any] = {}
-        if value in matched:
-            design = reference.graph.nodes[matched[value]]
+        if value in designs:
+            design = designs[value]
             fields.update({key: design[key] for key in _REFERENCE_FIELDS if key in design})
         fields.update(name=fields.get("name", value), stage=stage_of[value], volume=stats.volume)
         if stats.starts:
@@ -404,7 +404,7 @@ def _event_log(
         con.execute("ALTER TABLE log DROP COLUMN has_offset")
         if lower is not None or upper is not None:
             _select_cohort(con, lower, upper, source)
-        cases = con.execute("SELECT count(DISTINCT case_id) FROM log").fetchone()[0]
+        cases = _row(con, "SELECT count(DISTINCT case_id) FROM log")[0]
         yield _Log(con, source.description, cases)
 
 
@@ -534,7 +534,8 @@ def _timestamp_sql(column_type: str, column: str, source: _Source) -> tuple[str,
 
 def _check_events(con: duckdb.DuckDBPyConnection, columns: _Columns, source: _Source) -> None:
     """Raise one DataError listing every kind of bad row: empty ids, bad timestamps, mixed offsets."""
-    counts = con.execute(
+    counts = _row(
+        con,
         f"""
         SELECT count(*),
                count(*) FILTER (WHERE {_blank("case_id")}),
@@ -543,8 +544,8 @@ def _check_events(con: duckdb.DuckDBPyConnection, columns: _Columns, source: _So
                count(*) FILTER (WHERE ts IS NOT NULL AND has_offset),
                count(*) FILTER (WHERE ts IS NOT NULL AND NOT has_offset)
         FROM log
-        """
-    ).fetchone()
+        """,
+    )
     total, empty_case, empty_tp, bad_ts, with_offset, without_offset = counts
     if total == 0:
         raise DataError(f"{source.description} has no events: expected one row per event")
@@ -587,6 +588,14 @@ def _check_events(con: duckdb.DuckDBPyConnection, columns: _Columns, source: _So
         raise DataError(f"{source.description}:\n" + "\n".join(f"  - {p}" for p in problems))
 
 
+def _row(con: duckdb.DuckDBPyConnection, query: str, parameters: Sequence[Any] | None = None) -> tuple[Any, ...]:
+    """The one row of an aggregate query, or of a DELETE (its count of deleted rows)."""
+    row = con.execute(query, parameters).fetchone()
+    if row is None:  # DuckDB's fetchone() is typed optional; these statements always return one row
+        raise RuntimeError(f"DuckDB returned no row for {query.strip()!r}")
+    return row
+
+
 def _blank(column: str) -> str:
     # trim() only for values starting with a space or control character: 5x cheaper on ten million rows.
     return f"({column} IS NULL OR CASE WHEN ascii({column}) > 32 THEN false ELSE trim({column}) = '' END)"
@@ -595,7 +604,7 @@ def _blank(column: str) -> str:
 def _select_cohort(
     con: duckdb.DuckDBPyConnection, lower: datetime | None, upper: datetime | None, source: _Source
 ) -> None:
-    first, last = con.execute("SELECT min(ts), max(ts) FROM log").fetchone()
+    first, last = _row(con, "SELECT min(ts), max(ts) FROM log")
     con.execute(
         """
         DELETE FROM log WHERE case_id IN (
@@ -604,7 +613,7 @@ def _select_cohort(
         """,
         [lower, upper],
     )
-    if con.execute("SELECT count(*) FROM log").fetchone()[0] == 0:
+    if _row(con, "SELECT count(*) FROM log")[0] == 0:
         raise DataError(
             f"{source.description}: no case starts in the date range [start={lower}, end={upper}); the log's "
             f"events run from {first} to {last}"
@@ -616,13 +625,11 @@ def _bound(name: str, value: DateLike | None) -> datetime | None:
         return None
     import pandas as pd
 
-    stamp = pd.NaT
-    if isinstance(value, (str, date)):
-        try:
-            stamp = pd.Timestamp(value)
-        except ValueError:
-            stamp = pd.NaT
-    if stamp is pd.NaT:
+    try:
+        stamp = pd.Timestamp(value) if isinstance(value, (str, date)) else None
+    except ValueError:
+        stamp = None
+    if stamp is None or stamp is pd.NaT:
         raise ValueError(
             f"{name} must be a date or datetime (a string such as '2026-01-05', a date, a datetime or a "
             f"pandas Timestamp); got {value!r}"
@@ -709,8 +716,8 @@ def _count_flows(con: duckdb.DuckDBPyConnection, *, goals: bool, stage: bool) ->
 
 def _touchpoint_ids(
     values: Sequence[str], reference: Journey | None, source: str, column: str
-) -> tuple[dict[str, str], dict[str, str]]:
-    """Touchpoint id of each value, and the reference touchpoint each matched value takes (value → id).
+) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
+    """Touchpoint id of each value, and the attributes of the reference touchpoint each matched value takes.
 
     Values are matched by :class:`journeymap.resolve.TouchpointResolver` (id, folded name, alias,
     derived id). A reference touchpoint is taken at most once, by the values matched by the earliest
@@ -736,6 +743,9 @@ def _touchpoint_ids(
                 if match.by == rule and match.id is not None and value not in matched and match.id not in taken:
                     matched[value] = match.id
                     taken.add(match.id)
+        designs = {value: reference.graph.nodes[id_] for value, id_ in matched.items()}
+    else:
+        designs = {}
     ids = dict(matched)
     used = set(ids.values())
     # Values that are ids already keep them before any derived id can take them.
@@ -748,13 +758,13 @@ def _touchpoint_ids(
             candidate = f"{slugs[value]}_{n}"
         ids[value] = candidate
         used.add(candidate)
-    return ids, matched
+    return ids, designs
 
 
 def _order_stages(
     values: Sequence[str],
     nodes: Mapping[str, _NodeStats],
-    matched: Mapping[str, str],
+    designs: Mapping[str, Mapping[str, Any]],
     reference: Journey | None,
     stage_counts: Mapping[str, Counter[str]],
     stage_position: Mapping[str, float],
@@ -762,8 +772,8 @@ def _order_stages(
     """The journey's stages in order, and the stage of each touchpoint value."""
     stage_of: dict[str, str] = {}
     for value in values:
-        if value in matched:
-            stage_of[value] = reference.graph.nodes[matched[value]]["stage"]
+        if value in designs:
+            stage_of[value] = designs[value]["stage"]
         elif stage_counts.get(value):
             counts = stage_counts[value]
             stage_of[value] = min(counts, key=lambda s: (-counts[s], stage_position[s], s))

@@ -147,7 +147,9 @@ def round_floats(frame: pd.DataFrame, digits: int = 4) -> pd.DataFrame:
     >>> round_floats(pd.DataFrame({"share": [0.48446837997064474], "n": [3]})).to_dict("records")
     [{'share': 0.4845, 'n': 3}]
     """
-    floats = frame.select_dtypes("floating").columns
+    import numpy as np
+
+    floats = frame.select_dtypes(np.floating).columns
     if not len(floats):
         return frame
     out = frame.copy()

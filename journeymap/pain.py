@@ -144,14 +144,14 @@ def pain_ranking(
             "negative": negative_share if count else None,
             "causes": min(1.0, mentions / count / 2) if count and mentions is not None else None,
         }
-        available = [c for c in _COMPONENTS if x[c] is not None]
+        available = {c: value for c, value in x.items() if value is not None}
         missing = [c for c in _COMPONENTS if x[c] is None]
         if n not in factors:
             missing.insert(0, "volume")
         total_weight = sum(w[c] for c in available)
         factor = factors.get(n, fill_factor)
         if total_weight > 0:
-            score = sum(w[c] * x[c] for c in available) / total_weight * factor  # type: ignore[operator]
+            score = sum(w[c] * value for c, value in available.items()) / total_weight * factor
         else:
             score = math.nan
         records.append({
@@ -234,16 +234,18 @@ def _why(
 ) -> str:
     if math.isnan(score):
         return "chưa có dữ liệu để chấm điểm"
-    contributions = [(w[c] * x[c], -i, c) for i, c in enumerate(_COMPONENTS) if x[c] is not None and w[c] * x[c] > 0]
+    contributions = [(w[c] * value, -i, c) for i, c in enumerate(_COMPONENTS)
+                     if (value := x[c]) is not None and w[c] * value > 0]
     strongest = [c for _, _, c in sorted(contributions, reverse=True)[:2]]
     if not strongest:
         return "không có dấu hiệu đau nào"
+    per_comment = mentions / comments if mentions is not None and comments else None
     phrases = {
         "drop_off": lambda: f"rời bỏ {fmt.percent(x['drop_off'])}",
         "effort": lambda: f"CES {fmt.number(ces, 1, trim=True)}/7",
         "negative": lambda: f"{fmt.percent(x['negative'])} bình luận tiêu cực",
         "causes": lambda: (
-            f"{fmt.number(mentions / comments, 2, trim=True)} nguyên nhân/bình luận, nhiều nhất: {_cause_name(top[0][0])}"
+            f"{fmt.number(per_comment, 2, trim=True)} nguyên nhân/bình luận, nhiều nhất: {_cause_name(top[0][0])}"
         ),
     }
     return ", ".join(phrases[c]() for c in strongest)

@@ -117,7 +117,7 @@ def problem_from_pydantic(
     error: Mapping[str, Any], data: dict[str, Any], document: Document, *, prefix: str = ""
 ) -> Problem:
     """Turn one pydantic error into a :class:`Problem` worded for journey authors."""
-    loc: tuple[Hashable, ...] = tuple(error["loc"])
+    loc: tuple[int | str, ...] = tuple(error["loc"])  # pydantic's ErrorDetails["loc"]
 
     def where(path: Sequence[Hashable]) -> str:
         described = _describe(path, data)
@@ -169,7 +169,7 @@ def _cross_references(data: dict[str, Any], document: Document) -> list[Problem]
     problems: list[Problem] = []
     stages_raw = data.get("stages")
     stages = [s for s in stages_raw if isinstance(s, str)] if isinstance(stages_raw, list) else None
-    if stages is not None:
+    if isinstance(stages_raw, list):
         seen_stage: dict[str, int] = {}
         for index, stage in enumerate(stages_raw):
             if not isinstance(stage, str):

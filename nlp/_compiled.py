@@ -16,7 +16,7 @@ comment): an n-gram or a lexicon term never crosses the end of a span.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -154,7 +154,7 @@ class _LexiconTable:
         # keys stay within 64 bits however long the term.
         self.chains: dict[tuple[int, int], dict[int, int]] = {}  # (length, stage) -> {key: code}
 
-        def chain(term: tuple[str, ...], build: bool) -> int | None:
+        def chain(term: tuple[str, ...]) -> int:
             ids_ = [ids[t] for t in term]
             key, done, stage = 0, 0, 0
             while True:
@@ -166,8 +166,6 @@ class _LexiconTable:
                     return key
                 codes = self.chains.setdefault((len(ids_), stage), {})
                 if key not in codes:
-                    if not build:
-                        return None
                     codes[key] = len(codes)
                 key, stage = codes[key], stage + 1
 
@@ -175,7 +173,7 @@ class _LexiconTable:
             by_n: dict[int, list[tuple[int, int]]] = {}
             for term, category in terms.items():
                 if category in code:
-                    by_n.setdefault(len(term), []).append((chain(term, True), code[category]))
+                    by_n.setdefault(len(term), []).append((chain(term), code[category]))
             return {n: (np.array(sorted(k for k, _ in pairs), dtype=np.int64),
                         np.array([v for _, v in sorted(pairs)], dtype=np.int64)) for n, pairs in by_n.items()}
 
@@ -301,7 +299,7 @@ class CompiledFeatures:
         :func:`nlp.features.mark_negation` use them.
     """
 
-    def __init__(self, vocabulary: Sequence[str], *, word_ngrams: tuple[int, int], folded_ngrams: tuple[int, int],
+    def __init__(self, vocabulary: Collection[str], *, word_ngrams: tuple[int, int], folded_ngrams: tuple[int, int],
                  lexicons: Sequence[Lexicon], folded_prefix: str, special: Sequence[str], syntax: Syntax) -> None:
         self.size = len(vocabulary)
         self.word_ngrams = tuple(word_ngrams)

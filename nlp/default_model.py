@@ -62,9 +62,10 @@ def build_default_model(*, date: str | None = None) -> tuple[FeedbackModel, Eval
 
     path = corpus_path()
     threshold_rows = [e.writer.startswith(THRESHOLD_ROUNDS) for e in load_corpus(path, split="train")]
+    options = training_options()
     model = train_model_from_table(
         path, text_column="text", label_column="sentiment", labels_column="causes", where={"split": "train"},
-        cause_labels=[c.id for c in CAUSES], threshold_rows=threshold_rows, **training_options(),
+        cause_labels=[c.id for c in CAUSES], threshold_rows=threshold_rows, **options,
     )
     evaluation = evaluate_model(model, path, text_column="text", label_column="sentiment", labels_column="causes",
                                 where={"split": "test"})
@@ -73,10 +74,10 @@ def build_default_model(*, date: str | None = None) -> tuple[FeedbackModel, Eval
         "version": MODEL_VERSION,
         "trained": date or _dt.date.today().isoformat(),
         "options": {**{k: list(v) if isinstance(v, tuple) else v for k, v in DEFAULT_OPTIONS.items()},
-                    "lexicon": {"file": "data/lexicon/sentiment_vi.csv", "terms": len(model.vectorizer.lexicon),
+                    "lexicon": {"file": "data/lexicon/sentiment_vi.csv", "terms": len(options["lexicon"]),
                                 "sha256": _sha256(default_lexicon_path())},
                     "cause_lexicon": {"file": "data/lexicon/causes_vi.csv",
-                                      "terms": len(model.vectorizer.cause_lexicon),
+                                      "terms": len(options["cause_lexicon"]),
                                       "sha256": _sha256(default_cause_lexicon_path())}},
         "metrics": {
             "split": "test",

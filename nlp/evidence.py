@@ -9,7 +9,7 @@ keeps a phrase only if at least one of its words is not in :data:`FUNCTION_WORDS
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection
 
 import numpy as np
 
@@ -52,7 +52,7 @@ def is_content_phrase(phrase: str) -> bool:
                for w in words)
 
 
-def content_features(names: Sequence[str]) -> np.ndarray:
+def content_features(names: Collection[str]) -> np.ndarray:
     """Which of a vectorizer's features (:meth:`nlp.FeedbackVectorizer.get_feature_names_out`) hold a
     content word: n-grams of function words and punctuation alone ("thì", "là", "' ,", "¬ai") do not;
     lexicon counts (``#lex:…``, ``#cause:…``) do.

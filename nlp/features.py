@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -433,7 +433,7 @@ class FeedbackVectorizer(TransformerMixin, BaseEstimator):
         if not (self.lexicon or self.cause_lexicon):
             return []
         view = self._lexicon_view(marked)
-        features = []
+        features: list[str] = []
         if self.lexicon:
             features.extend(LEXICON_PREFIX + polarity for _, _, polarity in self._lexicon_hits(view))
         if self.cause_lexicon:
@@ -452,7 +452,7 @@ class FeedbackVectorizer(TransformerMixin, BaseEstimator):
         if not (self.cause_lexicon if causes else self.lexicon):
             return []
         _, marked, bounds = self.tokens(prepared)
-        terms = []
+        terms: list[tuple[str, str]] = []
         for s, e in bounds:
             view = self._lexicon_view(marked[s:e])
             terms.extend((" ".join(_bare(t) for t in view[_from_negator(view, start) : end]), polarity)
@@ -476,8 +476,9 @@ class FeedbackVectorizer(TransformerMixin, BaseEstimator):
         cache = self.__dict__.setdefault("_lexicon_indexes", {})
         built = cache.get(causes)
         if built is None or built[0] is not lexicon:
-            index = (_LexiconIndex(lexicon, blocking="none", negation="outside") if causes
-                     else _LexiconIndex(lexicon))
+            terms = {} if lexicon is None else lexicon  # no lexicon: an index that finds nothing
+            index = (_LexiconIndex(terms, blocking="none", negation="outside") if causes
+                     else _LexiconIndex(terms))
             built = cache[causes] = (lexicon, index)
         return built[1]
 
@@ -506,7 +507,8 @@ class FeedbackVectorizer(TransformerMixin, BaseEstimator):
         self.tfidf_ = self._tfidf()
         self.tfidf_.fit(prepared)
         self.feature_names_ = self.tfidf_.get_feature_names_out()
-        self._compiled_ = None
+        # None: not built yet (see _fast); False: integer keys would overflow, use the string path
+        self._compiled_: CompiledFeatures | Literal[False] | None = None
 
     def transform(self, X: Iterable[str]) -> Any:
         check_is_fitted(self, "tfidf_")
@@ -552,7 +554,7 @@ class FeedbackVectorizer(TransformerMixin, BaseEstimator):
 
     def _fast(self) -> CompiledFeatures | None:
         """The compiled features (built on first use), or ``None`` where only the string path applies."""
-        compiled = getattr(self, "_compiled_", None)
+        compiled: CompiledFeatures | Literal[False] | None = getattr(self, "_compiled_", None)
         if compiled is None:
             if self.segment:
                 return None
@@ -572,8 +574,8 @@ class FeedbackVectorizer(TransformerMixin, BaseEstimator):
                             negation_scope=int(self.negation_scope), clauses=bool(self.clauses),
                             negated_prefix=NEGATED_PREFIX, min_clause_words=MIN_CLAUSE_WORDS)
             compiled = CompiledFeatures(
-                self.get_feature_names_out(), word_ngrams=tuple(self.word_ngrams),
-                folded_ngrams=tuple(self.folded_ngrams), lexicons=lexicons, folded_prefix=FOLDED_PREFIX,
+                self.get_feature_names_out(), word_ngrams=self.word_ngrams,
+                folded_ngrams=self.folded_ngrams, lexicons=lexicons, folded_prefix=FOLDED_PREFIX,
                 special=list(column), syntax=syntax,
             )
             self._compiled_ = compiled = compiled if compiled.usable else False

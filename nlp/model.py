@@ -121,13 +121,14 @@ class FeedbackModel:
             units = Units(docs, clauses, where.doc)
         sentiment_proba = sentiment = cause_proba = causes_on = None
         if self.sentiment is not None:
-            sentiment_proba = (self.sentiment._proba_features(units.docs) if keep
+            sentiment_proba = (self.sentiment._proba_features(units.docs) if units is not None
                                else np.zeros((0, len(self.sentiment_labels))))
             if self.sequence is not None and keep:
                 sentiment_proba = (sentiment_proba + self.sequence._proba_prepared(prepared)) / 2
             sentiment = self.sentiment.classes_[sentiment_proba.argmax(axis=1)]
         if self.causes is not None:
-            cause_proba = self.causes._proba_units(units) if keep else np.zeros((0, len(self.cause_labels)))
+            cause_proba = (self.causes._proba_units(units) if units is not None
+                           else np.zeros((0, len(self.cause_labels))))
             causes_on = cause_proba >= self.causes.thresholds_
             if sentiment is not None and self.no_causes_for:
                 causes_on &= ~np.isin(sentiment, self.no_causes_for)[:, None]
@@ -148,11 +149,11 @@ class FeedbackModel:
             column[keep] = values
             return column
 
-        if result.sentiment is not None:
+        if result.sentiment is not None and result.sentiment_proba is not None:
             data[self.sentiment_name] = spread(result.sentiment, "")
             data[f"{self.sentiment_name}_confidence"] = spread(result.sentiment_proba.max(axis=1), np.nan, float)
-        if result.causes_on is not None:
-            names = self.causes.classes_
+        if result.causes_on is not None and result.cause_proba is not None:
+            names = np.array(self.cause_labels, dtype=object)
             data[self.causes_name] = spread([",".join(names[row]) for row in result.causes_on], "")
             for j, label in enumerate(self.cause_labels):
                 data[f"p_{label}"] = spread(result.cause_proba[:, j], np.nan, float)
@@ -160,7 +161,8 @@ class FeedbackModel:
             decisions = [self._decisions(result, k, top_sentiment=5, top_cause=4) for k in range(len(keep))]
             if self.sentiment is not None:
                 data[f"{self.sentiment_name}_evidence"] = spread(
-                    ["; ".join(p for p, _ in sentiment[1]) for sentiment, _ in decisions], "")
+                    ["; ".join(p for p, _ in sentiment[1]) if sentiment is not None else ""
+                     for sentiment, _ in decisions], "")
             if self.causes is not None:
                 data[f"{self.causes_name}_evidence"] = spread(
                     [" | ".join(_cause_evidence(label, evidence) for label, evidence in causes)
@@ -194,16 +196,18 @@ class FeedbackModel:
     ]:
         """The k-th classified comment's (label, evidence): its sentiment, and each cause it got."""
         units, where = result.units, result.clauses
+        if units is None or where is None:
+            raise IndexError(f"comment {k} of the batch was not classified: the batch has no usable comment")
         prepared = result.prepared[k]
         sentiment = None
-        if result.sentiment_proba is not None:
+        if self.sentiment is not None and result.sentiment_proba is not None:
             j = int(result.sentiment_proba[k].argmax())
             sentiment = (self.sentiment_labels[j],
                          Evidence(self._phrases(prepared, units.docs[k], self.sentiment.coef_[j], top_sentiment)))
         causes = []
-        if result.causes_on is not None:
+        if self.causes is not None and result.causes_on is not None:
             first, last = int(units.first[k]), int(units.first[k + 1])
-            for j in np.flatnonzero(result.causes_on[k]):
+            for j in np.flatnonzero(result.causes_on[k]).tolist():
                 coef = self.causes.coef_[j]
                 scores = np.asarray(units.clauses[first:last] @ coef).ravel()
                 doc = units.docs[k]
@@ -420,8 +424,9 @@ def train_feedback_model(
         raise ValueError("the sequence head is a second single-label head: give single labels too "
                          "(sentiments=, or --label-column in cx train)")
     texts = list(texts)
-    shared = dict(word_ngrams=word_ngrams, folded_ngrams=folded_ngrams, min_df=min_df, segment=segment,
-                  negation_scope=negation_scope, lexicon=lexicon, cause_lexicon=cause_lexicon, clauses=clauses)
+    shared: dict[str, Any] = dict(word_ngrams=word_ngrams, folded_ngrams=folded_ngrams, min_df=min_df,
+                                  segment=segment, negation_scope=negation_scope, lexicon=lexicon,
+                                  cause_lexicon=cause_lexicon, clauses=clauses)
     vectorizer = FeedbackVectorizer(**shared)
     docs, clause_rows, where = vectorizer.fit_clauses(texts)
     shared["random_state"] = random_state
@@ -436,7 +441,7 @@ def train_feedback_model(
         cause_head.vectorizer_ = vectorizer
         cause_head._fit_features(Units(docs, clause_rows, where.doc), causes, threshold_rows)
     sequence_head = None
-    if sequence:
+    if sequence and sentiments is not None:  # sequence without sentiments was refused above
         options = {"random_state": random_state, **(sequence_options or {})}
         sequence_head = SequenceClassifier(**options)._fit_prepared(vectorizer.prepare(texts), sentiments)
     unknown = sorted(set(no_causes_for) - set(sentiment_head.classes_ if sentiment_head is not None else []))
@@ -493,7 +498,8 @@ def save_model(model: FeedbackModel, directory: str | Path) -> Path:
         meta["sequence"] = sequence_meta
         arrays.update({_SEQUENCE_PREFIX + name: value for name, value in sequence_arrays.items()})
     (directory / "model.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    np.savez_compressed(directory / "arrays.npz", **arrays)
+    # numpy's stub lets **kwds fill allow_pickle: bool; the keys here are array names
+    np.savez_compressed(directory / "arrays.npz", **arrays)  # type: ignore[arg-type]
     return directory
 
 

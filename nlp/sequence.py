@@ -60,7 +60,7 @@ def _tokens(prepared: str) -> list[str]:
 
 def _network(torch: Any, *, vocabulary: int, folded: int, classes: int, embedding_dim: int, hidden_dim: int,
              dropout: float) -> Any:
-    nn = torch.nn
+    nn: Any = torch.nn  # declared Any so that mypy accepts a base class from the lazily imported module
 
     class BiLSTM(nn.Module):
         def __init__(self) -> None:

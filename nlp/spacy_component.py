@@ -140,9 +140,11 @@ class FeedbackComponent:
             doc = docs[position]
             if predictions.sentiment_proba is not None:
                 doc.cats.update(zip(model.sentiment_labels, predictions.sentiment_proba[k].tolist()))
+            if predictions.sentiment is not None:
                 doc._.sentiment = str(predictions.sentiment[k])
             if predictions.cause_proba is not None:
                 doc.cats.update(zip(model.cause_labels, predictions.cause_proba[k].tolist()))
+            if predictions.causes_on is not None:
                 doc._.causes = tuple(label for label, on in zip(model.cause_labels, predictions.causes_on[k]) if on)
 
 

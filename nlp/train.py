@@ -198,17 +198,19 @@ def evaluate_model(
         unknown = sorted({x for row in multi for x in row} - set(names))
         if unknown:
             raise ValueError(f"{path}: labels {unknown} in {labels_column!r} are not labels of the model: {names}")
-        gold = np.array([[name in row for name in names] for row in multi], dtype=int)
-        pred = np.array([[name in row.split(",") for name in names] for row in predicted[model.causes_name]], dtype=int)
-        report = classification_report(gold, pred, target_names=names, digits=3, zero_division=0.0)
+        gold_on = np.array([[name in row for name in names] for row in multi], dtype=int)
+        pred_on = np.array([[name in row.split(",") for name in names] for row in predicted[model.causes_name]],
+                           dtype=int)
+        report = classification_report(gold_on, pred_on, target_names=names, digits=3, zero_division=0.0)
         # "samples avg" scores comments without any label as 0 and misleads; the rest is kept.
         report = "\n".join(line for line in report.splitlines() if "samples avg" not in line)
         evaluation.multi = {
-            "macro_f1": f1_score(gold, pred, average="macro", zero_division=0.0),
-            "micro_f1": f1_score(gold, pred, average="micro", zero_division=0.0),
-            "per_label_f1": dict(zip(names, f1_score(gold, pred, average=None, zero_division=0.0).round(4).tolist())),
-            "exact_match": float((gold == pred).all(axis=1).mean()),
-            "brier": float(np.mean((predicted[[f"p_{name}" for name in names]].to_numpy() - gold) ** 2)),
+            "macro_f1": f1_score(gold_on, pred_on, average="macro", zero_division=0.0),
+            "micro_f1": f1_score(gold_on, pred_on, average="micro", zero_division=0.0),
+            "per_label_f1": dict(zip(names, f1_score(gold_on, pred_on, average=None,
+                                                     zero_division=0.0).round(4).tolist())),
+            "exact_match": float((gold_on == pred_on).all(axis=1).mean()),
+            "brier": float(np.mean((predicted[[f"p_{name}" for name in names]].to_numpy() - gold_on) ** 2)),
         }
         lines += ["", f"== {labels_column} (model head {model.causes_name!r}), multi-label", report.rstrip(),
                   f"macro-F1 {evaluation.multi['macro_f1']:.4f}  micro-F1 {evaluation.multi['micro_f1']:.4f}  "
