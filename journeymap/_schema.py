@@ -25,7 +25,7 @@ class MetricsSpec(BaseModel):
     """Measured CX metrics of a touchpoint. Extra keys are allowed and must be numbers."""
 
     model_config = ConfigDict(extra="allow")
-    __pydantic_extra__: dict[str, int | float] = Field(init=False)  # type: ignore[assignment]
+    __pydantic_extra__: dict[str, int | float] = Field(init=False)
 
     csat: float | None = Field(None, ge=0, le=100, description="CSAT, % of answers 4–5 on a 1–5 scale")
     nps: float | None = Field(None, ge=-100, le=100, description="Net Promoter Score, −100…100")

@@ -8,14 +8,9 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 
 import typer
-
-from nlp.errors import require_file
-
-from . import fmt
-from .resolve import DEFAULT_TOUCHPOINT_COLUMN
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -25,6 +20,11 @@ if TYPE_CHECKING:
 __all__ = ["register"]
 
 
+# The default of every --touchpoint-column: journeymap.resolve.DEFAULT_TOUCHPOINT_COLUMN, written out
+# so that `cx --help` does not import the resolver (tests/test_resolve.py checks that they agree).
+TOUCHPOINT_COLUMN = "touchpoint"
+
+
 def _fail(message: str) -> NoReturn:
     typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
     raise typer.Exit(1)
@@ -32,11 +32,12 @@ def _fail(message: str) -> NoReturn:
 
 def _not_an_input(output: Path, *inputs: Path | None) -> None:
     from nlp.errors import refuse_overwrite
-
     refuse_overwrite(output, *inputs)
 
 
 def _journey(path: Path) -> Journey:
+    from nlp.errors import require_file
+
     from .convert import read_any
     from .errors import JourneyValidationError
 
@@ -60,12 +61,14 @@ def _show(frame: pd.DataFrame, *, rows: int = 30) -> None:
 
 
 def _number(value: float) -> str:
+    from . import fmt
     return fmt.number(value, 3, trim=True)
 
 
 def _write_table(frame: pd.DataFrame, output: Path) -> None:
     from nlp.tables import TableWriter
 
+    from . import fmt
     from .text import flatten_lists
 
     writer = TableWriter(output)
@@ -99,6 +102,8 @@ def discover(
     variants: Annotated[int, typer.Option(help="Also print the N most frequent paths (0: none).")] = 5,
 ) -> None:
     """Discover the lived journey from an event log: volumes, times between steps, drop-off."""
+    from nlp.errors import require_file
+
     from .discover import discover_journey, path_variants
     from .errors import DataError
 
@@ -143,6 +148,8 @@ def metrics(
     holiday: Annotated[list[str] | None, typer.Option(help="A date not worked, YYYY-MM-DD (repeatable).")] = None,
 ) -> None:
     """NPS, CSAT, CES and time to resolution, overall or per touchpoint, stage or column."""
+    from nlp.errors import require_file
+
     from .errors import DataError
     from .metrics import WorkingCalendar, set_metrics, survey_metrics
 
@@ -151,7 +158,8 @@ def metrics(
         if any(len(pair) != 2 for pair in intervals):
             raise ValueError(f"--working-hours takes START-END intervals separated by commas, e.g. "
                              f"08:00-12:00,13:30-17:30; got {working_hours!r}")
-        calendar = WorkingCalendar(weekmask=working_days, hours=intervals, holidays=holiday or ())
+        # WorkingCalendar parses "HH:MM" and ISO dates itself, with messages that name the bad value.
+        calendar = WorkingCalendar(weekmask=working_days, hours=cast(Any, intervals), holidays=cast(Any, holiday or ()))
     except ValueError as exc:
         _fail(str(exc))
 
@@ -192,9 +200,11 @@ def conversion(
     goal: Annotated[list[str] | None, typer.Option(help="Goal touchpoint id, instead of the file's goal: true (repeatable).")] = None,
 ) -> None:
     """Conversion through the journey as a Markov chain: end to end, per touchpoint, and what-if."""
+    from . import fmt
     from .errors import DataError
     from .markov import conversion as conversion_of
-    from .markov import removal_effects, what_if as what_if_of
+    from .markov import removal_effects
+    from .markov import what_if as what_if_of
 
     journey = _journey(file)
     changes: dict[str, float] = {}
@@ -231,11 +241,13 @@ def pain(
     file: Annotated[Path, typer.Argument(help="Journey file.")],
     feedback: Annotated[Path | None, typer.Option("--feedback", "-f", help="Comments (.csv, .tsv, .xlsx, .jsonl), classified or not.")] = None,
     text_column: Annotated[str, typer.Option("--text-column", "-t", help="Column holding the comments.")] = "text",
-    touchpoint_column: Annotated[str, typer.Option(help="Column naming each row's touchpoint (id, name or alias); without it, or where a cell is empty, comments are matched by the aliases they mention.")] = DEFAULT_TOUCHPOINT_COLUMN,
+    touchpoint_column: Annotated[str, typer.Option(help="Column naming each row's touchpoint (id, name or alias); without it, or where a cell is empty, comments are matched by the aliases they mention.")] = TOUCHPOINT_COLUMN,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the ranking (.csv, .tsv, .xlsx, .jsonl).")] = None,
     write_journey: Annotated[Path | None, typer.Option(help="Write the journey with comment counts and shares on its touchpoints.")] = None,
 ) -> None:
     """Rank touchpoints by pain: drop-off, effort, negative comments and their causes, weighted by volume."""
+    from nlp.errors import require_file
+
     from .errors import DataError
     from .feedback import set_feedback, summarize_feedback
     from .pain import pain_ranking

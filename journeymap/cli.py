@@ -7,21 +7,20 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from typer.core import TyperGroup
 
-from nlp.errors import refuse_overwrite, require_file
-
-from . import fmt
+if TYPE_CHECKING:
+    from typer._click import core as click  # the click that typer vendors, whose Context invoke() takes
 
 
 class _CxGroup(TyperGroup):
     """Every ``cx`` command runs through here: an error cx raises on purpose (:class:`nlp.errors.CxError`,
     a bad input, a missing file, a broken model) is printed as one line without a traceback, exit 1."""
 
-    def invoke(self, ctx: typer.Context) -> object:
+    def invoke(self, ctx: click.Context) -> object:
         from nlp.errors import CxError
 
         try:
@@ -65,6 +64,8 @@ def validate(
     files: Annotated[list[Path], typer.Argument(help="Journey files (.yaml, .yml, .json).")],
 ) -> None:
     """Check journey files and report [bold]every[/bold] problem with its line and what is allowed."""
+    from nlp.errors import require_file
+
     from .errors import JourneyValidationError
     from .io import load_journey
 
@@ -94,6 +95,8 @@ def render(
     engine: Annotated[Engine, typer.Option(help="Graphviz to use: system 'dot', the bundled one, or auto.")] = Engine.auto,
 ) -> None:
     """Draw a journey map: stages as columns, lanes, CES, drop-off, emotion and experience types."""
+    from nlp.errors import refuse_overwrite, require_file
+
     from .convert import read_any
     from .errors import GraphvizNotFoundError, JourneyValidationError, RenderError
     from .render import render_journey
@@ -117,6 +120,8 @@ def convert(
     output: Annotated[Path, typer.Option("--output", "-o", help="Output, format chosen by suffix.")],
 ) -> None:
     """Convert between journey files (YAML/JSON), networkx node-link JSON and GraphML."""
+    from nlp.errors import require_file
+
     from .convert import convert_journey
     from .errors import JourneyValidationError
 
@@ -151,6 +156,7 @@ def demo(
 ) -> None:
     """Draw the sample journeys, classify the sample comments, analyse the sample event log and make the
     workshop deliverables (canvas, report, Mermaid); print where the files are."""
+    from . import fmt
     from .demo import run_analytics_demo, run_deliverables_demo, run_demo, run_feedback_demo
 
     results = run_demo(output)

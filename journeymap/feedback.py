@@ -13,7 +13,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from .errors import DataError
 from .resolve import DEFAULT_TOUCHPOINT_COLUMN, TouchpointResolver, touchpoint_key
@@ -21,6 +21,7 @@ from .text import fold_diacritics
 
 if TYPE_CHECKING:
     import pandas as pd
+    from spacy.tokenizer import Tokenizer
 
     from nlp.model import FeedbackModel
     from nlp.tables import Table
@@ -364,7 +365,7 @@ def set_feedback(journey: Journey, summary: pd.DataFrame) -> None:
     labels = summary_touchpoints(journey, summary, source=source)
     cause_columns = [c for c in summary.columns if str(c).startswith("cause_")]
     for label in labels:
-        row = summary.loc[label]
+        row = summary.loc[label].to_dict()
         attrs = journey.graph.nodes[label]
         metrics = {
             k: v
@@ -442,16 +443,16 @@ def feedback_numbers(journey: Journey, summary: pd.DataFrame | None = None) -> d
             continue
         count = _whole_number(comments)
         fraction = _fraction(share)
-        causes = _cause_counts(top)
+        counted = _cause_counts(top)
         for column, value, ok in (
             ("comments", comments, count is not None),
             ("negative_share", share, fraction is not None),
-            ("top_causes", top, causes is not None),
+            ("top_causes", top, counted is not None),
         ):
             if not ok:
                 bad[column].append(f"index {label!r}: {value!r}")
-        if count is not None and fraction is not None and causes is not None:
-            out[label] = FeedbackNumbers(count, fraction if count else None, causes)
+        if count is not None and fraction is not None and counted is not None:
+            out[label] = FeedbackNumbers(count, fraction if count else None, counted)
     allowed = {
         "comments": "a whole number >= 0",
         "negative_share": "a share between 0 and 1",
@@ -662,7 +663,8 @@ def _match_aliases(journey: Journey, texts: list[Any]) -> list[list[str]]:
 
     folded = (fold_diacritics(t) if isinstance(t, str) else "" for t in texts)
     found = []
-    for doc in pipeline.tokenizer.pipe(folded, batch_size=1000):
+    tokenizer = cast("Tokenizer", pipeline.tokenizer)  # spaCy types the attribute as a plain callable
+    for doc in tokenizer.pipe(folded, batch_size=1000):
         ids: dict[str, None] = {}
         for span in filter_spans(matcher(doc, as_spans=True)):
             ids.update(dict.fromkeys(owners[span.label_]))

@@ -172,15 +172,15 @@ def layout_journey(journey: Journey, *, legend_height: float = 0.0) -> JourneyLa
                     top + BAND_PAD + tallest / 2 + row * pitch_y,
                     NODE_W,
                     heights[node],
-                    lane,  # type: ignore[arg-type]
+                    lane,
                     column,
                     row,
                     wrapped[node],
                     chips[node],
                 )
         y = top + BAND_PAD + rows * pitch_y
-        bands[lane] = (top, y)  # type: ignore[index]
-        row_height[lane] = pitch_y  # type: ignore[index]
+        bands[lane] = (top, y)
+        row_height[lane] = pitch_y
 
     stage_spans = []
     for i in range(len(stages)):

@@ -238,7 +238,7 @@ def _parse_hours(hours: object) -> tuple[tuple[time, time], ...]:
     shape = "a sequence of (start, end) pairs such as ((time(8), time(12)), (time(13, 30), time(17, 30)))"
     if isinstance(hours, str) or not isinstance(hours, Iterable):
         raise ValueError(f"hours must be {shape}; got {hours!r}")
-    pairs = []
+    pairs: list[tuple[time, time]] = []
     for pair in hours:
         if isinstance(pair, str) or not isinstance(pair, Sequence) or len(pair) != 2:
             raise ValueError(f"hours must be {shape}; got the item {pair!r}")
@@ -274,7 +274,7 @@ def _parse_holidays(holidays: object) -> tuple[date, ...]:
             except ValueError:
                 raise ValueError(f"holidays: {day!r} is not an ISO date such as '2026-04-30'") from None
         elif type(day).__name__ == "datetime64":
-            days.add(day.astype("datetime64[D]").item())  # type: ignore[attr-defined]
+            days.add(day.astype("datetime64[D]").item())
         else:
             raise ValueError(
                 f"holidays must hold datetime.date, datetime, numpy.datetime64 or 'YYYY-MM-DD' text; got {day!r}"
@@ -295,7 +295,7 @@ class _Rows:
         label = self.labels[position]
         return f"row {label}" if self.spreadsheet else f"index {_show(label)}"
 
-    def listing(self, positions: Sequence[int], describe: Any) -> str:
+    def listing(self, positions: Sequence[int] | np.ndarray, describe: Any) -> str:
         shown = ", ".join(f"{self.name(p)}: {describe(p)}" for p in positions[:_SHOWN])
         more = len(positions) - _SHOWN
         return shown + (f" … and {more} more" if more > 0 else "")
@@ -306,7 +306,7 @@ class _Rows:
 
 def _show(value: object) -> str:
     if isinstance(value, bool) or type(value).__name__ == "bool_":
-        return str(bool(value))  # type: ignore[arg-type]
+        return str(bool(value))
     if isinstance(value, numbers.Integral):
         return str(int(value))
     if isinstance(value, numbers.Real):

@@ -32,7 +32,7 @@ import math
 import os
 import re
 import textwrap
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
@@ -54,7 +54,8 @@ if TYPE_CHECKING:
 
 __all__ = ["SECTIONS", "build_report", "report_sections", "write_report"]
 
-Table = Union["pd.DataFrame", str, "PathLike[str]"]
+TableInput = Union["Table", "pd.DataFrame", str, "PathLike[str]"]
+"""What a table input of the report may be: a loaded :class:`nlp.Table`, a DataFrame or a path."""
 
 SECTIONS: dict[str, str] = {
     "canvas": "Bản đồ hành trình",
@@ -449,13 +450,13 @@ def _metrics_section(
     return {"tables": tables, "nps_chart": nps_chart, "kpis": kpis}
 
 
-def _count(record: dict[str, Any], metric: _Metric) -> float:
+def _count(record: Mapping[Any, Any], metric: _Metric) -> float:
     if metric.is_ttr:
         return float(record.get("resolved") or 0) + float(record.get("unresolved") or 0)
     return float(record.get(f"{metric.column}_n") or 0)
 
 
-def _metric_cells(record: dict[str, Any] | None, metric: _Metric) -> list[str]:
+def _metric_cells(record: Mapping[Any, Any] | None, metric: _Metric) -> list[str]:
     if record is None or not _count(record, metric):
         return [fmt.DASH, fmt.DASH, fmt.DASH]
     value = record[metric.column]
@@ -476,7 +477,7 @@ def _metric_table(
     """Rows of the touchpoints with answers (journey order, then others), and the whole journey."""
     if not chosen:
         return None
-    records: dict[str, dict[_Metric, dict[str, Any]]] = {}
+    records: dict[str, dict[_Metric, Mapping[Any, Any]]] = {}
     for metric, by_touchpoint, _ in chosen:
         if by_touchpoint is None:
             continue
@@ -579,10 +580,11 @@ def _lived_section(
     from .render import journey_to_svg
     from .text import fold_diacritics
 
-    columns = {"case_column": case_column, "touchpoint_column": touchpoint_column, "timestamp_column": timestamp_column}
-    lived = discover_journey(events, **columns, reference=journey,
+    lived = discover_journey(events, case_column=case_column, touchpoint_column=touchpoint_column,
+                             timestamp_column=timestamp_column, reference=journey,
                              stage_column="stage" if "stage" in described.columns else None)
-    variants = path_variants(events, **columns, top=_VARIANTS)
+    variants = path_variants(events, case_column=case_column, touchpoint_column=touchpoint_column,
+                             timestamp_column=timestamp_column, top=_VARIANTS)
     comparison: JourneyComparison = compare_journeys(journey, lived)
     try:
         lived_conversion = conversion(lived)
@@ -691,10 +693,10 @@ def _report_date() -> _dt.date:
 def build_report(
     journey: Journey | str | PathLike[str],
     *,
-    feedback: Table | None = None,
-    survey: Table | None = None,
-    events: Table | None = None,
-    tickets: Table | None = None,
+    feedback: TableInput | None = None,
+    survey: TableInput | None = None,
+    events: TableInput | None = None,
+    tickets: TableInput | None = None,
     title: str | None = None,
     text_column: str = "text",
     touchpoint_column: str = "touchpoint",
@@ -851,10 +853,10 @@ def write_report(
     journey: Journey | str | PathLike[str],
     path: str | PathLike[str],
     *,
-    feedback: Table | None = None,
-    survey: Table | None = None,
-    events: Table | None = None,
-    tickets: Table | None = None,
+    feedback: TableInput | None = None,
+    survey: TableInput | None = None,
+    events: TableInput | None = None,
+    tickets: TableInput | None = None,
     title: str | None = None,
     text_column: str = "text",
     touchpoint_column: str = "touchpoint",

@@ -12,10 +12,7 @@ from typing import Annotated
 
 import typer
 
-from nlp.errors import require_file
-
-from .analytics_cli import _fail, _journey, _not_an_input
-from .resolve import DEFAULT_TOUCHPOINT_COLUMN
+from .analytics_cli import TOUCHPOINT_COLUMN, _fail, _journey, _not_an_input
 
 __all__ = ["register"]
 
@@ -29,9 +26,11 @@ def report(
     events: Annotated[Path | None, typer.Option("--events", "-e", help="Event log (.csv or .parquet): the journey as lived, compared with the design.")] = None,
     title: Annotated[str | None, typer.Option(help="The report's title (default: the journey's title).")] = None,
     text_column: Annotated[str, typer.Option("--text-column", "-t", help="Column holding the comments' text.")] = "text",
-    touchpoint_column: Annotated[str, typer.Option(help="Column naming each row's touchpoint (id, name or alias) in the comments, survey and tickets.")] = DEFAULT_TOUCHPOINT_COLUMN,
+    touchpoint_column: Annotated[str, typer.Option(help="Column naming each row's touchpoint (id, name or alias) in the comments, survey and tickets.")] = TOUCHPOINT_COLUMN,
 ) -> None:
     """One HTML file for the client: canvas, flow, conversion, metrics, comments, pain ranking, designed vs lived."""
+    from nlp.errors import require_file
+
     from .errors import DataError, GraphvizNotFoundError, RenderError
     from .report import REPORT_SUFFIXES, build_report, report_sections
 
@@ -65,11 +64,13 @@ def canvas(
     journey: Annotated[Path, typer.Argument(help="The journey (.yaml, .yml, .json).")],
     output: Annotated[Path, typer.Option("--output", "-o", help="The canvas to write: .svg, .png or .pdf.")],
     feedback: Annotated[Path | None, typer.Option("--feedback", "-f", help="Comments (.csv, .tsv, .xlsx, .jsonl): adds the top causes per touchpoint.")] = None,
-    touchpoint_column: Annotated[str, typer.Option(help="Column naming each row's touchpoint (id, name or alias); without it, or where a cell is empty, comments are matched by the aliases they mention.")] = DEFAULT_TOUCHPOINT_COLUMN,
+    touchpoint_column: Annotated[str, typer.Option(help="Column naming each row's touchpoint (id, name or alias); without it, or where a cell is empty, comments are matched by the aliases they mention.")] = TOUCHPOINT_COLUMN,
     compare_to: Annotated[Path | None, typer.Option(help="The other state (e.g. the current journey when JOURNEY is the future one).")] = None,
     layout: Annotated[Layout, typer.Option(help="One canvas; both states stacked; or one canvas marking what changed.")] = Layout.single,
 ) -> None:
     """The journey-map canvas: stages as columns, lanes for touchpoints, experience, emotion, CES, drop-off and more."""
+    from nlp.errors import require_file
+
     from .canvas import render_canvas
     from .errors import DataError
     from .feedback import summarize_feedback

@@ -88,3 +88,16 @@ def test_one_call_from_raw_comments_to_the_summary(designed, tmp_path):
         summary = jm.summarize_feedback(designed, comments)
         pd.testing.assert_frame_equal(summary, by_hand)
     assert summary.loc[["gio_hang", "thanh_toan", "(unmatched)"], "comments"].tolist() == [1, 1, 1]
+
+
+def test_every_command_defaults_to_the_same_touchpoint_column():
+    import typer.main
+
+    from journeymap.cli import app
+    from journeymap.resolve import DEFAULT_TOUCHPOINT_COLUMN
+
+    group = typer.main.get_command(app)
+    defaults = {name: param.default for name, command in group.commands.items() for param in command.params
+                if param.name == "touchpoint_column"}
+    assert set(defaults) >= {"discover", "pain", "canvas", "report"}
+    assert set(defaults.values()) == {DEFAULT_TOUCHPOINT_COLUMN}
