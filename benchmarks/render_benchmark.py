@@ -18,7 +18,7 @@ import re
 import time
 
 from journeymap import Journey, journey_to_dot
-from journeymap.render import render_dot
+from journeymap.draw.render import render_dot
 
 TARGET_SECONDS = 2.0
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from . import fmt
 from .io import load_journey
-from .render import render_journey
+from .draw.render import render_journey
 from .samples import sample_journey_paths
 
 if TYPE_CHECKING:
@@ -150,10 +150,10 @@ def run_deliverables_demo(out_dir: str | Path = "cx-demo") -> list[Path]:
     """The workshop set for the e-commerce sample into ``out_dir/workshop``: the canvas (SVG, PNG,
     PDF, with the sample comments' causes), the flow diagram, the Mermaid file and the HTML report
     built from the bundled survey, tickets, event log and comments."""
-    from .canvas import render_canvas
+    from .draw.canvas import render_canvas
     from .feedback import summarize_feedback
-    from .mermaid import write_mermaid
-    from .report import write_report
+    from .draw.mermaid import write_mermaid
+    from .report.build import write_report
     from .samples import data_dir
 
     source = data_dir() / "analytics"

@@ -12,7 +12,7 @@ from ._schema import JourneySpec, TouchpointSpec, TransitionSpec
 from .errors import JourneyValidationError, Problem
 
 if TYPE_CHECKING:
-    from .render import ColorBy
+    from .draw.render import ColorBy
 
 __all__ = ["Journey"]
 
@@ -233,7 +233,7 @@ class Journey:
     # -- display ----------------------------------------------------------------------------------
     def to_svg(self, *, color_by: ColorBy = "emotion") -> str:
         """The journey drawn as SVG text (see :func:`journeymap.render_journey`)."""
-        from .render import journey_to_svg
+        from .draw.render import journey_to_svg
 
         return journey_to_svg(self, color_by=color_by)
 

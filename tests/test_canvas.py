@@ -19,7 +19,7 @@ from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
 from journeymap import DataError, Journey, attach_feedback, load_journey, set_feedback, summarize_feedback
-from journeymap.canvas import PNG_DPI, canvas_svg, journey_canvas, render_canvas
+from journeymap.draw.canvas import PNG_DPI, canvas_svg, journey_canvas, render_canvas
 
 ROOT = Path(__file__).resolve().parents[1]
 ECOMMERCE = ROOT / "data" / "journeys" / "mua_hang_va_doi_tra.yaml"
@@ -359,7 +359,7 @@ def test_the_figure_is_not_registered_with_pyplot(ecommerce):
         f"""
         import sys
         from journeymap import load_journey
-        from journeymap.canvas import canvas_svg
+        from journeymap.draw.canvas import canvas_svg
         canvas_svg(load_journey({str(ECOMMERCE)!r}))
         print("matplotlib.pyplot" in sys.modules)
         """

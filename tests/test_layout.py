@@ -4,7 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from journeymap import load_journey
-from journeymap.layout import layout_journey, wrap_text
+from journeymap.draw.layout import layout_journey, wrap_text
 
 
 @given(st.text(max_size=200), st.integers(min_value=1, max_value=40))

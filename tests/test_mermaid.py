@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from journeymap import Journey, TouchpointSpec, load_journey, render_journey
-from journeymap.mermaid import journey_to_mermaid, touchpoint_score, write_mermaid
+from journeymap.draw.mermaid import journey_to_mermaid, touchpoint_score, write_mermaid
 
 SAMPLES = sorted(Path(__file__).resolve().parents[1].joinpath("data", "journeys").glob("*.yaml"))
 # The statements Mermaid's journey lexer (journey.jison) tries before a task name, case-insensitively.

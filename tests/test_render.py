@@ -8,9 +8,9 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from journeymap import Journey, load_journey, render_journey
-from journeymap.dot import journey_to_dot
+from journeymap.draw.dot import journey_to_dot
 from journeymap.errors import GraphvizNotFoundError
-from journeymap.render import render_dot
+from journeymap.draw.render import render_dot
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 
 from journeymap import Journey, load_journey
 from journeymap.errors import DataError
-from journeymap.report import SECTIONS, _embed_svg, build_report, write_report
+from journeymap.report import SECTIONS, build_report, write_report
+from journeymap.report.build import _embed_svg
 from journeymap.samples import data_dir
 
 DATA = data_dir()

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Literal
 
 from .dot import ColorBy, journey_to_dot
-from .errors import GraphvizNotFoundError, RenderError
-from .journey import Journey
+from ..errors import GraphvizNotFoundError, RenderError
+from ..journey import Journey
 from .mermaid import write_mermaid
 
 __all__ = ["ColorBy", "Engine", "OutputFormat", "journey_to_svg", "render_dot", "render_journey"]
@@ -30,7 +30,7 @@ def render_journey(
 ) -> Path:
     """Draw ``journey`` to ``out``; the suffix (``.svg``, ``.png``, ``.pdf``, ``.dot``, ``.mmd``) picks the format.
 
-    ``.mmd`` writes a Mermaid ``journey`` diagram (:func:`journeymap.mermaid.write_mermaid`) and
+    ``.mmd`` writes a Mermaid ``journey`` diagram (:func:`journeymap.draw.mermaid.write_mermaid`) and
     needs no Graphviz: its task scores come from the CES when ``color_by="ces"``, else from the
     emotion.
 

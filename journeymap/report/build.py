@@ -3,7 +3,7 @@
 :func:`build_report` puts the journey and whatever data came with it into one page:
 
 - always: the title, persona and description; the journey-map canvas
-  (:func:`journeymap.canvas.canvas_svg`); the flow diagram (:func:`journeymap.render.journey_to_svg`);
+  (:func:`journeymap.draw.canvas.canvas_svg`); the flow diagram (:func:`journeymap.draw.render.journey_to_svg`);
   conversion and drop-off from the designed probabilities (:func:`journeymap.markov.conversion`,
   :func:`journeymap.markov.removal_effects`; left out, with a note in the footer, when the journey
   has no goal); the pain ranking (:func:`journeymap.pain.pain_ranking`), from drop-off and CES, and
@@ -40,17 +40,17 @@ from typing import TYPE_CHECKING, Any, Union
 
 from nlp.errors import refuse_overwrite, require_file
 
-from . import fmt
-from .errors import DataError
-from .journey import Journey
+from .. import fmt
+from ..errors import DataError
+from ..journey import Journey
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from nlp.tables import Table
 
-    from .compare import JourneyComparison
-    from .markov import Conversion
+    from ..compare import JourneyComparison
+    from ..markov import Conversion
 
 __all__ = ["SECTIONS", "build_report", "report_sections", "write_report"]
 
@@ -69,7 +69,7 @@ SECTIONS: dict[str, str] = {
 """Section ids of the report (the HTML ``id`` of each ``<section>``) and their Vietnamese headings."""
 
 REPORT_SUFFIXES = (".html", ".htm")
-# Colours shared with the canvas and the Graphviz diagram (journeymap.dot), so all pictures agree.
+# Colours shared with the canvas and the Graphviz diagram (journeymap.draw.dot), so all pictures agree.
 _NEGATIVE, _NEUTRAL, _POSITIVE = "#f08a80", "#fbeaa8", "#8fd08c"
 _BAR = "#e8796d"
 # SVG charts: 12 px text; a character of the sans-serif fallbacks is at most ~7 px wide on average.
@@ -302,7 +302,7 @@ def _describe_events(events: Any) -> _Input:
         return _Input("Nhật ký sự kiện", f"DataFrame, {fmt.number(len(events))} dòng", [str(c) for c in events.columns])
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        from .discover import _csv_header
+        from ..discover import _csv_header
 
         columns, _ = _csv_header(path)
     elif suffix == ".parquet":
@@ -319,7 +319,7 @@ def _load_journey(journey: Journey | str | PathLike[str]) -> tuple[Journey, str]
     if isinstance(journey, Journey):
         return journey, "đối tượng Journey"
     if isinstance(journey, (str, PathLike)):
-        from .convert import read_any
+        from ..convert import read_any
 
         path = require_file(journey, "journey")
         return read_any(path), path.name
@@ -334,7 +334,7 @@ def _names(journey: Journey) -> dict[str, str]:
 
 
 def _conversion_section(journey: Journey, notes: list[str]) -> dict[str, Any] | None:
-    from .markov import conversion, removal_effects
+    from ..markov import conversion, removal_effects
 
     if not any(attrs.get("goal") for _, attrs in journey.graph.nodes(data=True)):
         notes.append("Không tính chuyển đổi: hành trình chưa có điểm chạm đích (goal: true).")
@@ -401,7 +401,7 @@ _SCALES = {"nps": "−100 … 100", "csat": "% hài lòng (4–5 trên 5)", "ces
 def _survey_tables(
     data: Any, journey: Journey, described: _Input, touchpoint_column: str
 ) -> tuple[pd.DataFrame | None, pd.DataFrame]:
-    from .metrics import survey_metrics
+    from ..metrics import survey_metrics
 
     by_touchpoint = None
     if touchpoint_column in described.columns:
@@ -504,7 +504,7 @@ def _feedback_section(
 ) -> tuple[dict[str, Any], pd.DataFrame]:
     from nlp.labels import CAUSES
 
-    from .feedback import UNMATCHED, attach_feedback, summarize_feedback
+    from ..feedback import UNMATCHED, attach_feedback, summarize_feedback
 
     attached = attach_feedback(journey, feedback, text_column=text_column,
                                touchpoint_column=touchpoint_column if touchpoint_column in described.columns else None)
@@ -544,7 +544,7 @@ def _feedback_section(
 
 
 def _pain_section(journey: Journey, summary: pd.DataFrame | None) -> dict[str, Any] | None:
-    from .pain import pain_ranking
+    from ..pain import pain_ranking
 
     ranking = pain_ranking(journey, summary)
     if ranking["score"].isna().all():
@@ -574,11 +574,11 @@ def _lived_section(
     touchpoint_column: str,
     timestamp_column: str,
 ) -> dict[str, Any]:
-    from .compare import compare_journeys
-    from .discover import discover_journey, path_variants
-    from .markov import conversion
-    from .render import journey_to_svg
-    from .text import fold_diacritics
+    from ..compare import compare_journeys
+    from ..discover import discover_journey, path_variants
+    from ..markov import conversion
+    from ..draw.render import journey_to_svg
+    from ..text import fold_diacritics
 
     lived = discover_journey(events, case_column=case_column, touchpoint_column=touchpoint_column,
                              timestamp_column=timestamp_column, reference=journey,
@@ -645,7 +645,7 @@ def _lived_section(
 
 def _annotated(journey: Journey, tables: Iterable[pd.DataFrame | None], touchpoint_column: str) -> Journey:
     """A copy of the journey carrying the measured metrics of its own touchpoints."""
-    from .metrics import set_metrics
+    from ..metrics import set_metrics
 
     annotated = copy.deepcopy(journey)
     for table in tables:
@@ -661,7 +661,7 @@ def _template() -> Any:
     import jinja2
 
     environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("journeymap", "templates"),
+        loader=jinja2.PackageLoader("journeymap.report", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -771,9 +771,9 @@ def build_report(
     """
     from markupsafe import Markup
 
-    from . import __version__
-    from .canvas import canvas_svg
-    from .render import journey_to_svg
+    from .. import __version__
+    from ..draw.canvas import canvas_svg
+    from ..draw.render import journey_to_svg
 
     journey, journey_origin = _load_journey(journey)
     inputs = [_Input("Hành trình", journey_origin, [])]

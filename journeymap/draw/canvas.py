@@ -10,7 +10,7 @@ that no touchpoint has data for is left out.
 
 Drawing uses matplotlib's object API only (a :class:`matplotlib.figure.Figure` with an Agg canvas,
 never :mod:`matplotlib.pyplot`), so notebooks and servers keep their own figures and backend.
-Colours are those of the diagram (:mod:`journeymap.dot`), so both speak the same visual language.
+Colours are those of the diagram (:mod:`journeymap.draw.dot`), so both speak the same visual language.
 
 Text is set in DejaVu Sans (bundled with matplotlib, with every Vietnamese glyph) and measured
 with its own glyph advances, so wrapping, row heights and column widths come from the text
@@ -43,11 +43,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from . import fmt
+from .. import fmt
 from .dot import CES_FILL, CHIP_FILL, EMOTION_FILL, EMOTION_NAME, EXIT_COLOR, STAGE_FILL
-from .experience import ExperienceType
-from .feedback import FEEDBACK_METRICS, FeedbackNumbers, feedback_numbers
-from .journey import Journey
+from ..experience import ExperienceType
+from ..feedback import FEEDBACK_METRICS, FeedbackNumbers, feedback_numbers
+from ..journey import Journey
 
 if TYPE_CHECKING:
     import pandas as pd

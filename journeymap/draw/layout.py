@@ -7,7 +7,7 @@ below the line of visibility. Transitions are routed through the empty channels 
 and rows, with rounded corners, so the drawing needs no general-purpose spline router (which takes
 tens of seconds on a few hundred touchpoints); Graphviz only paints what is computed here.
 
-Coordinates are in points, y growing downwards; :mod:`journeymap.dot` flips them for Graphviz.
+Coordinates are in points, y growing downwards; :mod:`journeymap.draw.dot` flips them for Graphviz.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .journey import Journey
+from ..journey import Journey
 
 __all__ = ["EdgeRoute", "JourneyLayout", "NodeBox", "layout_journey", "wrap_text"]
 

@@ -54,9 +54,9 @@ def classify(
     """Add sentiment and causes to every row of a comment file; the input is never modified."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn as Label, TimeElapsedColumn
 
-    from .batch import classify_file, count_rows
-    from .model import ModelFileError
-    from .tables import TableError
+    from nlp.batch import classify_file, count_rows
+    from nlp.model import ModelFileError
+    from nlp.tables import TableError
 
     total = count_rows(file)
     with Progress(Label("classifying"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -101,10 +101,10 @@ def train(
         help="Add a BiLSTM head to the single-label head (needs PyTorch; minutes, not seconds).")] = False,
 ) -> None:
     """Train a model on your own labels (any codebook): one label per row, several, or both."""
-    from .lexicon import default_cause_lexicon_path, default_lexicon_path, read_cause_lexicon, read_lexicon
-    from .model import ModelFileError, save_model
-    from .tables import TableError
-    from .train import train_model_from_table
+    from nlp.lexicon import default_cause_lexicon_path, default_lexicon_path, read_cause_lexicon, read_lexicon
+    from nlp.model import ModelFileError, save_model
+    from nlp.tables import TableError
+    from nlp.train import train_model_from_table
 
     if label_column is None and labels_column is None:
         _fail("give --label-column (one label per row), --labels-column (several per row) or both")
@@ -151,9 +151,9 @@ def evaluate(
     where: Where = None,
 ) -> None:
     """Print a classification report, confusion matrix and per-label F1 of a model on labelled data."""
-    from .model import ModelFileError, load_model
-    from .tables import TableError
-    from .train import evaluate_model
+    from nlp.model import ModelFileError, load_model
+    from nlp.tables import TableError
+    from nlp.train import evaluate_model
 
     if label_column is None and labels_column is None:
         _fail("give --label-column, --labels-column or both: the gold labels to compare with")

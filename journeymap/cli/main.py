@@ -66,8 +66,8 @@ def validate(
     """Check journey files and report [bold]every[/bold] problem with its line and what is allowed."""
     from nlp.errors import require_file
 
-    from .errors import JourneyValidationError
-    from .io import load_journey
+    from ..errors import JourneyValidationError
+    from ..io import load_journey
 
     failed = 0
     for path in files:
@@ -97,9 +97,9 @@ def render(
     """Draw a journey map: stages as columns, lanes, CES, drop-off, emotion and experience types."""
     from nlp.errors import refuse_overwrite, require_file
 
-    from .convert import read_any
-    from .errors import GraphvizNotFoundError, JourneyValidationError, RenderError
-    from .render import render_journey
+    from ..convert import read_any
+    from ..errors import GraphvizNotFoundError, JourneyValidationError, RenderError
+    from ..draw.render import render_journey
 
     require_file(file, "journey file")
     refuse_overwrite(output, file)
@@ -122,8 +122,8 @@ def convert(
     """Convert between journey files (YAML/JSON), networkx node-link JSON and GraphML."""
     from nlp.errors import require_file
 
-    from .convert import convert_journey
-    from .errors import JourneyValidationError
+    from ..convert import convert_journey
+    from ..errors import JourneyValidationError
 
     require_file(file, "journey file")
     try:
@@ -140,7 +140,7 @@ def schema(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of printing.")] = None,
 ) -> None:
     """Print the JSON Schema of journey files (for editor autocompletion)."""
-    from .schema import journey_json_schema_text
+    from ..schema import journey_json_schema_text
 
     text = journey_json_schema_text()
     if output is None:
@@ -156,8 +156,8 @@ def demo(
 ) -> None:
     """Draw the sample journeys, classify the sample comments, analyse the sample event log and make the
     workshop deliverables (canvas, report, Mermaid); print where the files are."""
-    from . import fmt
-    from .demo import run_analytics_demo, run_deliverables_demo, run_demo, run_feedback_demo
+    from .. import fmt
+    from ..demo import run_analytics_demo, run_deliverables_demo, run_demo, run_feedback_demo
 
     results = run_demo(output)
     typer.secho(f"cx demo: {len(results)} sample journeys validated and drawn into {output.resolve()}", bold=True)
@@ -188,10 +188,10 @@ def demo(
 
 
 def _register_commands() -> None:
-    from nlp.cli import register as register_feedback
+    from .feedback import register as register_feedback
 
-    from .analytics_cli import register as register_analytics
-    from .report_cli import register as register_report
+    from .analytics import register as register_analytics
+    from .report import register as register_report
 
     register_analytics(app)
     register_report(app)

@@ -15,7 +15,7 @@ import typer
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .journey import Journey
+    from ..journey import Journey
 
 __all__ = ["register"]
 
@@ -38,8 +38,8 @@ def _not_an_input(output: Path, *inputs: Path | None) -> None:
 def _journey(path: Path) -> Journey:
     from nlp.errors import require_file
 
-    from .convert import read_any
-    from .errors import JourneyValidationError
+    from ..convert import read_any
+    from ..errors import JourneyValidationError
 
     require_file(path, "journey file")
     try:
@@ -61,15 +61,15 @@ def _show(frame: pd.DataFrame, *, rows: int = 30) -> None:
 
 
 def _number(value: float) -> str:
-    from . import fmt
+    from .. import fmt
     return fmt.number(value, 3, trim=True)
 
 
 def _write_table(frame: pd.DataFrame, output: Path) -> None:
     from nlp.tables import TableWriter
 
-    from . import fmt
-    from .text import flatten_lists
+    from .. import fmt
+    from ..text import flatten_lists
 
     writer = TableWriter(output)
     writer.write(fmt.round_floats(flatten_lists(frame)))
@@ -78,7 +78,7 @@ def _write_table(frame: pd.DataFrame, output: Path) -> None:
 
 
 def _save(journey: Journey, output: Path) -> None:
-    from .convert import write_any
+    from ..convert import write_any
 
     output.parent.mkdir(parents=True, exist_ok=True)
     write_any(journey, output)
@@ -104,8 +104,8 @@ def discover(
     """Discover the lived journey from an event log: volumes, times between steps, drop-off."""
     from nlp.errors import require_file
 
-    from .discover import discover_journey, path_variants
-    from .errors import DataError
+    from ..discover import discover_journey, path_variants
+    from ..errors import DataError
 
     require_file(events, "event log")
     _not_an_input(output, events, reference)
@@ -150,8 +150,8 @@ def metrics(
     """NPS, CSAT, CES and time to resolution, overall or per touchpoint, stage or column."""
     from nlp.errors import require_file
 
-    from .errors import DataError
-    from .metrics import WorkingCalendar, set_metrics, survey_metrics
+    from ..errors import DataError
+    from ..metrics import WorkingCalendar, set_metrics, survey_metrics
 
     try:
         intervals = [tuple(part.split("-")) for part in working_hours.split(",")]
@@ -200,11 +200,11 @@ def conversion(
     goal: Annotated[list[str] | None, typer.Option(help="Goal touchpoint id, instead of the file's goal: true (repeatable).")] = None,
 ) -> None:
     """Conversion through the journey as a Markov chain: end to end, per touchpoint, and what-if."""
-    from . import fmt
-    from .errors import DataError
-    from .markov import conversion as conversion_of
-    from .markov import removal_effects
-    from .markov import what_if as what_if_of
+    from .. import fmt
+    from ..errors import DataError
+    from ..markov import conversion as conversion_of
+    from ..markov import removal_effects
+    from ..markov import what_if as what_if_of
 
     journey = _journey(file)
     changes: dict[str, float] = {}
@@ -248,9 +248,9 @@ def pain(
     """Rank touchpoints by pain: drop-off, effort, negative comments and their causes, weighted by volume."""
     from nlp.errors import require_file
 
-    from .errors import DataError
-    from .feedback import set_feedback, summarize_feedback
-    from .pain import pain_ranking
+    from ..errors import DataError
+    from ..feedback import set_feedback, summarize_feedback
+    from ..pain import pain_ranking
 
     journey = _journey(file)
     for target in (output, write_journey):
@@ -285,9 +285,9 @@ def compare(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Draw both in one diagram (.svg, .png, .pdf) or save it as a journey (.yaml).")] = None,
 ) -> None:
     """Designed versus lived: transitions designed but never taken, taken but never designed."""
-    from .compare import compare_journeys
-    from .errors import DataError, GraphvizNotFoundError, RenderError
-    from .render import render_journey
+    from ..compare import compare_journeys
+    from ..errors import DataError, GraphvizNotFoundError, RenderError
+    from ..draw.render import render_journey
 
     comparison = None
     try:

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from .analytics_cli import TOUCHPOINT_COLUMN, _fail, _journey, _not_an_input
+from .analytics import TOUCHPOINT_COLUMN, _fail, _journey, _not_an_input
 
 __all__ = ["register"]
 
@@ -31,8 +31,8 @@ def report(
     """One HTML file for the client: canvas, flow, conversion, metrics, comments, pain ranking, designed vs lived."""
     from nlp.errors import require_file
 
-    from .errors import DataError, GraphvizNotFoundError, RenderError
-    from .report import REPORT_SUFFIXES, build_report, report_sections
+    from ..errors import DataError, GraphvizNotFoundError, RenderError
+    from ..report.build import REPORT_SUFFIXES, build_report, report_sections
 
     require_file(journey, "journey file")
     named = {"feedback": feedback, "survey": survey, "tickets": tickets, "events": events}
@@ -71,9 +71,9 @@ def canvas(
     """The journey-map canvas: stages as columns, lanes for touchpoints, experience, emotion, CES, drop-off and more."""
     from nlp.errors import require_file
 
-    from .canvas import render_canvas
-    from .errors import DataError
-    from .feedback import summarize_feedback
+    from ..draw.canvas import render_canvas
+    from ..errors import DataError
+    from ..feedback import summarize_feedback
 
     designed = _journey(journey)
     other = _journey(compare_to) if compare_to is not None else None

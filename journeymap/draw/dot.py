@@ -9,9 +9,9 @@ from __future__ import annotations
 import html
 from typing import Literal
 
-from . import fmt
-from .experience import ExperienceType
-from .journey import Journey
+from .. import fmt
+from ..experience import ExperienceType
+from ..journey import Journey
 from .layout import JourneyLayout, layout_journey
 
 __all__ = ["ColorBy", "journey_to_dot"]

@@ -59,8 +59,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from ._schema import TouchpointSpec
-    from .journey import Journey
+    from .._schema import TouchpointSpec
+    from ..journey import Journey
 
 __all__ = ["MermaidScore", "journey_to_mermaid", "touchpoint_score", "write_mermaid"]
 

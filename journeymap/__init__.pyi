@@ -1,0 +1,100 @@
+"""The names of ``import journeymap as jm``: imported on first use (see ``__init__.py``)."""
+
+from ._schema import JourneySpec, TouchpointSpec, TransitionSpec
+from .compare import compare_journeys, JourneyComparison
+from .discover import discover_journey, path_variants
+from .draw.canvas import canvas_svg, journey_canvas, render_canvas
+from .draw.dot import journey_to_dot
+from .draw.mermaid import journey_to_mermaid, write_mermaid
+from .draw.render import render_journey
+from .errors import (
+    CxError,
+    DataError,
+    GraphvizNotFoundError,
+    InputNotFoundError,
+    JourneyValidationError,
+    ModelFileError,
+    Problem,
+    RenderError,
+)
+from .experience import ExperienceType
+from .feedback import attach_feedback, set_feedback, summarize_feedback
+from .io import (
+    dumps_journey,
+    load_journey,
+    loads_journey,
+    read_graphml,
+    read_node_link,
+    save_journey,
+    write_graphml,
+    write_node_link,
+)
+from .journey import Journey
+from .markov import conversion, removal_effects, transition_probabilities, what_if
+from .metrics import ces, csat, MetricResult, nps, set_metrics, survey_metrics, ttr, WorkingCalendar
+from .pain import pain_ranking
+from .report import build_report, report_sections, write_report
+from .samples import sample_journey_paths
+from .schema import journey_json_schema
+from .simulate import simulate_events
+from .validation import validate_journey_data
+__version__: str
+
+__all__ = [
+    "__version__",
+    "CxError",
+    "DataError",
+    "ExperienceType",
+    "GraphvizNotFoundError",
+    "InputNotFoundError",
+    "Journey",
+    "JourneyComparison",
+    "JourneySpec",
+    "JourneyValidationError",
+    "MetricResult",
+    "ModelFileError",
+    "Problem",
+    "RenderError",
+    "TouchpointSpec",
+    "TransitionSpec",
+    "WorkingCalendar",
+    "attach_feedback",
+    "build_report",
+    "canvas_svg",
+    "ces",
+    "compare_journeys",
+    "conversion",
+    "csat",
+    "discover_journey",
+    "dumps_journey",
+    "journey_canvas",
+    "journey_json_schema",
+    "journey_to_dot",
+    "journey_to_mermaid",
+    "load_journey",
+    "loads_journey",
+    "nps",
+    "pain_ranking",
+    "path_variants",
+    "read_graphml",
+    "read_node_link",
+    "removal_effects",
+    "render_canvas",
+    "render_journey",
+    "report_sections",
+    "sample_journey_paths",
+    "save_journey",
+    "set_feedback",
+    "set_metrics",
+    "simulate_events",
+    "summarize_feedback",
+    "survey_metrics",
+    "transition_probabilities",
+    "ttr",
+    "validate_journey_data",
+    "what_if",
+    "write_graphml",
+    "write_mermaid",
+    "write_node_link",
+    "write_report",
+]
