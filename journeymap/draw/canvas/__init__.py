@@ -1,0 +1,43 @@
+"""The journey-map canvas for workshops: stages as columns, one row per kind of annotation.
+
+The Graphviz diagram (:func:`journeymap.render_journey`) shows how customers flow; the canvas is
+the classic journey-map poster. Stages are columns and each frontstage touchpoint gets a column
+inside its stage, in journey order. The rows, top to bottom, are the stage headers, the
+touchpoints (name, channel), the experience types, an emotion curve, CES, drop-off, pain points,
+opportunities, metrics and, when comments are attached, their main causes. Below a dashed line
+of visibility the backstage touchpoints sit in their stage columns with their own rows. A row
+that no touchpoint has data for is left out.
+
+Drawing uses matplotlib's object API only (a :class:`matplotlib.figure.Figure` with an Agg canvas,
+never :mod:`matplotlib.pyplot`), so notebooks and servers keep their own figures and backend.
+Colours are those of the diagram (:mod:`journeymap.draw.dot`), so both speak the same visual language.
+
+Text is set in DejaVu Sans (bundled with matplotlib, with every Vietnamese glyph) and measured
+with its own glyph advances, so wrapping, row heights and column widths come from the text
+itself and no two texts overlap. Lines break at spaces only. A single word wider than the widest
+column (a URL, ``VietQR/Momo/ZaloPay``) is broken after ``/`` or ``-``; a part still too wide is
+broken between characters, with a hyphen at the end of each line. Each text is clipped to its
+cell, so a renderer with a wider font cannot spill text into a neighbouring cell.
+
+The SVG keeps text as text (searchable, selectable, found by a browser test) with the font
+family list DejaVu Sans, Noto Sans, Liberation Sans, Arial, Helvetica, sans-serif. The layout is
+measured with DejaVu Sans; browsers without it fall back to one of the others, all narrower, so
+the text still fits its cell. User text is normalised to NFC (so ``"Hoà"`` typed
+with combining marks shows as one glyph per letter) and never read as mathtext: ``"Giá $5"``
+shows literally.
+
+SVG elements carry ids: ``title``, ``stage-<i>``, ``tp-<touchpoint id>`` (the touchpoint's name),
+``row-<lane>-<row>``, ``badge-<touchpoint id>`` (``layout="diff"``), ``emotion-curve``,
+``visibility-line``, ``visibility-label`` and ``legend``; in ``layout="side_by_side"`` the lower
+journey's ids start with ``compare-``.
+
+The modules, one job each: ``_api`` (the three public functions), ``_panels`` (options, inputs and
+what each panel shows), ``_page`` (columns, rows, drawing, emotion curve, legend), ``_cells`` (what a
+cell holds), ``_text`` (measuring and wrapping text) and ``_style`` (sizes, fonts, colours, row names).
+"""
+
+
+from ._api import canvas_svg, journey_canvas, render_canvas
+from ._style import FORMATS, PNG_DPI, CanvasLayout
+
+__all__ = ["FORMATS", "PNG_DPI", "CanvasLayout", "canvas_svg", "journey_canvas", "render_canvas"]

@@ -1,0 +1,214 @@
+"""The canvas's public functions: :func:`journey_canvas`, :func:`render_canvas`, :func:`canvas_svg`."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ...feedback import feedback_numbers
+from ...journey import Journey
+from ._page import _draw
+from ._panels import _diff_panel, _output_format, _save_options, _single_panel
+from ._style import _RC, CanvasLayout
+from ._text import _Painter
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+
+
+def journey_canvas(
+    journey: Journey,
+    *,
+    feedback: pd.DataFrame | None = None,
+    compare_to: Journey | None = None,
+    layout: CanvasLayout = "single",
+) -> Figure:
+    """Draw the journey-map canvas as a matplotlib figure (never registered with pyplot).
+
+    The figure is laid out in points at 72 dpi and grows with its content: about 150 pt per
+    touchpoint column, row heights from the wrapped text. Body text is 9.5–10.5 pt at that size.
+
+    Parameters
+    ----------
+    journey : Journey
+        The journey to draw (with ``layout="diff"``: the journey *after* the change).
+    feedback : pandas.DataFrame, optional
+        The output of :func:`journeymap.summarize_feedback` for ``journey``; adds a row with each
+        touchpoint's number of comments, negative share and top causes (Vietnamese names). Without
+        it the row is drawn from the numbers :func:`journeymap.set_feedback` wrote into the
+        touchpoints' ``metrics``, when there are any.
+    compare_to : Journey, optional
+        A second journey (the state *before*), for ``layout="side_by_side"`` or ``"diff"``.
+    layout : {"single", "side_by_side", "diff"}
+        ``"single"`` draws ``journey``. ``"side_by_side"`` stacks ``journey`` above ``compare_to``
+        (stacked reads better when projected than two narrow canvases side by side), both over the
+        union of their stages with the same column widths, so shared stages line up.
+        ``"diff"`` draws ``journey`` once and marks, by touchpoint id, what changed since
+        ``compare_to``: added touchpoints ("mới", green), removed ones ("bỏ", grey, drawn from
+        ``compare_to`` in their old stage), and changed ones ("đổi", orange: any annotation
+        differs) with the list of changes (e.g. ``CES 3 → 5 · điểm đau``) under the name.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A figure with an Agg canvas. Save it with :func:`render_canvas` or :func:`canvas_svg`, which
+        keep the SVG text as text.
+
+    Raises
+    ------
+    ValueError
+        ``layout`` not one of the three; ``compare_to`` missing for ``"side_by_side"``/``"diff"``
+        or given with ``"single"``.
+    DataError
+        ``feedback`` without the columns of :func:`journeymap.summarize_feedback`, with rows for
+        touchpoints not in the journey, or with impossible numbers.
+    JourneyValidationError
+        A journey whose graph was edited into an invalid state.
+
+    Examples
+    --------
+    >>> from matplotlib.text import Text
+    >>> from journeymap import Journey
+    >>> j = Journey("Mở tài khoản", stages=["Nhận biết", "Đăng ký"], persona="Sinh viên năm cuối")
+    >>> j.add_touchpoint("fb_ad", name="Quảng cáo Facebook", stage="Nhận biết", emotion=1, ces=6)
+    >>> j.add_touchpoint("ekyc", name="Xác thực eKYC", stage="Đăng ký", emotion=-1, ces=3,
+    ...                  pain_points=["Ảnh CCCD bị lóa"])
+    >>> fig = journey_canvas(j)
+    >>> [t.get_text() for t in fig.findobj(Text) if t.get_gid() == "tp-ekyc"]
+    ['Xác thực eKYC']
+    >>> sorted(t.get_gid() for t in fig.findobj(Text) if (t.get_gid() or "").startswith("row-"))
+    ['row-frontstage-ces', 'row-frontstage-emotion', 'row-frontstage-name', 'row-frontstage-pain_points', 'row-stage']
+    """
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    if layout not in ("single", "side_by_side", "diff"):
+        raise ValueError(f"layout must be 'single', 'side_by_side' or 'diff'; got {layout!r}")
+    if layout == "single" and compare_to is not None:
+        raise ValueError(
+            "compare_to is only used with layout='side_by_side' or layout='diff'; got layout='single'"
+        )
+    if layout != "single" and compare_to is None:
+        raise ValueError(f"layout={layout!r} needs compare_to=<the other journey>; got compare_to=None")
+    journey.validate()
+    if compare_to is not None:
+        compare_to.validate()
+    numbers = feedback_numbers(journey, feedback)
+
+    with matplotlib.rc_context(_RC):
+        figure = Figure(figsize=(4, 3), dpi=72)
+        FigureCanvasAgg(figure)
+        painter = _Painter(figure)
+        if layout == "single":
+            panels = [_single_panel(journey, numbers, prefix="")]
+        elif layout == "side_by_side":
+            assert compare_to is not None
+            panels = [
+                _single_panel(journey, numbers, prefix=""),
+                _single_panel(compare_to, feedback_numbers(compare_to, None), prefix="compare-",
+                              caption=f"So sánh với: {compare_to.title}"),
+            ]
+        else:
+            assert compare_to is not None
+            panels = [_diff_panel(compare_to, journey, numbers)]
+        _draw(painter, panels, diff=layout == "diff")
+    return figure
+
+
+def render_canvas(
+    journey: Journey,
+    path: str | Path,
+    *,
+    feedback: pd.DataFrame | None = None,
+    compare_to: Journey | None = None,
+    layout: CanvasLayout = "single",
+) -> Path:
+    """Draw the canvas to ``path``; the suffix (``.svg``, ``.png``, ``.pdf``) picks the format.
+
+    PNG is written at 150 dpi, readable when projected; a canvas so large that this would pass
+    50 million pixels (about 60 touchpoints) gets the highest dpi that stays under it. SVG keeps
+    text as text; PDF embeds DejaVu Sans as TrueType, so its text is selectable too.
+
+    Parameters
+    ----------
+    journey, feedback, compare_to, layout
+        As for :func:`journey_canvas`.
+    path : str or Path
+        The file to write.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    ValueError
+        A suffix other than ``.svg``, ``.png`` or ``.pdf``; a journey file suffix (``.yaml``,
+        ``.yml``, ``.json``) is refused with its own message, so a journey is never overwritten by
+        its picture.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from journeymap import Journey
+    >>> j = Journey("Gọi tổng đài", stages=["Liên hệ"])
+    >>> j.add_touchpoint("ivr", name="Tổng đài tự động", stage="Liên hệ", ces=2)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     render_canvas(j, Path(folder) / "canvas.png").read_bytes()[:4]
+    b'\\x89PNG'
+    >>> render_canvas(j, "canvas.yaml")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: 'canvas.yaml' has a journey file suffix (.yaml, .yml, .json); ... use .svg, .png or .pdf
+    """
+    import matplotlib
+
+    path = Path(path)
+    fmt = _output_format(path)
+    figure = journey_canvas(journey, feedback=feedback, compare_to=compare_to, layout=layout)
+    with matplotlib.rc_context(_RC):
+        figure.savefig(path, format=fmt, **_save_options(figure, fmt))
+    return path
+
+
+def canvas_svg(
+    journey: Journey,
+    *,
+    feedback: pd.DataFrame | None = None,
+    compare_to: Journey | None = None,
+    layout: CanvasLayout = "single",
+) -> str:
+    """The canvas as SVG text, with text kept as ``<text>`` elements (for HTML reports).
+
+    Parameters
+    ----------
+    journey, feedback, compare_to, layout
+        As for :func:`journey_canvas`.
+
+    Returns
+    -------
+    str
+        A standalone SVG document; user text is XML-escaped.
+
+    Examples
+    --------
+    >>> from journeymap import Journey
+    >>> j = Journey("Đặt bàn", stages=["Đặt chỗ"])
+    >>> j.add_touchpoint("zalo", name="<Zalo> & cọc", stage="Đặt chỗ")
+    >>> svg = canvas_svg(j)
+    >>> "&lt;Zalo&gt; &amp; cọc" in svg
+    True
+    """
+    import matplotlib
+
+    figure = journey_canvas(journey, feedback=feedback, compare_to=compare_to, layout=layout)
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(_RC):
+        figure.savefig(buffer, format="svg", **_save_options(figure, "svg"))
+    return buffer.getvalue().decode("utf-8")

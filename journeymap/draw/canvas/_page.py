@@ -1,0 +1,402 @@
+"""The page: stage columns and rows, the drawing of every panel, the emotion curve and the legend."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ...experience import ExperienceType
+from ..dot import CES_FILL, CHIP_FILL, EMOTION_FILL, EMOTION_NAME, EXIT_COLOR, STAGE_FILL
+from ._cells import _Cell, _cell, _darker, _emotion_y, _metric_lines, _Placed
+from ._panels import _merge_order, _Panel, _signed
+from ._style import (
+    _BACKSTAGE_NAME_LABEL,
+    _ROWS,
+    ABSENT_HEADER_FILL,
+    BACKSTAGE_CARD,
+    BADGE,
+    BODY_PT,
+    BULLET_INDENT,
+    CELL_MAX,
+    CELL_W,
+    CES_NAME,
+    EMOTION_H,
+    GOAL_EDGE,
+    GRID,
+    HEADER_FILL,
+    INK,
+    LABEL_FILL,
+    LABEL_PT,
+    LABEL_W,
+    MARGIN,
+    MUTED,
+    NAME_PT,
+    NEGATIVE_FILL,
+    PAD_X,
+    PAD_Y,
+    ROW_MIN,
+    SMALL_PT,
+    STAGE_LINE,
+    STAGE_PT,
+    SUBTITLE_PT,
+    TITLE_PT,
+    VISIBILITY_H,
+    VISIBILITY_LABEL,
+)
+from ._text import _baseline, _Label, _Painter
+
+# -- geometry ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Columns:
+    """Stage columns shared by every panel, so stages line up when two journeys are stacked."""
+
+    stages: list[str]
+    slots: dict[str, list[tuple[float, float]]]  # stage → (left, width) of each touchpoint column
+    left: float
+    right: float
+
+    def span(self, stage: str) -> tuple[float, float]:
+        slots = self.slots[stage]
+        return slots[0][0], slots[-1][0] + slots[-1][1]
+
+
+def _columns(p: _Painter, panels: list[_Panel]) -> _Columns:
+    """Column widths: each touchpoint column as wide as its longest word needs, within CELL_W…CELL_MAX."""
+    stages = panels[0].stages
+    for panel in panels[1:]:
+        stages = _merge_order(stages, panel.stages)
+    x = MARGIN + LABEL_W
+    slots: dict[str, list[tuple[float, float]]] = {}
+    for number, stage in enumerate(stages, start=1):
+        # Slot i of a stage holds the i-th touchpoint of each lane of each panel.
+        needs: list[float] = []
+        for panel in panels:
+            for lane in ("frontstage", "backstage"):
+                for i, node in enumerate(panel.order.get((lane, stage), [])):
+                    need = min(CELL_MAX, max(CELL_W, _longest(p, panel.nodes[node])))
+                    if i < len(needs):
+                        needs[i] = max(needs[i], need)
+                    else:
+                        needs.append(need)
+        widths = needs or [CELL_W]
+        header = p.longest_word(f"{number}. {stage}", STAGE_PT, "bold") + 2 * PAD_X
+        missing = min(header, CELL_MAX * len(widths)) - sum(widths)
+        if missing > 0:
+            widths[-1] += missing
+        slots[stage] = []
+        for w in widths:
+            slots[stage].append((x, w))
+            x += w
+    return _Columns(stages, slots, MARGIN + LABEL_W, x)
+
+
+def _longest(p: _Painter, attrs: dict[str, Any]) -> float:
+    """The column width this touchpoint's longest word needs (capped later at CELL_MAX)."""
+    need = p.longest_word(attrs["name"], NAME_PT, "bold") + 2 * PAD_X
+    for key in ("pain_points", "opportunities"):
+        for text in attrs.get(key, []):
+            need = max(need, p.longest_word(text, BODY_PT) + BULLET_INDENT + 2 * PAD_X)
+    for line in _metric_lines(attrs.get("metrics") or {}):
+        need = max(need, p.longest_word(line, BODY_PT) + 2 * PAD_X)
+    return need
+
+
+@dataclass
+class _Row:
+    key: str
+    lane: str
+    label: _Cell
+    cells: dict[str, _Cell]
+    height: float
+
+
+def _rows(p: _Painter, panel: _Panel, columns: _Columns, lane: str) -> list[_Row]:
+    placed = _placement(panel, columns, lane)
+    if not placed:
+        return []
+    rows = []
+    for key, title in _ROWS:
+        cells = {}
+        for node, (_, width) in placed.items():
+            cell = _cell(p, panel, key, node, width - 2 * PAD_X)
+            if cell is not None:
+                cells[node] = cell
+        if not cells:
+            continue
+        text = _BACKSTAGE_NAME_LABEL if key == "name" and lane == "backstage" else title
+        label_width = LABEL_W - 2 * PAD_X - (26 if key == "emotion" else 0)
+        label = _Cell()
+        label.add(p.label(text, width=label_width, size=LABEL_PT, weight="bold", gid=f"{panel.prefix}row-{lane}-{key}"))
+        if key == "emotion":
+            for value in (2, 0, -2):
+                tick = p.label(_signed(value), width=24, size=SMALL_PT, color=MUTED, ha="right", va="baseline")
+                label.items.append(_Placed(tick, LABEL_W - 2 * PAD_X, _emotion_y(value) - PAD_Y + _baseline(SMALL_PT)))
+            height = EMOTION_H
+        else:
+            height = max(ROW_MIN, label.height + 2 * PAD_Y, *(c.height + 2 * PAD_Y for c in cells.values()))
+        rows.append(_Row(key, lane, label, cells, height))
+    return rows
+
+
+def _placement(panel: _Panel, columns: _Columns, lane: str) -> dict[str, tuple[float, float]]:
+    out = {}
+    for stage in columns.stages:
+        for node, slot in zip(panel.order.get((lane, stage), []), columns.slots[stage]):
+            out[node] = slot
+    return out
+
+
+# -- drawing ----------------------------------------------------------------------------------------
+
+
+def _draw(p: _Painter, panels: list[_Panel], *, diff: bool) -> None:
+    columns = _columns(p, panels)
+    width = columns.right + MARGIN
+    y = MARGIN
+    present: set[str] = set()
+    for index, panel in enumerate(panels):
+        if index:
+            p.line([MARGIN, width - MARGIN], [y + 24, y + 24], color=STAGE_LINE, lw=1.2, z=1)
+            y += 48
+        y = _draw_title(p, panel, width, y)
+        y, keys = _draw_grid(p, panel, columns, y)
+        present |= keys
+    y = _draw_legend(p, present, diff, width, y + 22)
+    p.finish(width, y + MARGIN)
+
+
+def _draw_title(p: _Painter, panel: _Panel, width: float, top: float) -> float:
+    inner = width - 2 * MARGIN
+    cell = _Cell()
+    if panel.caption is not None:
+        cell.add(p.label(panel.caption, width=inner, size=SUBTITLE_PT, weight="bold", color=MUTED))
+    cell.add(p.label(panel.title, width=inner, size=TITLE_PT, weight="bold", gid=f"{panel.prefix}title"), gap=4)
+    if panel.persona:
+        cell.add(p.label(f"Chân dung khách hàng: {panel.persona}", width=inner, size=SUBTITLE_PT, color=MUTED),
+                 gap=5)
+    if panel.subtitle:
+        cell.add(p.label(panel.subtitle, width=inner, size=SUBTITLE_PT, color=INK), gap=5)
+    _draw_cell(p, cell, MARGIN, top, inner, cell.height, pad=(0.0, 0.0))
+    return top + cell.height + 16
+
+
+def _draw_cell(
+    p: _Painter,
+    cell: _Cell,
+    left: float,
+    top: float,
+    width: float,
+    height: float,
+    *,
+    pad: tuple[float, float] = (PAD_X, PAD_Y),
+) -> None:
+    if cell.card is not None:
+        card = cell.card
+        p.rect(left + 3, top + 3, width - 6, height - 6, face=card.face, edge=card.edge, lw=card.lw,
+               rounding=5, dashed=card.dashed, z=2)
+    clip = p.clip(left, top, width, height)
+    x0, y0 = left + pad[0], top + pad[1]
+    for item in cell.items:
+        if isinstance(item, _Placed):
+            p.place(item.label, x0 + item.x, y0 + item.y, clip)
+        else:
+            p.rect(x0 + item.x, y0 + item.y, item.w, item.h, face=item.face, edge=item.edge, lw=item.lw,
+                   rounding=item.rounding, z=3)
+
+
+def _draw_grid(p: _Painter, panel: _Panel, columns: _Columns, top: float) -> tuple[float, set[str]]:
+    """Stage headers, frontstage rows, the line of visibility and backstage rows; returns the bottom."""
+    header_h = _draw_headers(p, panel, columns, top)
+    y = top + header_h
+    grid_top = y
+    keys: set[str] = set()
+    for lane in ("frontstage", "backstage"):
+        rows = _rows(p, panel, columns, lane)
+        if not rows:
+            continue
+        if lane == "backstage":
+            _draw_visibility(p, panel, columns, y)
+            y += VISIBILITY_H
+        lane_top = y
+        placed = _placement(panel, columns, lane)
+        for row in rows:
+            _draw_row(p, panel, columns, row, placed, y)
+            y += row.height
+            keys.add(row.key)
+        _draw_changes(p, panel, placed, lane_top, y)
+        if lane == "backstage":
+            keys.add("lane-backstage")
+    _draw_stage_backgrounds(p, columns, grid_top, y)
+    return y, keys
+
+
+def _draw_headers(p: _Painter, panel: _Panel, columns: _Columns, top: float) -> float:
+    labels = {}
+    for i, stage in enumerate(columns.stages):
+        left, right = columns.span(stage)
+        absent = stage not in panel.journey.stages
+        labels[stage] = p.label(
+            f"{i + 1}. {stage}", width=right - left - 2 * PAD_X, size=STAGE_PT, weight="bold",
+            color=MUTED if absent else "white", ha="center", gid=f"{panel.prefix}stage-{i}",
+        )
+    height = max(34.0, *(label.height + 2 * PAD_Y + 4 for label in labels.values()))
+    label = p.label("Giai đoạn", width=LABEL_W - 2 * PAD_X, size=LABEL_PT, weight="bold", color=MUTED,
+                    gid=f"{panel.prefix}row-stage")
+    p.place(label, MARGIN + PAD_X, top + (height - label.height) / 2, p.clip(MARGIN, top, LABEL_W, height))
+    for stage, text in labels.items():
+        left, right = columns.span(stage)
+        absent = stage not in panel.journey.stages
+        p.rect(left + 2, top + 2, right - left - 4, height - 4, face=ABSENT_HEADER_FILL if absent else HEADER_FILL,
+               rounding=4, z=2)
+        p.place(text, (left + right) / 2, top + (height - text.height) / 2, p.clip(left, top, right - left, height))
+    return height
+
+
+def _draw_row(
+    p: _Painter, panel: _Panel, columns: _Columns, row: _Row, placed: dict[str, tuple[float, float]], top: float
+) -> None:
+    p.rect(MARGIN, top, LABEL_W, row.height, face=LABEL_FILL, z=0.5)
+    _draw_cell(p, row.label, MARGIN, top, LABEL_W, row.height)
+    p.line([MARGIN, columns.right], [top + row.height] * 2, color=GRID, lw=0.8, z=1)
+    for node, cell in row.cells.items():
+        left, width = placed[node]
+        _draw_cell(p, cell, left, top, width, row.height)
+    if row.key == "emotion":
+        _draw_emotion(p, panel, columns, row, placed, top)
+
+
+def _draw_emotion(
+    p: _Painter, panel: _Panel, columns: _Columns, row: _Row, placed: dict[str, tuple[float, float]], top: float
+) -> None:
+    zero = top + _emotion_y(0)
+    p.line([columns.left, columns.right], [zero, zero], color="#90a4ae", lw=0.9, dashed=True, z=1.5)
+    run: list[tuple[float, float]] = []
+    runs = [run]
+    for stage in columns.stages:
+        for node in panel.order.get((row.lane, stage), []):
+            status = panel.status.get(node)
+            if status is not None and status.kind == "removed":
+                continue
+            emotion = panel.nodes[node].get("emotion")
+            left, width = placed[node]
+            if emotion is None:
+                run = []
+                runs.append(run)
+                continue
+            point = (left + width / 2, top + _emotion_y(emotion))
+            run.append(point)
+            p.marker(*point, face=EMOTION_FILL[max(-2, min(2, round(emotion)))])
+    for i, points in enumerate(r for r in runs if len(r) > 1):
+        p.curve(points, gid=f"{panel.prefix}emotion-curve" + (f"-{i}" if i else ""))
+
+
+def _draw_changes(
+    p: _Painter, panel: _Panel, placed: dict[str, tuple[float, float]], top: float, bottom: float
+) -> None:
+    """Outline the whole column of an added, changed or removed touchpoint (``layout="diff"``)."""
+    for node, (left, width) in placed.items():
+        status = panel.status.get(node)
+        if status is None:
+            continue
+        color = BADGE[status.kind][1]
+        p.rect(left + 1, top + 1, width - 2, bottom - top - 2, face="none", edge=color, lw=1.6, rounding=6,
+               dashed=status.kind == "removed", z=4.5)
+
+
+def _draw_visibility(p: _Painter, panel: _Panel, columns: _Columns, top: float) -> None:
+    y = top + VISIBILITY_H / 2
+    p.line([MARGIN, columns.right], [y, y], color="#607d8b", lw=1.3, dashed=True, z=2,
+           gid=f"{panel.prefix}visibility-line")
+    label = p.label(VISIBILITY_LABEL, width=columns.right - MARGIN - 2 * PAD_X, size=BODY_PT, weight="bold",
+                    style="italic", color="#455a64", gid=f"{panel.prefix}visibility-label")
+    label.artist.set_bbox({"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": "none"})
+    p.place(label, MARGIN + PAD_X + 4, y - label.height / 2, p.clip(MARGIN, top, columns.right - MARGIN, VISIBILITY_H))
+
+
+def _draw_stage_backgrounds(p: _Painter, columns: _Columns, top: float, bottom: float) -> None:
+    for i, stage in enumerate(columns.stages):
+        left, right = columns.span(stage)
+        p.rect(left, top, right - left, bottom - top, face=STAGE_FILL[i % 2], z=0.2)
+        p.line([left, left], [top, bottom], color=STAGE_LINE, lw=1.0, z=1.2)
+        for slot_left, _ in columns.slots[stage][1:]:
+            p.line([slot_left, slot_left], [top, bottom], color=GRID, lw=0.6, z=1)
+    p.line([columns.right, columns.right], [top, bottom], color=STAGE_LINE, lw=1.0, z=1.2)
+
+
+# -- legend -----------------------------------------------------------------------------------------
+
+
+def _draw_legend(p: _Painter, present: set[str], diff: bool, width: float, top: float) -> float:
+    groups: list[tuple[str, list[tuple[str, str, str]]]] = []  # title, [(kind, colour, text)]
+    if "emotion" in present:
+        emotions = [("circle", EMOTION_FILL[k], f"{_signed(k)} {EMOTION_NAME[k]}") for k in range(-2, 3)]
+        groups.append(("Cảm xúc", emotions))
+    if "ces" in present:
+        groups.append(("CES", [("square", CES_FILL[k], f"{k} {CES_NAME[k]}") for k in range(1, 8)]))
+    if "experience" in present:
+        groups.append(("Loại trải nghiệm", [("chip", CHIP_FILL[t], f"{t.label_vi} ({t.label_en.lower()})")
+                                            for t in ExperienceType]))
+    symbols = [("goal", GOAL_EDGE, "viền xanh, ★ = mục tiêu")]
+    if "drop_off" in present:
+        symbols.insert(0, ("bar", EXIT_COLOR, "thanh đỏ = tỷ lệ khách rời bỏ tại điểm chạm"))
+    if "feedback" in present:
+        symbols.append(("bar", NEGATIVE_FILL, "thanh hồng = tỷ lệ bình luận tiêu cực; (n) = số bình luận"))
+    if "lane-backstage" in present:
+        symbols.append(("dashed", "#607d8b", "viền nét đứt = hậu trường"))
+    groups.append(("Ký hiệu", symbols))
+    if diff:
+        groups.append(("So sánh", [("badge", BADGE[k][1], f"{BADGE[k][0]} = {text}") for k, text in
+                                   (("added", "điểm chạm mới"), ("changed", "có thay đổi (liệt kê dưới tên)"),
+                                    ("removed", "đã bỏ"))]))
+
+    left = MARGIN + PAD_X
+    title_w = 128.0
+    right = width - MARGIN - PAD_X
+    heading = p.label("Chú giải", width=right - left, size=LABEL_PT, weight="bold", gid="legend")
+    items: list[tuple[_Label, float, float]] = [(heading, left, top + PAD_Y)]
+    boxes: list[tuple[str, str, float, float, float]] = []
+    y = top + PAD_Y + heading.height + 6
+    line_h = 20.0
+    used = left + heading.width
+    for title, entries in groups:
+        title_label = p.label(title, width=title_w - 8, size=SMALL_PT, weight="bold", color=MUTED, va="baseline")
+        items.append((title_label, left, y + line_h / 2 + _baseline(SMALL_PT)))
+        x = left + title_w
+        for kind, color, text in entries:
+            swatch_w = 26.0 if kind in ("bar", "chip", "badge", "dashed") else 14.0
+            label = p.label(text, width=right - left - title_w - swatch_w - 6, size=SMALL_PT, va="baseline")
+            if x > left + title_w and x + swatch_w + 5 + label.width > right:
+                x, y = left + title_w, y + line_h
+            boxes.append((kind, color, x, y + line_h / 2, swatch_w))
+            items.append((label, x + swatch_w + 5, y + line_h / 2 + _baseline(SMALL_PT)))
+            x += swatch_w + 5 + label.width + 16
+            used = max(used, x - 16)
+        y += line_h + 4
+    bottom = y + PAD_Y - 4
+    box_w = min(width - 2 * MARGIN, used - MARGIN + PAD_X + 4)
+    clip = p.clip(MARGIN, top, box_w, bottom - top)
+    p.rect(MARGIN, top, box_w, bottom - top, face="#fbfcfd", edge="#cfd8dc", lw=0.8, rounding=6, z=0.5)
+    for label, x, y_top in items:
+        p.place(label, x, y_top, clip)
+    for kind, color, x, y_mid, swatch_w in boxes:
+        _swatch(p, kind, color, x, y_mid, swatch_w)
+    return bottom
+
+
+def _swatch(p: _Painter, kind: str, color: str, x: float, y: float, width: float) -> None:
+    if kind == "circle":
+        p.marker(x + 7, y, face=color, size=11)
+    elif kind == "square":
+        p.rect(x + 1, y - 6, 12, 12, face=color, edge=_darker(color), lw=0.6, rounding=2, z=3)
+    elif kind == "chip":
+        p.rect(x, y - 7, width, 14, face=color, rounding=7, z=3)
+    elif kind == "bar":
+        p.rect(x, y - 3.5, width, 7, face=color, edge=_darker(color), lw=0.6, rounding=2, z=3)
+    elif kind == "badge":
+        p.rect(x, y - 7, width, 14, face=color, rounding=4, z=3)
+    elif kind == "dashed":
+        p.rect(x, y - 7, width, 14, face=BACKSTAGE_CARD, edge=color, lw=1.0, rounding=3, dashed=True, z=3)
+    else:
+        p.rect(x + 1, y - 6, 12, 12, face="white", edge=color, lw=2.2, rounding=3, z=3)

@@ -1,0 +1,181 @@
+"""What is drawn: the options and inputs of a canvas, and its panels (one journey each)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from ... import fmt
+from ...feedback import FeedbackNumbers
+from ...journey import Journey
+from ._style import _CHANGE_LABELS, BADGE, FORMATS, JOURNEY_SUFFIXES, MAX_PNG_PIXELS, PNG_DPI
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+
+
+# -- options and inputs -----------------------------------------------------------------------------
+
+
+def _output_format(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in JOURNEY_SUFFIXES:
+        raise ValueError(
+            f"{path.name!r} has a journey file suffix ({', '.join(JOURNEY_SUFFIXES)}); the canvas is never "
+            f"written over a journey file: use {', '.join(f'.{f}' for f in FORMATS[:-1])} or .{FORMATS[-1]}"
+        )
+    fmt = suffix.lstrip(".")
+    if fmt not in FORMATS:
+        raise ValueError(
+            f"cannot tell the output format from {path.name!r}; the file name must end in "
+            + ", ".join(f".{f}" for f in FORMATS)
+        )
+    return fmt
+
+
+def _save_options(figure: Figure, fmt: str) -> dict[str, Any]:
+    options: dict[str, Any] = {"facecolor": "white"}
+    if fmt == "png":
+        width, height = figure.get_size_inches()
+        options["dpi"] = min(PNG_DPI, math.floor(math.sqrt(MAX_PNG_PIXELS / (width * height))))
+        # Pillow's default level 6 spends a quarter of the drawing time to save ~12% of the bytes.
+        options["pil_kwargs"] = {"compress_level": 3}
+    else:
+        options["dpi"] = 72
+        # No creation date, so the same journey gives the same file (diffable in git).
+        options["metadata"] = {"Date": None} if fmt == "svg" else {"CreationDate": None}
+    return options
+
+
+# -- what is drawn: panels ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Status:
+    kind: Literal["added", "changed", "removed"]
+    changes: tuple[str, ...] = ()
+
+
+@dataclass
+class _Panel:
+    """One journey's grid: which touchpoints go where, and how each is marked."""
+
+    journey: Journey
+    title: str
+    caption: str | None
+    persona: str | None
+    nodes: dict[str, dict[str, Any]]
+    order: dict[tuple[str, str], list[str]]  # (lane, stage) → ids in drawing order
+    status: dict[str, _Status]
+    feedback: dict[str, FeedbackNumbers]
+    prefix: str
+    stages: list[str]
+    subtitle: str | None = None
+
+
+def _single_panel(
+    journey: Journey, feedback: dict[str, FeedbackNumbers], *, prefix: str, caption: str | None = None
+) -> _Panel:
+    nodes = {n: dict(attrs) for n, attrs in journey.graph.nodes(data=True)}
+    return _Panel(
+        journey=journey,
+        title=journey.title,
+        caption=caption,
+        persona=journey.persona,
+        nodes=nodes,
+        order=_order_by_lane_and_stage(nodes),
+        status={},
+        feedback=feedback,
+        prefix=prefix,
+        stages=journey.stages,
+    )
+
+
+def _diff_panel(before: Journey, after: Journey, feedback: dict[str, FeedbackNumbers]) -> _Panel:
+    old = {n: dict(attrs) for n, attrs in before.graph.nodes(data=True)}
+    new = {n: dict(attrs) for n, attrs in after.graph.nodes(data=True)}
+    status: dict[str, _Status] = {}
+    for node, attrs in new.items():
+        if node not in old:
+            status[node] = _Status("added")
+        elif attrs != old[node]:
+            status[node] = _Status("changed", tuple(_changes(old[node], attrs)))
+    removed = [n for n in old if n not in new]
+    status.update({n: _Status("removed") for n in removed})
+
+    nodes = {**new, **{n: old[n] for n in removed}}
+    order = _order_by_lane_and_stage(new)
+    before_order = _order_by_lane_and_stage(old)
+    for key, ids in before_order.items():
+        keep = [n for n in ids if n in removed or n in order.get(key, [])]
+        order[key] = _merge_order(order.get(key, []), keep)
+    counts = {kind: sum(1 for s in status.values() if s.kind == kind) for kind in BADGE}
+    subtitle = (
+        f"So với: {before.title} — " + ", ".join(f"{counts[k]} điểm chạm {BADGE[k][0]}" for k in BADGE)
+    )
+    return _Panel(
+        journey=after,
+        title=after.title,
+        caption=None,
+        persona=after.persona,
+        nodes=nodes,
+        order=order,
+        status=status,
+        feedback=feedback,
+        prefix="",
+        stages=_merge_order(after.stages, before.stages),
+        subtitle=subtitle,
+    )
+
+
+def _order_by_lane_and_stage(nodes: dict[str, dict[str, Any]]) -> dict[tuple[str, str], list[str]]:
+    order: dict[tuple[str, str], list[str]] = {}
+    for node, attrs in nodes.items():
+        order.setdefault((attrs.get("lane", "frontstage"), attrs["stage"]), []).append(node)
+    return order
+
+
+def _merge_order(primary: list[str], secondary: list[str]) -> list[str]:
+    """``primary``, plus the items only in ``secondary`` right after their nearest predecessor there.
+
+    Examples
+    --------
+    >>> _merge_order(["a", "c"], ["a", "b", "c", "d"])
+    ['a', 'b', 'c', 'd']
+    >>> _merge_order(["c"], ["x", "c"])
+    ['x', 'c']
+    """
+    result = list(primary)
+    for i, item in enumerate(secondary):
+        if item in result:
+            continue
+        position = next((result.index(p) + 1 for p in reversed(secondary[:i]) if p in result), 0)
+        result.insert(position, item)
+    return result
+
+
+def _changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    out = []
+    for key, label in _CHANGE_LABELS.items():
+        old, new = before.get(key), after.get(key)
+        if old == new:
+            continue
+        if key in ("ces", "emotion", "drop_off"):
+            show = fmt.percent if key == "drop_off" else (_signed if key == "emotion" else _number)
+            out.append(f"{label} {'–' if old is None else show(old)}\u00a0→\u00a0{'–' if new is None else show(new)}")
+        else:
+            out.append(label)
+    return out
+
+
+def _number(value: float) -> str:
+    """A figure on the canvas: at most one decimal (``4,5``, ``12.500``)."""
+    return fmt.number(value, 1, trim=True)
+
+
+def _signed(value: float) -> str:
+    """An emotion or an NPS, with its sign (``+35``, ``−1``)."""
+    return fmt.signed(value, 1)

@@ -1,0 +1,112 @@
+"""The canvas's style: sizes in points, fonts, colours and the names of its rows."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
+from ..dot import EMOTION_FILL
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
+
+
+CanvasLayout = Literal["single", "side_by_side", "diff"]
+_FontStyle = Literal["normal", "italic", "oblique"]
+
+FORMATS: tuple[str, ...] = ("svg", "png", "pdf")
+JOURNEY_SUFFIXES = (".yaml", ".yml", ".json")
+PNG_DPI = 150
+# A 60-touchpoint canvas is about 120 × 30 inches; at 150 dpi its pixel buffer would take 300 MB.
+MAX_PNG_PIXELS = 50_000_000
+FONT = "DejaVu Sans"
+
+# Sizes in points: the figure is laid out in points, so these are also the sizes on paper.
+MARGIN = 28.0
+LABEL_W = 132.0
+CELL_W = 150.0
+CELL_MAX = 240.0
+PAD_X = 8.0
+PAD_Y = 8.0
+ROW_MIN = 30.0
+EMOTION_H = 112.0
+EMOTION_PAD = 16.0
+VISIBILITY_H = 36.0
+LINE_SPACING = 1.3
+BULLET_INDENT = 11.0
+# Glyph advances ignore kerning and hinting; Agg at 150–200 dpi draws up to ~1.5% wider.
+WIDTH_SLACK = 1.04
+TOP_CAUSES = 3
+
+TITLE_PT = 20.0
+SUBTITLE_PT = 11.0
+STAGE_PT = 11.5
+NAME_PT = 10.5
+BODY_PT = 9.5
+SMALL_PT = 9.0
+LABEL_PT = 10.0
+NUMBER_PT = 11.0
+
+INK = "#263238"
+MUTED = "#607d8b"
+GRID = "#d3dbe0"
+STAGE_LINE = "#a9b7c0"
+LABEL_FILL = "#e9eef2"
+HEADER_FILL = "#34495e"
+ABSENT_HEADER_FILL = "#cfd8dc"
+CARD_EDGE = "#a3b1ba"
+BACKSTAGE_CARD = "#f5f2f8"
+GOAL_EDGE = "#1e8449"
+PAIN_COLOR = "#c0392b"
+OPPORTUNITY_COLOR = "#1e8449"
+BAR_TRACK = "#e3e8ec"
+CURVE_COLOR = "#455a64"
+NEGATIVE_FILL = EMOTION_FILL[-2]
+BADGE = {"added": ("mới", "#1565c0"), "changed": ("đổi", "#c87f0a"), "removed": ("bỏ", "#78909c")}
+CES_NAME = {1: "rất khó", 2: "khó", 3: "hơi khó", 4: "trung bình", 5: "hơi dễ", 6: "dễ", 7: "rất dễ"}
+
+_ROWS: tuple[tuple[str, str], ...] = (
+    ("name", "Điểm chạm"),
+    ("experience", "Loại trải nghiệm"),
+    ("emotion", "Cảm xúc"),
+    ("ces", "Mức độ dễ dàng (CES)"),
+    ("drop_off", "Tỷ lệ rời bỏ"),
+    ("pain_points", "Điểm đau"),
+    ("opportunities", "Cơ hội cải thiện"),
+    ("metrics", "Chỉ số đo lường"),
+    ("feedback", "Bình luận & nguyên nhân chính"),
+)
+_BACKSTAGE_NAME_LABEL = "Hậu trường (khách hàng không thấy)"
+VISIBILITY_LABEL = "Đường ranh giới khách hàng nhìn thấy"
+
+# Fields compared for "đổi", in the order the changes are listed; numbers show before → after.
+_CHANGE_LABELS: dict[str, str] = {
+    "ces": "CES",
+    "emotion": "cảm xúc",
+    "drop_off": "rời bỏ",
+    "pain_points": "điểm đau",
+    "opportunities": "cơ hội",
+    "metrics": "chỉ số",
+    "experience": "loại trải nghiệm",
+    "name": "tên",
+    "channel": "kênh",
+    "stage": "giai đoạn",
+    "lane": "làn",
+    "goal": "mục tiêu",
+    "volume": "lượng khách",
+    "starts": "lượt bắt đầu",
+    "owner": "phụ trách",
+    "description": "mô tả",
+    "aliases": "tên gọi khác",
+}
+
+_RC: dict[RcKeyType, Any] = {
+    "font.family": FONT,
+    # The SVG's font-family list: "sans-serif" in a text's family expands to these, then sans-serif.
+    "font.sans-serif": [FONT, "Noto Sans", "Liberation Sans", "Arial", "Helvetica"],
+    "text.usetex": False,
+    "svg.fonttype": "none",
+    "svg.hashsalt": "journeymap-canvas",
+    "pdf.fonttype": 42,
+    "figure.facecolor": "white",
+}
