@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
+
+from ._common import TOUCHPOINT_COLUMN, fail, not_an_input, read_journey
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -18,36 +20,6 @@ if TYPE_CHECKING:
     from ..journey import Journey
 
 __all__ = ["register"]
-
-
-# The default of every --touchpoint-column: journeymap.resolve.DEFAULT_TOUCHPOINT_COLUMN, written out
-# so that `cx --help` does not import the resolver (tests/test_resolve.py checks that they agree).
-TOUCHPOINT_COLUMN = "touchpoint"
-
-
-def _fail(message: str) -> NoReturn:
-    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
-    raise typer.Exit(1)
-
-
-def _not_an_input(output: Path, *inputs: Path | None) -> None:
-    from nlp.errors import refuse_overwrite
-    refuse_overwrite(output, *inputs)
-
-
-def _journey(path: Path) -> Journey:
-    from nlp.errors import require_file
-
-    from ..convert import read_any
-    from ..errors import JourneyValidationError
-
-    require_file(path, "journey file")
-    try:
-        return read_any(path)
-    except JourneyValidationError as exc:
-        _fail(str(exc))
-    except ValueError as exc:
-        _fail(str(exc))
 
 
 def _show(frame: pd.DataFrame, *, rows: int = 30) -> None:
@@ -108,8 +80,8 @@ def discover(
     from ..errors import DataError
 
     require_file(events, "event log")
-    _not_an_input(output, events, reference)
-    designed = _journey(reference) if reference is not None else None
+    not_an_input(output, events, reference)
+    designed = read_journey(reference) if reference is not None else None
     columns: dict[str, Any] = {
         "case_column": case_column, "touchpoint_column": touchpoint_column, "timestamp_column": timestamp_column,
     }
@@ -121,7 +93,7 @@ def discover(
         )
         top = path_variants(events, **columns, top=variants, start=start, end=end) if variants > 0 else None
     except (DataError, ValueError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     typer.echo(f"{journey!r}\n{journey.description or ''}")
     _save(journey, output)
     if top is not None:
@@ -161,22 +133,22 @@ def metrics(
         # WorkingCalendar parses "HH:MM" and ISO dates itself, with messages that name the bad value.
         calendar = WorkingCalendar(weekmask=working_days, hours=cast(Any, intervals), holidays=cast(Any, holiday or ()))
     except ValueError as exc:
-        _fail(str(exc))
+        fail(str(exc))
 
     require_file(file, "table of answers")
     for target in (output, write_journey):
         if target is not None:
-            _not_an_input(target, file, journey_file)
-    journey = _journey(journey_file) if journey_file is not None else None
+            not_an_input(target, file, journey_file)
+    journey = read_journey(journey_file) if journey_file is not None else None
     if write_journey is not None and journey is None:
-        _fail("--write-journey needs --journey: the journey the metrics are written onto")
+        fail("--write-journey needs --journey: the journey the metrics are written onto")
     group = None if not by else (by[0] if len(by) == 1 else by)
     try:
         table = survey_metrics(file, by=group, journey=journey, ttr_unit=ttr_unit.value,
                                calendar=None if ttr_unit is TtrUnit.hours else calendar,
                                skip_invalid=skip_invalid)
     except (DataError, ValueError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     _show(table, rows=60)
     skipped = {k: v for k, v in table.attrs.get("skipped", {}).items() if v}
     if skipped:
@@ -186,11 +158,11 @@ def metrics(
         _write_table(table, output)
     if write_journey is not None and journey is not None:
         if group != "touchpoint":
-            _fail("--write-journey writes per-touchpoint results: use --by touchpoint")
+            fail("--write-journey writes per-touchpoint results: use --by touchpoint")
         try:
             set_metrics(journey, table)
         except (DataError, ValueError) as exc:
-            _fail(str(exc))
+            fail(str(exc))
         _save(journey, write_journey)
 
 
@@ -206,23 +178,23 @@ def conversion(
     from ..markov import removal_effects
     from ..markov import what_if as what_if_of
 
-    journey = _journey(file)
+    journey = read_journey(file)
     changes: dict[str, float] = {}
     for value in what_if or []:
         touchpoint, sep, share = value.partition("=")
         try:
             changes[touchpoint] = float(share.rstrip("%")) / (100 if share.endswith("%") else 1)
         except ValueError:
-            _fail(f"--what-if takes TOUCHPOINT=DROP_OFF (0–1 or a percentage), got {value!r}")
+            fail(f"--what-if takes TOUCHPOINT=DROP_OFF (0–1 or a percentage), got {value!r}")
         if not sep:
-            _fail(f"--what-if takes TOUCHPOINT=DROP_OFF (0–1 or a percentage), got {value!r}")
+            fail(f"--what-if takes TOUCHPOINT=DROP_OFF (0–1 or a percentage), got {value!r}")
     goals = goal or None
     try:
         result = conversion_of(journey, goals=goals)
         effects = removal_effects(journey, goals=goals)
         change = what_if_of(journey, drop_off=changes, goals=goals) if changes else None
     except (DataError, ValueError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     typer.secho(f"{journey.title}: conversion {fmt.percent(result.probability)}", bold=True)
     steps = result.expected_steps_to_convert
     hours = result.expected_hours_to_convert
@@ -252,10 +224,10 @@ def pain(
     from ..feedback import set_feedback, summarize_feedback
     from ..pain import pain_ranking
 
-    journey = _journey(file)
+    journey = read_journey(file)
     for target in (output, write_journey):
         if target is not None:
-            _not_an_input(target, file, feedback)
+            not_an_input(target, file, feedback)
     summary = None
     try:
         if feedback is not None:
@@ -263,7 +235,7 @@ def pain(
             summary = summarize_feedback(journey, feedback, text_column=text_column, touchpoint_column=touchpoint_column)
         ranking = pain_ranking(journey, summary)
     except (DataError, ValueError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if summary is not None:
         typer.secho("Comments per touchpoint", bold=True)
         _show(summary.reset_index()[["touchpoint", "comments", "negative_share", "top_causes"]]
@@ -286,14 +258,14 @@ def compare(
 ) -> None:
     """Designed versus lived: transitions designed but never taken, taken but never designed."""
     from ..compare import compare_journeys
-    from ..errors import DataError, GraphvizNotFoundError, RenderError
     from ..draw.render import render_journey
+    from ..errors import DataError, GraphvizNotFoundError, RenderError
 
     comparison = None
     try:
-        comparison = compare_journeys(_journey(designed), _journey(lived))
+        comparison = compare_journeys(read_journey(designed), read_journey(lived))
     except (DataError, ValueError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     typer.echo(comparison.summary())
     for title, frame in (("Observed but not designed", comparison.observed_not_designed),
                          ("Designed but never observed", comparison.designed_not_observed),
@@ -303,7 +275,7 @@ def compare(
             typer.secho(f"\n{title}", bold=True)
             _show(frame)
     if output is not None:
-        _not_an_input(output, designed, lived)
+        not_an_input(output, designed, lived)
         union = comparison.to_journey()
         try:
             if output.suffix.lower() in (".yaml", ".yml", ".json"):
@@ -311,7 +283,7 @@ def compare(
             else:
                 typer.echo(f"wrote {render_journey(union, output)}")
         except (ValueError, GraphvizNotFoundError, RenderError) as exc:
-            _fail(str(exc))
+            fail(str(exc))
 
 
 def register(app: typer.Typer) -> None:

@@ -6,16 +6,13 @@ Registered on the ``cx`` app by :mod:`journeymap.cli`; imports nothing heavy at 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
+from ._common import fail
+
 __all__ = ["register"]
-
-
-def _fail(message: str) -> NoReturn:
-    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
-    raise typer.Exit(1)
 
 
 def _where(values: list[str] | None) -> dict[str, str]:
@@ -23,7 +20,7 @@ def _where(values: list[str] | None) -> dict[str, str]:
     for value in values or []:
         column, sep, wanted = value.partition("=")
         if not sep or not column:
-            _fail(f"--where takes COLUMN=VALUE, got {value!r}")
+            fail(f"--where takes COLUMN=VALUE, got {value!r}")
         where[column] = wanted
     return where
 
@@ -52,7 +49,8 @@ def classify(
     delimiter: Annotated[str | None, typer.Option(help="CSV delimiter when it is not ',' (e.g. ';').")] = None,
 ) -> None:
     """Add sentiment and causes to every row of a comment file; the input is never modified."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn as Label, TimeElapsedColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+    from rich.progress import TextColumn as Label
 
     from nlp.batch import classify_file, count_rows
     from nlp.model import ModelFileError
@@ -66,7 +64,7 @@ def classify(
             result = classify_file(file, text_column=text_column, output=output, model=model, explain=explain,
                                    delimiter=delimiter, progress=lambda done: bar.update(task, completed=done))
         except (TableError, ModelFileError) as exc:
-            _fail(str(exc))
+            fail(str(exc))
     typer.echo(f"wrote {result.output}: {result.rows} rows")
     if result.not_classified:
         typer.echo(f"{result.not_classified} rows with an empty or non-text comment were kept and marked "
@@ -107,7 +105,7 @@ def train(
     from nlp.train import train_model_from_table
 
     if label_column is None and labels_column is None:
-        _fail("give --label-column (one label per row), --labels-column (several per row) or both")
+        fail("give --label-column (one label per row), --labels-column (several per row) or both")
     try:
         if lexicon is not None and str(lexicon) == "default":
             lexicon = default_lexicon_path()
@@ -124,11 +122,11 @@ def train(
                                        lexicon=terms, cause_lexicon=cause_terms, clauses=clauses,
                                        no_causes_for=tuple(no_causes_for or ()), sequence=sequence)
     except (TableError, ValueError, TypeError, ImportError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     try:
         save_model(model, output)
     except ModelFileError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     heads = []
     if model.sentiment is not None:
         heads.append(f"{model.sentiment_name}: {', '.join(model.sentiment_labels)}")
@@ -156,14 +154,14 @@ def evaluate(
     from nlp.train import evaluate_model
 
     if label_column is None and labels_column is None:
-        _fail("give --label-column, --labels-column or both: the gold labels to compare with")
+        fail("give --label-column, --labels-column or both: the gold labels to compare with")
     try:
         loaded = load_model(model)
         evaluation = evaluate_model(loaded, file, text_column=text_column, label_column=label_column,
                                     labels_column=labels_column, labels_separator=labels_separator,
                                     where=_where(where))
     except (ModelFileError, TableError, ValueError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     typer.echo(str(evaluation))
 
 

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from typer.core import TyperGroup
+
+from ._common import fail
 
 if TYPE_CHECKING:
     from typer._click import core as click  # the click that typer vendors, whose Context invoke() takes
@@ -26,9 +28,7 @@ class _CxGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except CxError as exc:
-            message = str(exc)
-            typer.secho(message if message.startswith("error") else f"error: {message}", fg=typer.colors.RED, err=True)
-            raise typer.Exit(1) from None
+            fail(str(exc))
 
 
 app = typer.Typer(
@@ -52,11 +52,6 @@ class Engine(str, Enum):
     auto = "auto"
     system = "system"
     bundled = "bundled"
-
-
-def _fail(message: str, code: int = 1) -> NoReturn:
-    typer.secho(message, fg=typer.colors.RED, err=True)
-    raise typer.Exit(code)
 
 
 @app.command()
@@ -98,8 +93,8 @@ def render(
     from nlp.errors import refuse_overwrite, require_file
 
     from ..convert import read_any
-    from ..errors import GraphvizNotFoundError, JourneyValidationError, RenderError
     from ..draw.render import render_journey
+    from ..errors import GraphvizNotFoundError, RenderError
 
     require_file(file, "journey file")
     refuse_overwrite(output, file)
@@ -107,10 +102,8 @@ def render(
         journey = read_any(file)
         output.parent.mkdir(parents=True, exist_ok=True)
         written = render_journey(journey, output, color_by=color_by.value, engine=engine.value)
-    except JourneyValidationError as exc:
-        _fail(str(exc))
-    except (ValueError, GraphvizNotFoundError, RenderError) as exc:
-        _fail(f"error: {exc}")
+    except (ValueError, GraphvizNotFoundError, RenderError) as exc:  # JourneyValidationError is a ValueError
+        fail(str(exc))
     typer.echo(f"wrote {written}")
 
 
@@ -123,15 +116,12 @@ def convert(
     from nlp.errors import require_file
 
     from ..convert import convert_journey
-    from ..errors import JourneyValidationError
 
     require_file(file, "journey file")
     try:
         written = convert_journey(file, output)
-    except JourneyValidationError as exc:
-        _fail(str(exc))
-    except ValueError as exc:
-        _fail(f"error: {exc}")
+    except ValueError as exc:  # JourneyValidationError and DataError are ValueErrors
+        fail(str(exc))
     typer.echo(f"wrote {written}")
 
 
@@ -188,9 +178,8 @@ def demo(
 
 
 def _register_commands() -> None:
-    from .feedback import register as register_feedback
-
     from .analytics import register as register_analytics
+    from .feedback import register as register_feedback
     from .report import register as register_report
 
     register_analytics(app)

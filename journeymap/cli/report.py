@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from .analytics import TOUCHPOINT_COLUMN, _fail, _journey, _not_an_input
+from ._common import TOUCHPOINT_COLUMN, fail, not_an_input, read_journey
 
 __all__ = ["register"]
 
@@ -39,14 +39,14 @@ def report(
     for what, path in named.items():
         if path is not None:
             require_file(path, f"table of {what}")
-    _not_an_input(output, journey, *named.values())
+    not_an_input(output, journey, *named.values())
     if output.suffix.lower() not in REPORT_SUFFIXES:
-        _fail(f"the report is HTML: the output name must end in {' or '.join(REPORT_SUFFIXES)}; got {output.name!r}")
+        fail(f"the report is HTML: the output name must end in {' or '.join(REPORT_SUFFIXES)}; got {output.name!r}")
     try:
         html = build_report(journey, feedback=feedback, survey=survey, tickets=tickets, events=events, title=title,
                             text_column=text_column, touchpoint_column=touchpoint_column)
     except (DataError, ValueError, GraphvizNotFoundError, RenderError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(html, encoding="utf-8")
     typer.echo(f"wrote {output}")
@@ -75,11 +75,11 @@ def canvas(
     from ..errors import DataError
     from ..feedback import summarize_feedback
 
-    designed = _journey(journey)
-    other = _journey(compare_to) if compare_to is not None else None
-    _not_an_input(output, journey, feedback, compare_to)
+    designed = read_journey(journey)
+    other = read_journey(compare_to) if compare_to is not None else None
+    not_an_input(output, journey, feedback, compare_to)
     if layout is not Layout.single and other is None:
-        _fail(f"--layout {layout.value} needs --compare-to: the other journey")
+        fail(f"--layout {layout.value} needs --compare-to: the other journey")
     try:
         summary = None
         if feedback is not None:
@@ -88,7 +88,7 @@ def canvas(
         output.parent.mkdir(parents=True, exist_ok=True)
         written = render_canvas(designed, output, feedback=summary, compare_to=other, layout=layout.value)
     except (DataError, ValueError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     typer.echo(f"wrote {written}")
 
 

@@ -1,0 +1,45 @@
+"""What every ``cx`` command shares: one way to fail, to read a journey, and the common defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+import typer
+
+if TYPE_CHECKING:
+    from ..journey import Journey
+
+# The default of every --touchpoint-column: journeymap.resolve.DEFAULT_TOUCHPOINT_COLUMN, written out
+# so that `cx --help` does not import the resolver (tests/test_resolve.py checks that they agree).
+TOUCHPOINT_COLUMN = "touchpoint"
+
+
+def fail(message: str) -> NoReturn:
+    """Print ``error: <message>`` in red on standard error and exit with status 1.
+
+    The same line :class:`~journeymap.cli.main` prints for any :class:`nlp.errors.CxError` a command
+    lets through, so a user reads every failure of ``cx`` the same way.
+    """
+    typer.secho(message if message.startswith("error") else f"error: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(1)
+
+
+def read_journey(path: Path) -> Journey:
+    """The journey in ``path`` (any format :func:`journeymap.convert.read_any` reads), or :func:`fail`."""
+    from nlp.errors import require_file
+
+    from ..convert import read_any
+
+    require_file(path, "journey file")
+    try:
+        return read_any(path)
+    except ValueError as exc:  # JourneyValidationError and DataError are ValueErrors
+        fail(str(exc))
+
+
+def not_an_input(output: Path, *inputs: Path | None) -> None:
+    """Stop before ``output`` is written over one of the command's ``inputs``."""
+    from nlp.errors import refuse_overwrite
+
+    refuse_overwrite(output, *inputs)
