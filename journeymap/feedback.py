@@ -96,7 +96,10 @@ def attach_feedback(
         classifier's columns; ``False`` never runs it, and then ``sentiment`` and ``causes`` must be
         present.
     model : nlp.FeedbackModel or path, optional
-        The model used when classifying; the shipped model by default.
+        The model used when classifying; the shipped model by default. A model trained on another
+        codebook (``cx train``) adds the columns its heads are named after (``topic``,
+        ``topic_confidence``, a multi-label ``themes`` as lists, ``p_<label>``) with its own labels;
+        :func:`summarize_feedback` counts this codebook's ``sentiment`` and ``causes`` only.
 
     Returns
     -------
@@ -149,7 +152,16 @@ def attach_feedback(
     else:
         by_column = [None] * len(frame)
 
-    missing = [c for c in ("sentiment", "causes") if c not in frame.columns]
+    label_columns = ["sentiment", "causes"]
+    loaded = None
+    if model is not None and classify is not False:
+        # A model trained on another codebook names its own columns (cx train --label-column …).
+        from nlp.model import load_model
+
+        loaded = model = load_model(model) if isinstance(model, (str, Path)) else model
+        label_columns = [name for name, head in ((model.sentiment_name, model.sentiment),
+                                                 (model.causes_name, model.causes)) if head is not None]
+    missing = [c for c in label_columns if c not in frame.columns]
     if classify is False and missing:
         raise DataError(
             f"{source} has no {' or '.join(map(repr, missing))} column and classify=False; "
@@ -162,8 +174,12 @@ def attach_feedback(
         for column in predicted.columns:
             if classify is True or column not in frame.columns:
                 frame[column] = predicted[column].to_numpy()
-
-    _normalize_classified(frame, texts, rows, source)
+    lists, check_sentiment = ["causes"], True
+    if loaded is not None:
+        lists += [loaded.causes_name] if loaded.causes is not None else []
+        # the sentiment check is this codebook's; another codebook's labels are its own business
+        check_sentiment = loaded.sentiment is not None and set(loaded.sentiment.classes_) <= set(_SENTIMENTS)
+    _normalize_classified(frame, texts, rows, source, lists=lists, check_sentiment=check_sentiment)
 
     need_alias = [i for i, ids in enumerate(by_column) if ids is None]
     found = _match_aliases(journey, [texts[i] for i in need_alias])
@@ -585,28 +601,33 @@ def _as_id_list(value: Any) -> list[str]:
         raise TypeError(f"expected a list of ids or comma-separated text; got {value!r}") from None
 
 
-def _normalize_classified(frame: pd.DataFrame, texts: list[Any], rows: list[str], source: str) -> None:
-    """Causes as lists, confidence as floats, ``text_status`` present, sentiments checked; in place."""
-    bad_causes = []
-    causes = []
-    for position, value in enumerate(frame["causes"].tolist()):
-        try:
-            causes.append(_as_id_list(value))
-        except TypeError:
-            causes.append([])
-            bad_causes.append(f"{rows[position]}: {value!r}")
-    if bad_causes:
-        raise DataError(
-            f"{source}: column 'causes' must hold lists of cause ids or comma-separated ids; "
-            f"got {_listed(bad_causes)}"
-        )
-    frame["causes"] = _object_column(causes)
+def _normalize_classified(
+    frame: pd.DataFrame, texts: list[Any], rows: list[str], source: str, lists: Sequence[str] = ("causes",),
+    check_sentiment: bool = True,
+) -> None:
+    """Causes (and the other multi-label ``lists`` there are) as lists, confidence as floats,
+    ``text_status`` present, sentiments checked when there are any; in place."""
+    for column in dict.fromkeys(c for c in lists if c in frame.columns):
+        bad, values = [], []
+        for position, value in enumerate(frame[column].tolist()):
+            try:
+                values.append(_as_id_list(value))
+            except TypeError:
+                values.append([])
+                bad.append(f"{rows[position]}: {value!r}")
+        if bad:
+            raise DataError(
+                f"{source}: column {column!r} must hold lists of label ids or comma-separated ids; got {_listed(bad)}"
+            )
+        frame[column] = _object_column(values)
 
     if "text_status" not in frame.columns:
         from nlp.model import text_status
 
         frame["text_status"] = [text_status(t) for t in texts]
     status = frame["text_status"].tolist()
+    if not check_sentiment or "sentiment" not in frame.columns:
+        return
     bad_sentiment = [
         f"{rows[p]}: {s!r}"
         for p, s in enumerate(frame["sentiment"].tolist())

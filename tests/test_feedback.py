@@ -222,3 +222,29 @@ def test_alias_matching_handles_thousands_of_comments_per_second(journey):
     attached = attach_feedback(journey, frame)
     assert time.perf_counter() - start < 8
     assert attached["touchpoints"].tolist()[8:10] == [["tra_hang"], ["tra_hang", "giao_hang"]]
+
+
+def test_a_model_of_another_codebook_adds_its_own_columns():
+    # attach_feedback(model=<another codebook>) raised a bare KeyError: 'causes'
+    import itertools
+
+    from nlp.model import train_feedback_model
+
+    price = ["giá hơi cao", "giá đắt quá", "phí ship cao", "giá rẻ hợp lý", "giá ổn"]
+    shipping = ["giao hàng nhanh", "giao chậm 5 ngày", "shipper gọi trước", "giao đúng hẹn", "giao trễ"]
+    texts, topics, themes = [], [], []
+    for a, b in itertools.product(price, shipping):
+        texts.append(f"{a}, {b}")
+        topics.append("gia" if "giá" in a else "ship")
+        themes.append([t for t, word in (("gia_ca", "giá"), ("giao_hang", "giao")) if word in a + b])
+    model = train_feedback_model(texts * 2, sentiments=topics * 2, causes=themes * 2, sentiment_name="chu_de",
+                                 causes_name="van_de")
+    j = Journey("Mua", stages=["Mua"])
+    j.add_touchpoint("giao", name="Giao hàng", stage="Mua", aliases=["giao"])
+    attached = attach_feedback(j, pd.DataFrame({"text": ["giá đắt quá, giao trễ", "ổn", ""]}), model=model)
+    assert {"chu_de", "chu_de_confidence", "van_de", "p_gia_ca", "text_status"} <= set(attached.columns)
+    assert attached["van_de"].iloc[0] == ["gia_ca", "giao_hang"]  # a list, like causes
+    assert attached["touchpoints"].tolist() == [["giao"], [], []]
+    assert attached["text_status"].tolist()[2] == "empty"
+    with pytest.raises(DataError, match="'sentiment'"):  # the summary counts this codebook's labels only
+        summarize_feedback(j, attached)
