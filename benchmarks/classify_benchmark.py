@@ -241,7 +241,7 @@ def main() -> None:
         print(f"{name:<50}{100 * accuracy:>9.1f}{100 * macro:>9.1f}{cause_f1:>10}{100 * their_accuracy:>11.1f}"
               f"{100 * their_macro:>9.1f}{only_ours:>11,}{only_theirs:>9,}{p_value:>10.2g}")
     print("F1 = macro-F1 (sentiment over negative/neutral/positive; causes over the six causes)")
-    own_accuracy, own_macro, own_causes = results[sets[0][0]]
+    _own_accuracy, own_macro, own_causes = results[sets[0][0]]
     print(f"targets: own test sentiment macro-F1 >= {OWN_TARGETS['sentiment macro-F1']:.2f} → "
           f"{verdict(own_macro, OWN_TARGETS['sentiment macro-F1'])} ({own_macro:.3f}); cause macro-F1 >= "
           f"{OWN_TARGETS['cause macro-F1']:.2f} → {verdict(float(own_causes) / 100, OWN_TARGETS['cause macro-F1'])} "

@@ -1,7 +1,7 @@
 """The names of ``import journeymap as jm``: imported on first use (see ``__init__.py``)."""
 
 from ._schema import JourneySpec, TouchpointSpec, TransitionSpec
-from .compare import compare_journeys, JourneyComparison
+from .compare import JourneyComparison, compare_journeys
 from .discover import discover_journey, path_variants
 from .draw.canvas import canvas_svg, journey_canvas, render_canvas
 from .draw.dot import journey_to_dot
@@ -31,17 +31,17 @@ from .io import (
 )
 from .journey import Journey
 from .markov import conversion, removal_effects, transition_probabilities, what_if
-from .metrics import ces, csat, MetricResult, nps, set_metrics, survey_metrics, ttr, WorkingCalendar
+from .metrics import MetricResult, WorkingCalendar, ces, csat, nps, set_metrics, survey_metrics, ttr
 from .pain import pain_ranking
 from .report import build_report, report_sections, write_report
 from .samples import sample_journey_paths
 from .schema import journey_json_schema
 from .simulate import simulate_events
 from .validation import validate_journey_data
+
 __version__: str
 
 __all__ = [
-    "__version__",
     "CxError",
     "DataError",
     "ExperienceType",
@@ -58,6 +58,7 @@ __all__ = [
     "TouchpointSpec",
     "TransitionSpec",
     "WorkingCalendar",
+    "__version__",
     "attach_feedback",
     "build_report",
     "canvas_svg",

@@ -12,7 +12,7 @@ import yaml
 
 from .errors import JourneyValidationError, Problem
 
-__all__ = ["Document", "parse_document", "read_text", "format_for"]
+__all__ = ["Document", "format_for", "parse_document", "read_text"]
 
 Path_ = tuple[Hashable, ...]
 Format = Literal["yaml", "json"]

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from .experience import ExperienceType
 
-__all__ = ["JourneySpec", "MetricsSpec", "TouchpointSpec", "TransitionSpec", "ID_PATTERN"]
+__all__ = ["ID_PATTERN", "JourneySpec", "MetricsSpec", "TouchpointSpec", "TransitionSpec"]
 
 ID_PATTERN = r"^[a-z0-9_]+$"
 

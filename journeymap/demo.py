@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import fmt
-from .io import load_journey
 from .draw.render import render_journey
+from .io import load_journey
 from .samples import sample_journey_paths
 
 if TYPE_CHECKING:
@@ -151,8 +151,8 @@ def run_deliverables_demo(out_dir: str | Path = "cx-demo") -> list[Path]:
     PDF, with the sample comments' causes), the flow diagram, the Mermaid file and the HTML report
     built from the bundled survey, tickets, event log and comments."""
     from .draw.canvas import render_canvas
-    from .feedback import summarize_feedback
     from .draw.mermaid import write_mermaid
+    from .feedback import summarize_feedback
     from .report.build import write_report
     from .samples import data_dir
 

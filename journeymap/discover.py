@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     import duckdb
     import pandas as pd
 
-__all__ = ["DEFAULT_STAGE", "discover_journey", "path_variants"]
+__all__ = ["DEFAULT_STAGE", "discover_journey", "discover_with_variants", "path_variants"]
 
 #: The one stage of a journey discovered without a stage column or a reference journey.
 DEFAULT_STAGE = "Hành trình"
@@ -187,35 +187,50 @@ def discover_journey(
     goals = _goal_values(goal)
     columns = _Columns(case_column, touchpoint_column, timestamp_column, stage_column)
     with _event_log(events, columns, start=start, end=end) as log:
-        con = log.con
-        shares = dict(con.execute("SELECT tp, count(DISTINCT case_id) FROM log GROUP BY tp").fetchall())
-        values = sorted(shares)
-        if goals is not None:
-            missing = [g for g in goals if g not in shares]
-            if missing:
-                raise DataError(
-                    f"{log.source}: goal {_listed(missing)} never occurs in column {touchpoint_column!r}; "
-                    f"the touchpoints in the log are: {_listed(values)}"
-                )
-        ids, designs = _touchpoint_ids(values, reference, log.source, touchpoint_column)
-        if goals is None:
-            goals = [v for v in values if v in designs and designs[v].get("goal")]
-        kept = [v for v in values if shares[v] >= min_touchpoint_share * log.cases]
-        if not kept:
-            top = max(values, key=lambda v: (shares[v], v))
+        return _discover(log, columns, goals=goals, min_touchpoint_share=min_touchpoint_share,
+                         min_transition_share=min_transition_share, reference=reference, title=title)
+
+
+def _discover(
+    log: _Log,
+    columns: _Columns,
+    *,
+    goals: list[str] | None,
+    min_touchpoint_share: float,
+    min_transition_share: float,
+    reference: Journey | None,
+    title: str | None,
+) -> Journey:
+    """:func:`discover_journey` on an open log (whose table it changes: dropped touchpoints go)."""
+    con = log.con
+    shares = dict(con.execute("SELECT tp, count(DISTINCT case_id) FROM log GROUP BY tp").fetchall())
+    values = sorted(shares)
+    if goals is not None:
+        missing = [g for g in goals if g not in shares]
+        if missing:
             raise DataError(
-                f"{log.source}: min_touchpoint_share={min_touchpoint_share} removes every touchpoint; the most "
-                f"visited, {top!r}, is visited by {shares[top] / log.cases:.4f} of the {log.cases:,} cases"
+                f"{log.source}: goal {_listed(missing)} never occurs in column {columns.touchpoint!r}; "
+                f"the touchpoints in the log are: {_listed(values)}"
             )
-        if goals:
-            # Before the touchpoint filter: reaching a goal counts even when the goal is not drawn.
-            con.execute("CREATE TABLE reached AS SELECT DISTINCT case_id FROM log WHERE list_contains(?, tp)", [goals])
-        dropped = [v for v in values if v not in kept]
-        removed_events = 0
-        if dropped:
-            removed_events = _row(con, "DELETE FROM log WHERE list_contains(?, tp)", [dropped])[0]
-        events_kept, first, last = _row(con, "SELECT count(*), min(ts), max(ts) FROM log")
-        flows = _count_flows(con, goals=bool(goals), stage=stage_column is not None)
+    ids, designs = _touchpoint_ids(values, reference, log.source, columns.touchpoint)
+    if goals is None:
+        goals = [v for v in values if v in designs and designs[v].get("goal")]
+    kept = [v for v in values if shares[v] >= min_touchpoint_share * log.cases]
+    if not kept:
+        top = max(values, key=lambda v: (shares[v], v))
+        raise DataError(
+            f"{log.source}: min_touchpoint_share={min_touchpoint_share} removes every touchpoint; the most "
+            f"visited, {top!r}, is visited by {shares[top] / log.cases:.4f} of the {log.cases:,} cases"
+        )
+    if goals:
+        # Before the touchpoint filter: reaching a goal counts even when the goal is not drawn.
+        con.execute("CREATE TABLE reached AS SELECT DISTINCT case_id FROM log WHERE list_contains(?, tp)", [goals])
+    dropped = [v for v in values if v not in kept]
+    removed_events = 0
+    if dropped:
+        removed_events = _row(con, "DELETE FROM log WHERE list_contains(?, tp)", [dropped])[0]
+    events_kept, first, last = _row(con, "SELECT count(*), min(ts), max(ts) FROM log")
+    flows = _count_flows(con, goals=bool(goals), stage=columns.stage is not None)
 
     nodes = {v: _NodeStats(shares[v], *flows.nodes[v]) for v in kept}
     stages, stage_of = _order_stages(kept, nodes, designs, reference, flows.stage_counts, flows.stage_position)
@@ -306,29 +321,72 @@ def path_variants(
     Giỏ hàng → Thanh toán ('Giỏ hàng', 'Thanh toán') 2 0.667
     Giỏ hàng ('Giỏ hàng',) 1 0.333
     """
-    import pandas as pd
-
-    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
-        raise ValueError(f"top must be an integer >= 1; got {top!r}")
+    _check_top(top)
     columns = _Columns(case_column, touchpoint_column, timestamp_column, None)
     with _event_log(events, columns, start=start, end=end) as log:
-        rows = log.con.execute(
-            """
-            WITH paths AS (SELECT list(tp ORDER BY ts, pos) AS path FROM log GROUP BY case_id)
-            SELECT array_to_string(path, ' → ') AS variant, path, count(*) AS cases
-            FROM paths GROUP BY path ORDER BY cases DESC, variant LIMIT ?
-            """,
-            [top],
-        ).fetchall()
-        cases = log.cases
+        return _variants(log, top)
+
+
+def _variants(log: _Log, top: int) -> pd.DataFrame:
+    import pandas as pd
+
+    rows = log.con.execute(
+        """
+        WITH paths AS (SELECT list(tp ORDER BY ts, pos) AS path FROM log GROUP BY case_id)
+        SELECT array_to_string(path, ' → ') AS variant, path, count(*) AS cases
+        FROM paths GROUP BY path ORDER BY cases DESC, variant LIMIT ?
+        """,
+        [top],
+    ).fetchall()
     return pd.DataFrame(
         {
             "variant": [r[0] for r in rows],
             "touchpoints": [tuple(r[1]) for r in rows],
             "cases": [int(r[2]) for r in rows],
-            "share": [r[2] / cases for r in rows],
+            "share": [r[2] / log.cases for r in rows],
         }
     )
+
+
+def discover_with_variants(
+    events: EventLog,
+    *,
+    top: int = 10,
+    case_column: str = "case_id",
+    touchpoint_column: str = "touchpoint",
+    timestamp_column: str = "timestamp",
+    stage_column: str | None = None,
+    goal: str | Sequence[str] | None = None,
+    min_touchpoint_share: float = 0.0,
+    min_transition_share: float = 0.0,
+    start: DateLike | None = None,
+    end: DateLike | None = None,
+    reference: Journey | None = None,
+    title: str | None = None,
+) -> tuple[Journey, pd.DataFrame]:
+    """:func:`discover_journey` and :func:`path_variants` from one reading of the log.
+
+    The same results as the two calls (the variants count every touchpoint, before
+    ``min_touchpoint_share`` drops any), for half the reading: a log of millions of events is read
+    and checked once. ``cx discover`` and :func:`journeymap.build_report` use it.
+
+    >>> import pandas as pd
+    >>> log = pd.DataFrame({"case_id": ["k1", "k1", "k2"], "touchpoint": ["Giỏ hàng", "Thanh toán", "Giỏ hàng"],
+    ...                     "timestamp": ["2026-01-05 08:00", "2026-01-05 08:06", "2026-01-06 20:00"]})
+    >>> journey, variants = discover_with_variants(log, top=5)
+    >>> journey.graph.number_of_nodes(), variants["variant"].tolist()
+    (2, ['Giỏ hàng', 'Giỏ hàng → Thanh toán'])
+    """
+    _check_top(top)
+    _check_share("min_touchpoint_share", min_touchpoint_share)
+    _check_share("min_transition_share", min_transition_share)
+    goals = _goal_values(goal)
+    columns = _Columns(case_column, touchpoint_column, timestamp_column, stage_column)
+    with _event_log(events, columns, start=start, end=end) as log:
+        variants = _variants(log, top)  # before _discover drops rare touchpoints from the table
+        journey = _discover(log, columns, goals=goals, min_touchpoint_share=min_touchpoint_share,
+                            min_transition_share=min_transition_share, reference=reference, title=title)
+    return journey, variants
 
 
 # -- reading and checking the log ---------------------------------------------------------------------
@@ -810,6 +868,11 @@ def _describe(cases: int, events: int, first: datetime, last: datetime, removed:
 
 
 # -- small helpers ------------------------------------------------------------------------------------
+
+
+def _check_top(top: object) -> None:
+    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
+        raise ValueError(f"top must be an integer >= 1; got {top!r}")
 
 
 def _check_share(name: str, value: float) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -187,7 +188,7 @@ class Journey:
             journey.graph.add_node(tp.id, **_node_attrs(tp))
         if spec.transitions is None:
             ids = [tp.id for tp in spec.touchpoints]
-            journey.graph.add_edges_from(zip(ids, ids[1:]))
+            journey.graph.add_edges_from(itertools.pairwise(ids))
         else:
             for tr in spec.transitions:
                 journey.graph.add_edge(tr.source, tr.target, **_edge_attrs(tr))

@@ -1,39 +1,72 @@
 """The names of ``import nlp``: imported on first use (see ``__init__.py``)."""
 
 from . import (
-    batch,
-    classifiers,
-    corpus,
-    default_model,
-    errors,
-    evidence,
-    features,
-    labels,
-    lexicon,
-    model,
-    normalize,
-    realdev,
-    sequence,
-    spacy_component,
-    tables,
-    text,
-    train,
+    batch as batch,
+)
+from . import (
+    classifiers as classifiers,
+)
+from . import (
+    corpus as corpus,
+)
+from . import (
+    default_model as default_model,
+)
+from . import (
+    errors as errors,
+)
+from . import (
+    evidence as evidence,
+)
+from . import (
+    features as features,
+)
+from . import (
+    labels as labels,
+)
+from . import (
+    lexicon as lexicon,
+)
+from . import (
+    model as model,
+)
+from . import (
+    normalize as normalize,
+)
+from . import (
+    realdev as realdev,
+)
+from . import (
+    sequence as sequence,
+)
+from . import (
+    spacy_component as spacy_component,
+)
+from . import (
+    tables as tables,
+)
+from . import (
+    text as text,
+)
+from . import (
+    train as train,
 )
 from .batch import classify_file
 from .classifiers import CauseClassifier, SentimentClassifier
 from .corpus import corpus_stats, find_near_duplicates, load_corpus
 from .errors import CxError, DataError, InputNotFoundError, ModelFileError, refuse_overwrite
 from .features import FeedbackVectorizer
-from .labels import CAUSES, Label, SENTIMENTS
+from .labels import CAUSES, SENTIMENTS, Label
 from .lexicon import read_lexicon
-from .model import classify_feedback, FeedbackModel, load_model, save_model, train_feedback_model
+from .model import FeedbackModel, classify_feedback, load_model, save_model, train_feedback_model
 from .normalize import normalize_text, normalize_texts
 from .sequence import SequenceClassifier
-from .tables import load_table, read_table, Table, TableError
+from .tables import Table, TableError, load_table, read_table
 from .train import evaluate_model, train_model_from_table
 
 __all__ = [
     "CAUSES",
+    "SENTIMENTS",
     "CauseClassifier",
     "CxError",
     "DataError",
@@ -42,7 +75,6 @@ __all__ = [
     "InputNotFoundError",
     "Label",
     "ModelFileError",
-    "SENTIMENTS",
     "SentimentClassifier",
     "SequenceClassifier",
     "Table",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .errors import refuse_overwrite
 from .model import FeedbackModel, load_model
-from .tables import TableError, TableWriter, iter_table, readable_table_suffix, table_suffix
+from .tables import TableWriter, iter_table, readable_table_suffix, table_suffix
 
 __all__ = ["ClassifiedFile", "classify_file", "count_rows", "default_output_path"]
 

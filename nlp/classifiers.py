@@ -18,6 +18,7 @@ They follow the scikit-learn estimator contract (``fit`` returns ``self``, learn
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -99,7 +100,7 @@ class _LinearHeads:
         oof = np.zeros((n, k))
         for j in range(k):
             y = Y[:, j]
-            options = dict(C=C, class_weight=class_weight, random_state=random_state, clause_training=clause_training)
+            options = {"C": C, "class_weight": class_weight, "random_state": random_state, "clause_training": clause_training}
             for train, test in _folds(y, names[j], random_state).split(np.zeros(n), y):
                 w, b = _fit_pooled_label(units.subset(train), y[train], **options)
                 oof[test, j] = units.subset(test).pooled(w[None, :], np.array([b]))[:, 0]
@@ -325,7 +326,8 @@ class SentimentClassifier(_TextClassifier):
         labels = np.asarray(list(y), dtype=object)
         if len(labels) != features.shape[0]:
             raise ValueError(f"X has {features.shape[0]} comments but y has {len(labels)} labels")
-        missing = [i for i, label in enumerate(labels) if label is None or label != label or label == ""]
+        missing = [i for i, label in enumerate(labels)
+                   if label is None or (isinstance(label, float) and math.isnan(label)) or label == ""]
         if missing:
             raise ValueError(f"y has empty labels at positions {missing[:10]}{' …' if len(missing) > 10 else ''}")
         self.classes_ = np.array(sorted({str(label) for label in labels}), dtype=object)

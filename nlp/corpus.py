@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from .text import fold_diacritics
-
 from .labels import CAUSES, SENTIMENTS
+from .text import fold_diacritics
 
 __all__ = ["FeedbackExample", "corpus_path", "corpus_stats", "find_near_duplicates", "load_corpus"]
 

@@ -21,19 +21,7 @@ __all__ = ["FUNCTION_WORDS", "content_features", "is_content_phrase"]
 #: negators and verbs of saying, going and being, as written and typed without tone marks.
 FUNCTION_WORDS: frozenset[str] = frozenset(
     word
-    for spelled in """
-    tôi tao tớ mình ta chúng họ nó mày em anh chị bạn ông bà cô chú bác cậu con cháu ad admin shop page
-    ai gì đâu nào sao thế vậy vầy này kia đó đấy ấy nọ đây
-    thì là mà và với của cho cũng đã đang sẽ vẫn còn rồi nữa lại luôn mới chỉ cứ hãy đừng chớ
-    ra vào lên xuống đi đến tới về qua sang ở tại từ trong ngoài trên dưới giữa sau trước bên
-    các những mọi mỗi một hai vài cái con chiếc sự cuộc lần lúc khi hồi bữa hôm
-    nếu vì do bởi nên để rằng như hay hoặc nhưng tuy song dù
-    có được bị phải cần muốn nên
-    không chẳng chả chưa k ko kg hok
-    bảo nói kêu làm
-    ạ à ơi nhé nha nhỉ hả hử chứ thôi á ha he hihi
-    rất quá lắm hơi khá cực siêu
-    """.split()
+    for spelled in ["tôi", "tao", "tớ", "mình", "ta", "chúng", "họ", "nó", "mày", "em", "anh", "chị", "bạn", "ông", "bà", "cô", "chú", "bác", "cậu", "con", "cháu", "ad", "admin", "shop", "page", "ai", "gì", "đâu", "nào", "sao", "thế", "vậy", "vầy", "này", "kia", "đó", "đấy", "ấy", "nọ", "đây", "thì", "là", "mà", "và", "với", "của", "cho", "cũng", "đã", "đang", "sẽ", "vẫn", "còn", "rồi", "nữa", "lại", "luôn", "mới", "chỉ", "cứ", "hãy", "đừng", "chớ", "ra", "vào", "lên", "xuống", "đi", "đến", "tới", "về", "qua", "sang", "ở", "tại", "từ", "trong", "ngoài", "trên", "dưới", "giữa", "sau", "trước", "bên", "các", "những", "mọi", "mỗi", "một", "hai", "vài", "cái", "con", "chiếc", "sự", "cuộc", "lần", "lúc", "khi", "hồi", "bữa", "hôm", "nếu", "vì", "do", "bởi", "nên", "để", "rằng", "như", "hay", "hoặc", "nhưng", "tuy", "song", "dù", "có", "được", "bị", "phải", "cần", "muốn", "nên", "không", "chẳng", "chả", "chưa", "k", "ko", "kg", "hok", "bảo", "nói", "kêu", "làm", "ạ", "à", "ơi", "nhé", "nha", "nhỉ", "hả", "hử", "chứ", "thôi", "á", "ha", "he", "hihi", "rất", "quá", "lắm", "hơi", "khá", "cực", "siêu"]
     for word in {spelled, fold_diacritics(spelled)}
 )
 _TOKEN = re.compile(r"\w+", re.UNICODE)

@@ -81,8 +81,8 @@ def _openers() -> dict[str, list[tuple[str, ...]]]:
             words = tuple(form.split())
             for key in {words, ("_".join(words),)}:
                 by_first.setdefault(key[0], []).append(key)
-    for first in by_first:
-        by_first[first].sort(key=len, reverse=True)
+    for keys in by_first.values():
+        keys.sort(key=len, reverse=True)
     return by_first
 
 
@@ -631,7 +631,7 @@ class Clauses:
     """Where the clauses of a batch of comments are: clause ``k`` of comment ``doc[k]`` is
     ``tokens[start[k]:end[k]]``, in the comments' raw tokens laid end to end."""
 
-    __slots__ = ("tokens", "doc_start", "start", "end", "doc")
+    __slots__ = ("doc", "doc_start", "end", "start", "tokens")
 
     def __init__(self, docs: Sequence[Sequence[str]], start: np.ndarray, end: np.ndarray, doc: np.ndarray) -> None:
         self.doc_start = np.zeros(len(docs) + 1, dtype=np.int64)

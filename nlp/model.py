@@ -28,14 +28,21 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .classifiers import CauseClassifier, SentimentClassifier, Units
+from .errors import ModelFileError
 from .evidence import is_content_phrase
 from .features import (
-    CAUSE_PREFIX, FOLDED_PREFIX, LEXICON_PREFIX, NEGATED_PREFIX, Clauses, FeedbackVectorizer, _bare, _from_negator,
+    CAUSE_PREFIX,
+    FOLDED_PREFIX,
+    LEXICON_PREFIX,
+    NEGATED_PREFIX,
+    Clauses,
+    FeedbackVectorizer,
+    _bare,
+    _from_negator,
 )
-from .errors import ModelFileError
-from .text import fold_diacritics
 from .normalize import EMOJI
 from .sequence import SequenceClassifier
+from .text import fold_diacritics
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -424,9 +431,9 @@ def train_feedback_model(
         raise ValueError("the sequence head is a second single-label head: give single labels too "
                          "(sentiments=, or --label-column in cx train)")
     texts = list(texts)
-    shared: dict[str, Any] = dict(word_ngrams=word_ngrams, folded_ngrams=folded_ngrams, min_df=min_df,
-                                  segment=segment, negation_scope=negation_scope, lexicon=lexicon,
-                                  cause_lexicon=cause_lexicon, clauses=clauses)
+    shared: dict[str, Any] = {"word_ngrams": word_ngrams, "folded_ngrams": folded_ngrams, "min_df": min_df,
+                                  "segment": segment, "negation_scope": negation_scope, "lexicon": lexicon,
+                                  "cause_lexicon": cause_lexicon, "clauses": clauses}
     vectorizer = FeedbackVectorizer(**shared)
     docs, clause_rows, where = vectorizer.fit_clauses(texts)
     shared["random_state"] = random_state

@@ -121,7 +121,7 @@ def agreement() -> pd.DataFrame:
     rows = {"sentiment": {
         "kappa": cohen_kappa_score(labels["a_sentiment"], labels["b_sentiment"]),
         "agree": float((labels["a_sentiment"] == labels["b_sentiment"]).mean()),
-        "pass_a": int(len(labels)), "pass_b": int(len(labels)), "final": int(len(labels)),
+        "pass_a": len(labels), "pass_b": len(labels), "final": len(labels),
     }}
     for cause in (c.id for c in CAUSES):
         a = labels["a_causes"].str.split(",").map(lambda row, c=cause: c in row)

@@ -33,9 +33,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
-from .text import fold_diacritics
-
 from .features import _TOKEN, FeedbackVectorizer
+from .text import fold_diacritics
 
 __all__ = ["SequenceClassifier"]
 

@@ -51,9 +51,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 if TYPE_CHECKING:
-    from .model import FeedbackPrediction
-
-    from .model import FeedbackModel
+    from .model import FeedbackModel, FeedbackPrediction
 
 __all__ = ["FeedbackComponent", "feedback_pipeline", "make_feedback_component"]
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import codecs
 import json
+import math
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from os import PathLike
@@ -18,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 from .errors import DataError, require_file
 
 if TYPE_CHECKING:
+    from typing import Self
+
     import pandas as pd
 
 __all__ = ["TABLE_SUFFIXES", "Table", "TableError", "TableWriter", "detect_encoding", "iter_table", "load_table",
@@ -165,10 +169,11 @@ def _iter_jsonl(path: Path, columns: tuple[str, ...], chunk_size: int) -> Iterat
 def _iter_xlsx(path: Path, columns: tuple[str, ...], chunk_size: int) -> Iterator[pd.DataFrame]:
     import pandas as pd
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises zipfile/KeyError/InvalidFileException variants
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, InvalidFileException) as error:
         raise TableError(f"{path} is not a readable .xlsx workbook: {error}") from None
     try:
         sheet = workbook.worksheets[0]
@@ -301,7 +306,7 @@ class TableWriter:
             if self._handle is None:
                 self._handle = self.path.open("w", encoding="utf-8")
             for record in frame.to_dict(orient="records"):
-                clean = {k: (None if isinstance(v, float) and v != v else v) for k, v in record.items()}
+                clean = {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in record.items()}
                 self._handle.write(json.dumps(clean, ensure_ascii=False, default=str) + "\n")
         else:
             if self._workbook is None:
@@ -311,7 +316,7 @@ class TableWriter:
                 self._sheet = self._workbook.create_sheet()
                 self._sheet.append([str(c) for c in frame.columns])
             for row in frame.itertuples(index=False):
-                self._sheet.append([None if isinstance(v, float) and v != v else v for v in row])
+                self._sheet.append([None if isinstance(v, float) and math.isnan(v) else v for v in row])
         self._first = False
 
     def close(self) -> None:
@@ -320,7 +325,7 @@ class TableWriter:
         if self._workbook is not None:
             self._workbook.save(self.path)
 
-    def __enter__(self) -> TableWriter:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

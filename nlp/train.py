@@ -213,7 +213,7 @@ def evaluate_model(
             "brier": float(np.mean((predicted[[f"p_{name}" for name in names]].to_numpy() - gold_on) ** 2)),
         }
         lines += ["", f"== {labels_column} (model head {model.causes_name!r}), multi-label", report.rstrip(),
-                  f"macro-F1 {evaluation.multi['macro_f1']:.4f}  micro-F1 {evaluation.multi['micro_f1']:.4f}  "
-                  f"exact match {evaluation.multi['exact_match']:.4f}  Brier score {evaluation.multi['brier']:.4f}"]
+                  (f"macro-F1 {evaluation.multi['macro_f1']:.4f}  micro-F1 {evaluation.multi['micro_f1']:.4f}  "
+                  f"exact match {evaluation.multi['exact_match']:.4f}  Brier score {evaluation.multi['brier']:.4f}")]
     evaluation.text = "\n".join(lines)
     return evaluation

@@ -20,8 +20,10 @@ import duckdb
 import pandas as pd
 import pytest
 
-from journeymap import DataError, Journey, dumps_journey, loads_journey
+from journeymap import DataError, Journey, dumps_journey, load_journey, loads_journey
 from journeymap.discover import DEFAULT_STAGE, discover_journey, path_variants
+
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 H, C, P, G, S = "Trang chủ", "Giỏ hàng", "Thanh toán", "Nhận hàng", "Chat CSKH"
 
@@ -611,3 +613,18 @@ def test_large_csv_keeps_row_numbers(tmp_path: Path) -> None:
     con.close()
     with pytest.raises(DataError, match=r"rows \(spreadsheet numbering, header = row 1\) 123458, 1200000, e\.g\. 'sai'"):
         discover_journey(path)
+
+
+def test_one_reading_gives_what_the_two_calls_give() -> None:
+    from journeymap.discover import discover_with_variants
+
+    events = DATA / "analytics" / "events.csv"
+    designed = load_journey(DATA / "journeys" / "mua_hang_va_doi_tra.yaml")
+    options = {"stage_column": "stage", "reference": designed, "min_touchpoint_share": 0.05}
+    journey, variants = discover_with_variants(events, top=7, **options)
+    alone = discover_journey(events, **options)
+    assert dict(journey.graph.nodes(data=True)) == dict(alone.graph.nodes(data=True))
+    assert dict(journey.graph.edges) == dict(alone.graph.edges)
+    assert journey.description == alone.description
+    # the variants count every touchpoint, before min_touchpoint_share drops any
+    pd.testing.assert_frame_equal(variants, path_variants(events, top=7))

@@ -86,7 +86,7 @@ def test_a_wrong_argument_type_is_a_type_error(name, journey):
 
 def test_a_malformed_table_is_a_data_error_naming_the_file_and_the_place(tmp_path):
     bad = tmp_path / "phản_hồi.csv"
-    bad.write_bytes("text\n".encode() + "Nhân viên tốt".encode("cp1258", errors="replace") + b"\xff\xfe\xfa\n")
+    bad.write_bytes(b"text\n" + "Nhân viên tốt".encode("cp1258", errors="replace") + b"\xff\xfe\xfa\n")
     with pytest.raises(DataError) as caught:
         nlp.read_table(bad)
     assert str(bad) in str(caught.value)

@@ -49,7 +49,7 @@ def test_reads_utf8_bom_and_utf16(good_text, tmp_path):
 
 def test_undecodable_file_is_a_clear_error(tmp_path):
     path = tmp_path / "latin.yaml"
-    path.write_bytes("journey: Mở\n".encode("utf-8") + b"name: caf\xe9\n")
+    path.write_bytes("journey: Mở\n".encode() + b"name: caf\xe9\n")
     with pytest.raises(JourneyValidationError, match=r"line 2: the file is not UTF-8 text \(byte 0xe9\)"):
         load_journey(path)
 

@@ -142,8 +142,8 @@ def test_bad_confidence_names_the_parameter(confidence):
         nps([9], confidence=confidence)
 
 
-def test_scores_must_be_a_sequence():
-    with pytest.raises(ValueError, match="scores must be a sequence"):
+def test_scores_must_be_a_sequence_and_anything_else_is_a_type_error():
+    with pytest.raises(TypeError, match="scores must be a sequence"):
         nps("9")
 
 
@@ -284,13 +284,22 @@ def test_bad_ttr_options():
         ({"hours": [("17:00", "08:00")]}, r"end after it starts, within one day; got 17:00–08:00"),
         ({"hours": [("08:00", "24:00")]}, r"'HH:MM' text from 00:00 to 23:59; got '24:00'"),
         ({"hours": []}, "at least one interval"),
-        ({"holidays": "2026-01-01"}, "holidays must be an iterable of dates"),
         ({"holidays": ["30/04/2026"]}, r"'30/04/2026' is not an ISO date"),
         ({"holidays": [20260430]}, r"holidays must hold datetime.date.*got 20260430"),
     ],
 )
 def test_calendar_validation(options, message):
     with pytest.raises(ValueError, match=message):
+        WorkingCalendar(**options)
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"holidays": "2026-01-01"}, "holidays must be an iterable of dates"),
+    ({"weekmask": 1111100}, "weekmask must be text"),
+    ({"hours": "08:00-17:00"}, "hours must be a sequence of"),
+])
+def test_calendar_arguments_of_the_wrong_type_are_type_errors(options, message):
+    with pytest.raises(TypeError, match=message):
         WorkingCalendar(**options)
 
 

@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 
 from nlp.corpus import corpus_path, load_corpus
-from nlp.labels import CAUSES
 from nlp.evidence import FUNCTION_WORDS
+from nlp.labels import CAUSES
 from nlp.lexicon import default_cause_lexicon_path, default_lexicon_path, read_cause_lexicon, read_lexicon
 from nlp.model import (
     ModelFileError,

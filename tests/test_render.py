@@ -9,8 +9,8 @@ import pytest
 
 from journeymap import Journey, load_journey, render_journey
 from journeymap.draw.dot import journey_to_dot
-from journeymap.errors import GraphvizNotFoundError
 from journeymap.draw.render import render_dot
+from journeymap.errors import GraphvizNotFoundError
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -16,9 +16,9 @@ import pytest
 
 pytest.importorskip("playwright")
 
-from journeymap import load_journey  # noqa: E402
-from journeymap.report import write_report  # noqa: E402
-from journeymap.samples import data_dir  # noqa: E402
+from journeymap import load_journey
+from journeymap.report import write_report
+from journeymap.samples import data_dir
 
 DATA = data_dir()
 SAMPLE = DATA / "journeys" / "mua_hang_va_doi_tra.yaml"
@@ -60,7 +60,7 @@ def opened(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.mark.slow
 def test_report_opens_without_errors_and_loads_nothing_else(opened):
-    page, problems, requests, _ = opened
+    _page, problems, requests, _ = opened
     assert problems == []
     assert [url for url in requests if not url.startswith("file://")] == []
     assert len(requests) == 1  # the report itself: no stylesheet, font, image or script fetched

@@ -8,9 +8,9 @@ import pytest
 
 pytest.importorskip("torch", reason="the sequence head needs PyTorch (pip install 'cx-vn[neural]')")
 
-from nlp.corpus import load_corpus  # noqa: E402
-from nlp.model import ModelFileError, load_model, save_model, train_feedback_model  # noqa: E402
-from nlp.sequence import SequenceClassifier  # noqa: E402
+from nlp.corpus import load_corpus
+from nlp.model import ModelFileError, load_model, save_model, train_feedback_model
+from nlp.sequence import SequenceClassifier
 
 SMALL = {"embedding_dim": 32, "hidden_dim": 32, "epochs": 5, "batch_size": 16, "learning_rate": 5e-3}
 

@@ -76,7 +76,7 @@ def discover(
     """Discover the lived journey from an event log: volumes, times between steps, drop-off."""
     from nlp.errors import require_file
 
-    from ..discover import discover_journey, path_variants
+    from ..discover import discover_journey, discover_with_variants
     from ..errors import DataError
 
     require_file(events, "event log")
@@ -86,12 +86,16 @@ def discover(
         "case_column": case_column, "touchpoint_column": touchpoint_column, "timestamp_column": timestamp_column,
     }
     try:
-        journey = discover_journey(
-            events, **columns, stage_column=stage_column, goal=goal or None,
-            min_touchpoint_share=min_touchpoint_share, min_transition_share=min_transition_share,
-            start=start, end=end, reference=designed, title=title,
-        )
-        top = path_variants(events, **columns, top=variants, start=start, end=end) if variants > 0 else None
+        options: dict[str, Any] = {
+            **columns, "stage_column": stage_column, "goal": goal or None, "start": start, "end": end,
+            "min_touchpoint_share": min_touchpoint_share, "min_transition_share": min_transition_share,
+            "reference": designed, "title": title,
+        }
+        top = None
+        if variants > 0:  # one reading of the log for both
+            journey, top = discover_with_variants(events, top=variants, **options)
+        else:
+            journey = discover_journey(events, **options)
     except (DataError, ValueError) as exc:
         fail(str(exc))
     typer.echo(f"{journey!r}\n{journey.description or ''}")

@@ -68,9 +68,9 @@ def journey_to_dot(journey: Journey, *, color_by: ColorBy = "emotion") -> str:
 
     out = [
         "digraph journey {",
-        f'  graph [layout=nop2, bb="0,0,{layout.width:.1f},{height:.1f}", outputorder=nodesfirst,'
+        (f'  graph [layout=nop2, bb="0,0,{layout.width:.1f},{height:.1f}", outputorder=nodesfirst,'
         f' bgcolor=white, pad=0.2, fontname="{FONT}",'
-        f' _background="{_background(layout)}"];',
+        f' _background="{_background(layout)}"];'),
         f'  node [fontname="{FONT}", fontsize=10, margin=0, penwidth=1.2];',
         f'  edge [fontname="{FONT}", fontsize=9, color="{EDGE_COLOR}", fontcolor="#37474f", arrowsize=0.8];',
     ]

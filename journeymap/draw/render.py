@@ -8,9 +8,9 @@ import subprocess
 from pathlib import Path
 from typing import Literal
 
-from .dot import ColorBy, journey_to_dot
 from ..errors import GraphvizNotFoundError, RenderError
 from ..journey import Journey
+from .dot import ColorBy, journey_to_dot
 from .mermaid import write_mermaid
 
 __all__ = ["ColorBy", "Engine", "OutputFormat", "journey_to_svg", "render_dot", "render_journey"]

@@ -101,7 +101,7 @@ def _seconds(moment: time) -> float:
 def _parse_weekmask(weekmask: object) -> str:
     allowed = "seven 0/1 digits from Monday such as '1111100', or day names such as 'Mon Tue Wed Thu Fri'"
     if not isinstance(weekmask, str):
-        raise ValueError(f"weekmask must be text: {allowed}; got {weekmask!r}")
+        raise TypeError(f"weekmask must be text: {allowed}; got {weekmask!r}")
     if re.fullmatch(r"[01]{7}", weekmask):
         digits = weekmask
     else:
@@ -129,7 +129,7 @@ def _parse_time(value: object) -> time:
 def _parse_hours(hours: object) -> tuple[tuple[time, time], ...]:
     shape = "a sequence of (start, end) pairs such as ((time(8), time(12)), (time(13, 30), time(17, 30)))"
     if isinstance(hours, str) or not isinstance(hours, Iterable):
-        raise ValueError(f"hours must be {shape}; got {hours!r}")
+        raise TypeError(f"hours must be {shape}; got {hours!r}")
     pairs: list[tuple[time, time]] = []
     for pair in hours:
         if isinstance(pair, str) or not isinstance(pair, Sequence) or len(pair) != 2:
@@ -153,7 +153,7 @@ def _parse_hours(hours: object) -> tuple[tuple[time, time], ...]:
 
 def _parse_holidays(holidays: object) -> tuple[date, ...]:
     if isinstance(holidays, str) or not isinstance(holidays, Iterable):
-        raise ValueError(f"holidays must be an iterable of dates; got {holidays!r}")
+        raise TypeError(f"holidays must be an iterable of dates; got {holidays!r}")
     days = set()
     for day in holidays:
         if isinstance(day, datetime):

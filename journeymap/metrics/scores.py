@@ -411,7 +411,7 @@ def _as_series(values: Iterable[Any], name: str) -> pd.Series:
     import pandas as pd
 
     if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
-        raise ValueError(f"{name} must be a sequence of values (a list, array or pandas Series); got {values!r}")
+        raise TypeError(f"{name} must be a sequence of values (a list, array or pandas Series); got {values!r}")
     series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
     if not len(series):
         raise DataError(f"{name} is empty: there is nothing to measure")

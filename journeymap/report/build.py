@@ -198,7 +198,7 @@ def _interval_chart(
             value=text,
         ))
         y += row_height + 8
-    count = int(round((high - low) / step))
+    count = round((high - low) / step)
     ticks = [(x(low + i * step), fmt.number(low + i * step)) for i in range(count + 1)]
     return _IntervalChart(title, label_width + plot_width + 70, y, label_width, plot_width, ticks,
                           x(0.0) if low <= 0 <= high else x(low), items)
@@ -253,7 +253,7 @@ def _embed_svg(svg: str, prefix: str, *, readable: float) -> str:
     if root is None:
         raise ValueError(f"expected SVG text with an <svg> element; got {svg[:80]!r}")
     tag = root.group(0)
-    sizes = dict((name, (float(value), unit or "px")) for name, value, unit in _SIZE.findall(tag))
+    sizes = {name: (float(value), unit or "px") for name, value, unit in _SIZE.findall(tag)}
     natural = sizes.get("width")
     style = "width:100%;height:auto"
     if natural:
@@ -575,16 +575,16 @@ def _lived_section(
     timestamp_column: str,
 ) -> dict[str, Any]:
     from ..compare import compare_journeys
-    from ..discover import discover_journey, path_variants
-    from ..markov import conversion
+    from ..discover import discover_with_variants
     from ..draw.render import journey_to_svg
+    from ..markov import conversion
     from ..text import fold_diacritics
 
-    lived = discover_journey(events, case_column=case_column, touchpoint_column=touchpoint_column,
-                             timestamp_column=timestamp_column, reference=journey,
-                             stage_column="stage" if "stage" in described.columns else None)
-    variants = path_variants(events, case_column=case_column, touchpoint_column=touchpoint_column,
-                             timestamp_column=timestamp_column, top=_VARIANTS)
+    # One reading of the log (it may hold millions of events) for both the journey and its paths.
+    lived, variants = discover_with_variants(
+        events, top=_VARIANTS, case_column=case_column, touchpoint_column=touchpoint_column,
+        timestamp_column=timestamp_column, reference=journey, stage_column="stage" if "stage" in described.columns else None,
+    )
     comparison: JourneyComparison = compare_journeys(journey, lived)
     try:
         lived_conversion = conversion(lived)
