@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from journeymap import Journey, load_journey
 from journeymap.errors import DataError
 from journeymap.report import SECTIONS, build_report, write_report
-from journeymap.report.build import _embed_svg
+from journeymap.report.charts import _embed_svg
 from journeymap.samples import data_dir
 
 DATA = data_dir()
