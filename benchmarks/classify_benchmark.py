@@ -177,7 +177,8 @@ def main() -> None:
     from underthesea_core import TextClassifier, TextPreprocessor
 
     from nlp.corpus import load_corpus
-    from nlp.model import classify_feedback, load_model
+    from nlp.model import classify_feedback
+    from nlp.persist import load_model
     from nlp.realdev import load_real_dev
 
     reviews = [row["text"] for row in read_csv(DATA_DIR / "vispam_reviews" / "train.csv")

@@ -156,7 +156,7 @@ def attach_feedback(
     loaded = None
     if model is not None and classify is not False:
         # A model trained on another codebook names its own columns (cx train --label-column …).
-        from nlp.model import load_model
+        from nlp.persist import load_model
 
         loaded = model = load_model(model) if isinstance(model, (str, Path)) else model
         label_columns = [name for name, head in ((model.sentiment_name, model.sentiment),

@@ -34,6 +34,9 @@ from . import (
     normalize as normalize,
 )
 from . import (
+    persist as persist,
+)
+from . import (
     realdev as realdev,
 )
 from . import (
@@ -58,8 +61,9 @@ from .errors import CxError, DataError, InputNotFoundError, ModelFileError, refu
 from .features import FeedbackVectorizer
 from .labels import CAUSES, SENTIMENTS, Label
 from .lexicon import read_lexicon
-from .model import FeedbackModel, classify_feedback, load_model, save_model, train_feedback_model
+from .model import FeedbackModel, classify_feedback, train_feedback_model
 from .normalize import normalize_text, normalize_texts
+from .persist import load_model, save_model
 from .sequence import SequenceClassifier
 from .tables import Table, TableError, load_table, read_table
 from .train import evaluate_model, train_model_from_table

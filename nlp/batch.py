@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import refuse_overwrite
-from .model import FeedbackModel, load_model
+from .model import FeedbackModel
+from .persist import load_model
 from .tables import TableWriter, iter_table, readable_table_suffix, table_suffix
 
 __all__ = ["ClassifiedFile", "classify_file", "count_rows", "default_output_path"]

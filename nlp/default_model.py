@@ -16,7 +16,8 @@ from typing import Any
 from .corpus import corpus_path, load_corpus
 from .labels import CAUSES
 from .lexicon import default_cause_lexicon_path, default_lexicon_path, read_cause_lexicon, read_lexicon
-from .model import FeedbackModel, default_model_path, save_model
+from .model import FeedbackModel, default_model_path
+from .persist import save_model
 from .train import Evaluation, _sha256, evaluate_model, train_model_from_table
 
 __all__ = ["DEFAULT_OPTIONS", "MODEL_NAME", "MODEL_VERSION", "build_default_model", "training_options"]
@@ -56,7 +57,7 @@ def build_default_model(*, date: str | None = None) -> tuple[FeedbackModel, Eval
     """Train on the corpus's train split and evaluate on its test split.
 
     The test scores go into the manifest next to the name, version, date and the corpus's SHA-256;
-    :func:`nlp.model.save_model` writes the result.
+    :func:`nlp.persist.save_model` writes the result.
     """
     import sklearn
 

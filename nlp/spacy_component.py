@@ -35,7 +35,7 @@ What the component writes on each doc
 Saving a pipeline
 -----------------
 The component's only setting is ``model``: ``None`` for the shipped model, or the path of a model
-folder (``model.json`` and ``arrays.npz``, written by :func:`nlp.model.save_model`). ``nlp.to_disk``
+folder (``model.json`` and ``arrays.npz``, written by :func:`nlp.persist.save_model`). ``nlp.to_disk``
 records that setting in ``config.cfg`` and does not copy the model, so ``spacy.load`` finds the
 shipped model again, or reads the model folder from the recorded path, which must still exist.
 :func:`feedback_pipeline` records paths as absolute paths.
@@ -161,7 +161,7 @@ def make_feedback_component(nlp: Language, name: str, model: str | None) -> Feed
     name : str
         The component's name in the pipeline.
     model : str or None
-        ``None`` for the shipped model (:func:`nlp.model.load_model`), or the path of a model
+        ``None`` for the shipped model (:func:`nlp.persist.load_model`), or the path of a model
         folder. A relative path is read from the working directory, at every ``spacy.load`` too.
 
     Raises
@@ -178,7 +178,7 @@ def make_feedback_component(nlp: Language, name: str, model: str | None) -> Feed
     >>> pipeline("ko ai nghe máy, gọi 5 lần rồi 😤")._.sentiment
     'negative'
     """
-    from .model import load_model
+    from .persist import load_model
 
     return FeedbackComponent(load_model(model), name=name)
 

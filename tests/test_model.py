@@ -5,17 +5,12 @@ import pandas as pd
 import pytest
 
 from nlp.corpus import corpus_path, load_corpus
+from nlp.errors import ModelFileError
 from nlp.evidence import FUNCTION_WORDS
 from nlp.labels import CAUSES
 from nlp.lexicon import default_cause_lexicon_path, default_lexicon_path, read_cause_lexicon, read_lexicon
-from nlp.model import (
-    ModelFileError,
-    classify_feedback,
-    default_model_path,
-    load_model,
-    save_model,
-    train_feedback_model,
-)
+from nlp.model import classify_feedback, default_model_path, train_feedback_model
+from nlp.persist import load_model, save_model
 from nlp.train import _sha256, evaluate_model
 
 CAUSE_IDS = [c.id for c in CAUSES]

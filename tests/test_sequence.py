@@ -9,7 +9,9 @@ import pytest
 pytest.importorskip("torch", reason="the sequence head needs PyTorch (pip install 'cx-vn[neural]')")
 
 from nlp.corpus import load_corpus
-from nlp.model import ModelFileError, load_model, save_model, train_feedback_model
+from nlp.errors import ModelFileError
+from nlp.model import train_feedback_model
+from nlp.persist import load_model, save_model
 from nlp.sequence import SequenceClassifier
 
 SMALL = {"embedding_dim": 32, "hidden_dim": 32, "epochs": 5, "batch_size": 16, "learning_rate": 5e-3}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from nlp.model import load_model
+from nlp.persist import load_model
 from nlp.train import evaluate_model, train_model_from_table
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"

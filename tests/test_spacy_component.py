@@ -11,14 +11,10 @@ import pytest
 
 spacy = pytest.importorskip("spacy")
 
+from nlp.errors import ModelFileError
 from nlp.labels import CAUSES, SENTIMENTS
-from nlp.model import (
-    ModelFileError,
-    classify_feedback,
-    default_model_path,
-    save_model,
-    train_feedback_model,
-)
+from nlp.model import classify_feedback, default_model_path, train_feedback_model
+from nlp.persist import save_model
 from nlp.spacy_component import FeedbackComponent, feedback_pipeline
 
 SENTIMENT_IDS = [s.id for s in SENTIMENTS]

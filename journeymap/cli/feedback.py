@@ -53,7 +53,7 @@ def classify(
     from rich.progress import TextColumn as Label
 
     from nlp.batch import classify_file, count_rows
-    from nlp.model import ModelFileError
+    from nlp.errors import ModelFileError
     from nlp.tables import TableError
 
     total = count_rows(file)
@@ -99,8 +99,9 @@ def train(
         help="Add a BiLSTM head to the single-label head (needs PyTorch; minutes, not seconds).")] = False,
 ) -> None:
     """Train a model on your own labels (any codebook): one label per row, several, or both."""
+    from nlp.errors import ModelFileError
     from nlp.lexicon import default_cause_lexicon_path, default_lexicon_path, read_cause_lexicon, read_lexicon
-    from nlp.model import ModelFileError, save_model
+    from nlp.persist import save_model
     from nlp.tables import TableError
     from nlp.train import train_model_from_table
 
@@ -149,7 +150,8 @@ def evaluate(
     where: Where = None,
 ) -> None:
     """Print a classification report, confusion matrix and per-label F1 of a model on labelled data."""
-    from nlp.model import ModelFileError, load_model
+    from nlp.errors import ModelFileError
+    from nlp.persist import load_model
     from nlp.tables import TableError
     from nlp.train import evaluate_model
 
