@@ -26,7 +26,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
-from .features import FeedbackVectorizer
+from .features import VECTORIZER, FeedbackVectorizer
 
 __all__ = ["CauseClassifier", "SentimentClassifier"]
 
@@ -229,14 +229,14 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
         *,
         C: float = 1.0,
         class_weight: str | None = "balanced",
-        word_ngrams: tuple[int, int] = (1, 2),
-        folded_ngrams: tuple[int, int] = (1, 3),
-        min_df: int = 2,
-        segment: bool = False,
-        negation_scope: int = 6,
+        word_ngrams: tuple[int, int] = VECTORIZER.word_ngrams,
+        folded_ngrams: tuple[int, int] = VECTORIZER.folded_ngrams,
+        min_df: int = VECTORIZER.min_df,
+        segment: bool = VECTORIZER.segment,
+        negation_scope: int = VECTORIZER.negation_scope,
         lexicon: Mapping[str, str] | None = None,
         cause_lexicon: Mapping[str, str] | None = None,
-        clauses: bool = True,
+        clauses: bool = VECTORIZER.clauses,
         random_state: int = 0,
     ) -> None:
         self.C = C
@@ -402,14 +402,14 @@ class CauseClassifier(_TextClassifier):
         labels: Sequence[str] | None = None,
         C: float = 1.0,
         class_weight: str | None = "balanced",
-        word_ngrams: tuple[int, int] = (1, 2),
-        folded_ngrams: tuple[int, int] = (1, 3),
-        min_df: int = 2,
-        segment: bool = False,
-        negation_scope: int = 6,
+        word_ngrams: tuple[int, int] = VECTORIZER.word_ngrams,
+        folded_ngrams: tuple[int, int] = VECTORIZER.folded_ngrams,
+        min_df: int = VECTORIZER.min_df,
+        segment: bool = VECTORIZER.segment,
+        negation_scope: int = VECTORIZER.negation_scope,
         lexicon: Mapping[str, str] | None = None,
         cause_lexicon: Mapping[str, str] | None = None,
-        clauses: bool = True,
+        clauses: bool = VECTORIZER.clauses,
         clause_training: bool = True,
         cause_free_weight: float = 1.0,
         content_only: bool = False,

@@ -8,12 +8,14 @@ deterministic, so a rebuild reproduces the shipped predictions; ``tests/test_mod
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as _dt
 import platform
 from pathlib import Path
 from typing import Any
 
 from .corpus import corpus_path, load_corpus
+from .features import VECTORIZER
 from .labels import CAUSES
 from .lexicon import default_cause_lexicon_path, default_lexicon_path, read_cause_lexicon, read_lexicon
 from .model import FeedbackModel, default_model_path
@@ -29,12 +31,7 @@ DEFAULT_OPTIONS: dict[str, Any] = {
     "sentiment_C": 1.0,
     "sentiment_class_weight": None,
     "causes_C": 2.0,
-    "word_ngrams": (1, 2),
-    "folded_ngrams": (1, 3),
-    "min_df": 2,
-    "segment": False,
-    "negation_scope": 6,
-    "clauses": True,
+    **dataclasses.asdict(VECTORIZER),
     "clause_training": True,
     "random_state": 0,
 }

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -39,8 +40,8 @@ from .normalize import EMOJI, normalize_texts
 from .text import fold_diacritics
 
 __all__ = [
-    "CAUSE_PREFIX", "CLAUSE_OPENERS", "FOLDED_PREFIX", "LEXICON_PREFIX", "NEGATED_PREFIX", "NEGATORS", "Clauses",
-    "FeedbackVectorizer", "clause_bounds", "mark_negation",
+    "CAUSE_PREFIX", "CLAUSE_OPENERS", "FOLDED_PREFIX", "LEXICON_PREFIX", "NEGATED_PREFIX", "NEGATORS", "VECTORIZER",
+    "Clauses", "FeedbackVectorizer", "VectorizerParams", "clause_bounds", "mark_negation",
 ]
 
 #: Prefix of the folded-view features, so ``cho`` (from "cho") and ``~cho`` (from "chờ") differ.
@@ -283,6 +284,24 @@ def _from_negator(marked: Sequence[str], i: int) -> int:
     return i
 
 
+@dataclass(frozen=True)
+class VectorizerParams:
+    """The vectorizer's parameters that a model is trained with (see :class:`FeedbackVectorizer`)."""
+
+    word_ngrams: tuple[int, int] = (1, 2)
+    folded_ngrams: tuple[int, int] = (1, 3)
+    min_df: int = 2
+    segment: bool = False
+    negation_scope: int = 6
+    clauses: bool = True
+
+
+VECTORIZER = VectorizerParams()
+"""The defaults, in one place: :class:`FeedbackVectorizer`, the text classifiers of
+:mod:`nlp.classifiers`, :func:`nlp.model.train_feedback_model` and the shipped model's options all
+read them from here."""
+
+
 class FeedbackVectorizer(TransformerMixin, BaseEstimator):
     """TF-IDF features of raw Vietnamese comments, normalised with :func:`nlp.normalize_text`.
 
@@ -324,14 +343,14 @@ class FeedbackVectorizer(TransformerMixin, BaseEstimator):
     def __init__(
         self,
         *,
-        word_ngrams: tuple[int, int] = (1, 2),
-        folded_ngrams: tuple[int, int] = (1, 3),
-        min_df: int = 2,
-        segment: bool = False,
-        negation_scope: int = 6,
+        word_ngrams: tuple[int, int] = VECTORIZER.word_ngrams,
+        folded_ngrams: tuple[int, int] = VECTORIZER.folded_ngrams,
+        min_df: int = VECTORIZER.min_df,
+        segment: bool = VECTORIZER.segment,
+        negation_scope: int = VECTORIZER.negation_scope,
         lexicon: Mapping[str, str] | None = None,
         cause_lexicon: Mapping[str, str] | None = None,
-        clauses: bool = True,
+        clauses: bool = VECTORIZER.clauses,
     ) -> None:
         self.word_ngrams = word_ngrams
         self.folded_ngrams = folded_ngrams
