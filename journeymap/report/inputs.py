@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 from nlp.errors import require_file
 
 from .. import fmt
-from ..errors import DataError
 from ..journey import Journey
 
 if TYPE_CHECKING:
@@ -57,19 +56,9 @@ def _describe_events(events: Any) -> _Input:
     path = _as_path(events, "events")
     if path is None:
         return _Input("Nhật ký sự kiện", f"DataFrame, {fmt.number(len(events))} dòng", [str(c) for c in events.columns])
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        from ..discover import _csv_header
+    from .._eventlog import log_columns
 
-        columns, _ = _csv_header(path)
-    elif suffix == ".parquet":
-        import duckdb
-
-        with duckdb.connect() as con:
-            columns = [d[0] for d in con.execute("SELECT * FROM read_parquet(?) LIMIT 0", [str(path)]).description]
-    else:
-        raise DataError(f"events: {path} must be a .csv or .parquet file; got the suffix {path.suffix!r}")
-    return _Input("Nhật ký sự kiện", path.name, columns)
+    return _Input("Nhật ký sự kiện", path.name, log_columns(path))
 
 
 def _load_journey(journey: Journey | str | PathLike[str]) -> tuple[Journey, str]:
