@@ -77,7 +77,6 @@ def discover(
     from nlp.errors import require_file
 
     from ..discover import discover_journey, discover_with_variants
-    from ..errors import DataError
 
     require_file(events, "event log")
     not_an_input(output, events, reference)
@@ -96,7 +95,7 @@ def discover(
             journey, top = discover_with_variants(events, top=variants, **options)
         else:
             journey = discover_journey(events, **options)
-    except (DataError, ValueError) as exc:
+    except ValueError as exc:  # a DataError is a ValueError
         fail(str(exc))
     typer.echo(f"{journey!r}\n{journey.description or ''}")
     _save(journey, output)
@@ -126,7 +125,6 @@ def metrics(
     """NPS, CSAT, CES and time to resolution, overall or per touchpoint, stage or column."""
     from nlp.errors import require_file
 
-    from ..errors import DataError
     from ..metrics import WorkingCalendar, set_metrics, survey_metrics
 
     try:
@@ -151,7 +149,7 @@ def metrics(
         table = survey_metrics(file, by=group, journey=journey, ttr_unit=ttr_unit.value,
                                calendar=None if ttr_unit is TtrUnit.hours else calendar,
                                skip_invalid=skip_invalid)
-    except (DataError, ValueError) as exc:
+    except ValueError as exc:  # a DataError is a ValueError
         fail(str(exc))
     _show(table, rows=60)
     skipped = {k: v for k, v in table.attrs.get("skipped", {}).items() if v}
@@ -165,7 +163,7 @@ def metrics(
             fail("--write-journey writes per-touchpoint results: use --by touchpoint")
         try:
             set_metrics(journey, table)
-        except (DataError, ValueError) as exc:
+        except ValueError as exc:  # a DataError is a ValueError
             fail(str(exc))
         _save(journey, write_journey)
 
@@ -177,7 +175,6 @@ def conversion(
 ) -> None:
     """Conversion through the journey as a Markov chain: end to end, per touchpoint, and what-if."""
     from .. import fmt
-    from ..errors import DataError
     from ..markov import conversion as conversion_of
     from ..markov import removal_effects
     from ..markov import what_if as what_if_of
@@ -197,7 +194,7 @@ def conversion(
         result = conversion_of(journey, goals=goals)
         effects = removal_effects(journey, goals=goals)
         change = what_if_of(journey, drop_off=changes, goals=goals) if changes else None
-    except (DataError, ValueError) as exc:
+    except ValueError as exc:  # a DataError is a ValueError
         fail(str(exc))
     typer.secho(f"{journey.title}: conversion {fmt.percent(result.probability)}", bold=True)
     steps = result.expected_steps_to_convert
@@ -224,7 +221,6 @@ def pain(
     """Rank touchpoints by pain: drop-off, effort, negative comments and their causes, weighted by volume."""
     from nlp.errors import require_file
 
-    from ..errors import DataError
     from ..feedback import set_feedback, summarize_feedback
     from ..pain import pain_ranking
 
@@ -238,7 +234,7 @@ def pain(
             require_file(feedback, "table of comments")
             summary = summarize_feedback(journey, feedback, text_column=text_column, touchpoint_column=touchpoint_column)
         ranking = pain_ranking(journey, summary)
-    except (DataError, ValueError) as exc:
+    except ValueError as exc:  # a DataError is a ValueError
         fail(str(exc))
     if summary is not None:
         typer.secho("Comments per touchpoint", bold=True)
@@ -263,12 +259,11 @@ def compare(
     """Designed versus lived: transitions designed but never taken, taken but never designed."""
     from ..compare import compare_journeys
     from ..draw.render import render_journey
-    from ..errors import DataError, GraphvizNotFoundError, RenderError
 
     comparison = None
     try:
         comparison = compare_journeys(read_journey(designed), read_journey(lived))
-    except (DataError, ValueError) as exc:
+    except ValueError as exc:  # a DataError is a ValueError
         fail(str(exc))
     typer.echo(comparison.summary())
     for title, frame in (("Observed but not designed", comparison.observed_not_designed),
@@ -286,7 +281,7 @@ def compare(
                 _save(union, output)
             else:
                 typer.echo(f"wrote {render_journey(union, output)}")
-        except (ValueError, GraphvizNotFoundError, RenderError) as exc:
+        except ValueError as exc:  # Graphviz errors reach cx's handler, which prints them the same way
             fail(str(exc))
 
 

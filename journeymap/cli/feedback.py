@@ -53,8 +53,7 @@ def classify(
     from rich.progress import TextColumn as Label
 
     from nlp.batch import classify_file, count_rows
-    from nlp.errors import ModelFileError
-    from nlp.tables import TableError
+    from nlp.errors import DataError
 
     total = count_rows(file)
     with Progress(Label("classifying"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -63,7 +62,7 @@ def classify(
         try:
             result = classify_file(file, text_column=text_column, output=output, model=model, explain=explain,
                                    delimiter=delimiter, progress=lambda done: bar.update(task, completed=done))
-        except (TableError, ModelFileError) as exc:
+        except DataError as exc:  # a bad table or model file
             fail(str(exc))
     typer.echo(f"wrote {result.output}: {result.rows} rows")
     if result.not_classified:
@@ -102,7 +101,6 @@ def train(
     from nlp.errors import ModelFileError
     from nlp.lexicon import default_cause_lexicon_path, default_lexicon_path, read_cause_lexicon, read_lexicon
     from nlp.persist import save_model
-    from nlp.tables import TableError
     from nlp.train import train_model_from_table
 
     if label_column is None and labels_column is None:
@@ -122,7 +120,7 @@ def train(
                                        where=_where(where), segment=segment, negation_scope=negation_scope,
                                        lexicon=terms, cause_lexicon=cause_terms, clauses=clauses,
                                        no_causes_for=tuple(no_causes_for or ()), sequence=sequence)
-    except (TableError, ValueError, TypeError, ImportError) as exc:
+    except (ValueError, TypeError, ImportError) as exc:
         fail(str(exc))
     try:
         save_model(model, output)
@@ -150,9 +148,7 @@ def evaluate(
     where: Where = None,
 ) -> None:
     """Print a classification report, confusion matrix and per-label F1 of a model on labelled data."""
-    from nlp.errors import ModelFileError
     from nlp.persist import load_model
-    from nlp.tables import TableError
     from nlp.train import evaluate_model
 
     if label_column is None and labels_column is None:
@@ -162,7 +158,7 @@ def evaluate(
         evaluation = evaluate_model(loaded, file, text_column=text_column, label_column=label_column,
                                     labels_column=labels_column, labels_separator=labels_separator,
                                     where=_where(where))
-    except (ModelFileError, TableError, ValueError) as exc:
+    except ValueError as exc:  # bad tables and model files are DataErrors, ValueErrors
         fail(str(exc))
     typer.echo(str(evaluation))
 

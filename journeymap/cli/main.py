@@ -94,7 +94,6 @@ def render(
 
     from ..convert import read_any
     from ..draw.render import render_journey
-    from ..errors import GraphvizNotFoundError, RenderError
 
     require_file(file, "journey file")
     refuse_overwrite(output, file)
@@ -102,7 +101,7 @@ def render(
         journey = read_any(file)
         output.parent.mkdir(parents=True, exist_ok=True)
         written = render_journey(journey, output, color_by=color_by.value, engine=engine.value)
-    except (ValueError, GraphvizNotFoundError, RenderError) as exc:  # JourneyValidationError is a ValueError
+    except ValueError as exc:  # JourneyValidationError is a ValueError; Graphviz errors reach cx's handler
         fail(str(exc))
     typer.echo(f"wrote {written}")
 

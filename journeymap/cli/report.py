@@ -31,7 +31,6 @@ def report(
     """One HTML file for the client: canvas, flow, conversion, metrics, comments, pain ranking, designed vs lived."""
     from nlp.errors import require_file
 
-    from ..errors import DataError, GraphvizNotFoundError, RenderError
     from ..report.build import REPORT_SUFFIXES, build_report, report_sections
 
     require_file(journey, "journey file")
@@ -45,7 +44,7 @@ def report(
     try:
         html = build_report(journey, feedback=feedback, survey=survey, tickets=tickets, events=events, title=title,
                             text_column=text_column, touchpoint_column=touchpoint_column)
-    except (DataError, ValueError, GraphvizNotFoundError, RenderError) as exc:
+    except ValueError as exc:  # a DataError is a ValueError; Graphviz errors reach cx's handler
         fail(str(exc))
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(html, encoding="utf-8")
@@ -72,7 +71,6 @@ def canvas(
     from nlp.errors import require_file
 
     from ..draw.canvas import render_canvas
-    from ..errors import DataError
     from ..feedback import summarize_feedback
 
     designed = read_journey(journey)
@@ -87,7 +85,7 @@ def canvas(
             summary = summarize_feedback(designed, feedback, touchpoint_column=touchpoint_column)
         output.parent.mkdir(parents=True, exist_ok=True)
         written = render_canvas(designed, output, feedback=summary, compare_to=other, layout=layout.value)
-    except (DataError, ValueError) as exc:
+    except ValueError as exc:  # a DataError is a ValueError
         fail(str(exc))
     typer.echo(f"wrote {written}")
 
