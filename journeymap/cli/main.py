@@ -155,7 +155,7 @@ def demo(
         for path in result.files:
             typer.echo(f"  → {path}")
     feedback = run_feedback_demo(output)
-    typer.secho(f"\nFeedback: {feedback.rows} held-out comments of the bundled corpus classified", bold=True)
+    typer.secho(f"\nFeedback: {fmt.number(feedback.rows)} held-out comments of the bundled corpus classified", bold=True)
     typer.echo(f"  → {feedback.output}")
     typer.echo("  sentiment: " + ", ".join(f"{k} {v}" for k, v in feedback.sentiment.items()))
     typer.echo("  causes:    " + ", ".join(f"{k} {v}" for k, v in feedback.causes.items()))
