@@ -629,9 +629,15 @@ class FeedbackVectorizer(TransformerMixin, BaseEstimator):
         vectorizer = cls(**params)
         vectorizer._check_params()
         vocabulary = meta["vocabulary"]
+        if not isinstance(vocabulary, list) or not all(isinstance(term, str) for term in vocabulary):
+            raise ValueError("the vectorizer's vocabulary must be a list of strings")
+        if len(set(vocabulary)) != len(vocabulary):
+            raise ValueError("the vectorizer's vocabulary repeats terms")
         idf = np.asarray(arrays["idf"], dtype=np.float64)
-        if len(vocabulary) != len(idf):
-            raise ValueError(f"model file is inconsistent: {len(vocabulary)} features but {len(idf)} idf values")
+        if idf.shape != (len(vocabulary),):
+            raise ValueError(f"model file is inconsistent: {len(vocabulary)} features but idf has shape {idf.shape}")
+        if not (np.isfinite(idf) & (idf > 0)).all():
+            raise ValueError("idf holds values that are not finite positive numbers")
         tfidf = vectorizer._tfidf()
         tfidf.vocabulary_ = {term: index for index, term in enumerate(vocabulary)}
         tfidf.fixed_vocabulary_ = True

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .classifiers import CauseClassifier, SentimentClassifier, Units
+from .classifiers import CauseClassifier, SentimentClassifier
 from .errors import ModelFileError
 from .evidence import is_content_phrase
 from .features import (
@@ -38,6 +38,7 @@ from .features import (
     _bare,
     _from_negator,
 )
+from .heads import Units
 from .normalize import EMOJI
 from .sequence import SequenceClassifier
 from .text import fold_diacritics
@@ -123,14 +124,14 @@ class FeedbackModel:
             units = Units(docs, clauses, where.doc)
         sentiment_proba = sentiment = cause_proba = causes_on = None
         if self.sentiment is not None:
-            sentiment_proba = (self.sentiment._proba_features(units.docs) if units is not None
+            sentiment_proba = (self.sentiment.head_.predict_proba(units.docs) if units is not None
                                else np.zeros((0, len(self.sentiment_labels))))
             if self.sequence is not None and keep:
-                sentiment_proba = (sentiment_proba + self.sequence._proba_prepared(prepared)) / 2
+                sentiment_proba = (sentiment_proba + self.sequence.predict_proba_prepared(prepared)) / 2
             sentiment = self.sentiment.classes_[sentiment_proba.argmax(axis=1)]
         if self.causes is not None:
-            cause_proba = (self.causes._proba_units(units) if units is not None
-                           else np.zeros((0, len(self.cause_labels))))
+            cause_proba = (self.causes.head_.predict_proba(units.docs, clauses=units.clauses, clause_owner=units.owner)
+                           if units is not None else np.zeros((0, len(self.cause_labels))))
             causes_on = cause_proba >= self.causes.thresholds_
             if sentiment is not None and self.no_causes_for:
                 causes_on &= ~np.isin(sentiment, self.no_causes_for)[:, None]
@@ -438,17 +439,16 @@ def train_feedback_model(
     sentiment_head = cause_head = None
     if sentiments is not None:
         sentiment_head = SentimentClassifier(C=sentiment_C, class_weight=sentiment_class_weight, **shared)
-        sentiment_head.vectorizer_ = vectorizer
-        sentiment_head._fit_features(docs, sentiments)
+        sentiment_head.fit_features(vectorizer, docs, sentiments)
     if causes is not None:
         cause_head = CauseClassifier(labels=cause_labels, C=causes_C, clause_training=clause_training,
                                      cause_free_weight=cause_free_weight, content_only=content_only, **shared)
-        cause_head.vectorizer_ = vectorizer
-        cause_head._fit_features(Units(docs, clause_rows, where.doc), causes, threshold_rows)
+        cause_head.fit_features(vectorizer, docs, causes, clauses=clause_rows, clause_owner=where.doc,
+                                threshold_rows=threshold_rows)
     sequence_head = None
     if sequence and sentiments is not None:  # sequence without sentiments was refused above
         options = {"random_state": random_state, **(sequence_options or {})}
-        sequence_head = SequenceClassifier(**options)._fit_prepared(vectorizer.prepare(texts), sentiments)
+        sequence_head = SequenceClassifier(**options).fit_prepared(vectorizer.prepare(texts), sentiments)
     unknown = sorted(set(no_causes_for) - set(sentiment_head.classes_ if sentiment_head is not None else []))
     if unknown:
         raise ValueError(f"no_causes_for names {unknown}, which are not sentiment labels")
