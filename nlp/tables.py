@@ -298,8 +298,8 @@ def excel_safe(value: Any) -> Any:
 
     Numbers stored as numbers are never changed; numbers held as text (``"-5"``) are quoted too.
 
-    >>> excel_safe('=HYPERLINK("http://x","Bấm")'), excel_safe("-5"), excel_safe(-5), excel_safe("ổn")
-    ('\'=HYPERLINK("http://x","Bấm")', "'-5", -5, 'ổn')
+    >>> excel_safe("=1+1"), excel_safe("-5"), excel_safe(-5), excel_safe("ổn")
+    ("'=1+1", "'-5", -5, 'ổn')
     """
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
@@ -313,7 +313,8 @@ _XLSX_CELL_LIMIT = 32_767
 class TableWriter:
     """Write DataFrame chunks to CSV, TSV, JSONL or XLSX, chosen by the output's suffix.
 
-    CSV and TSV are written as UTF-8 with a BOM, so Excel shows Vietnamese correctly.
+    CSV and TSV are written as UTF-8 with a BOM, so Excel shows Vietnamese correctly, rows ending in
+    CRLF (RFC 4180), so a value holding a line break or a carriage return comes back whole.
 
     Nothing is half-written: rows go to a hidden temporary file beside ``path`` that replaces it
     only when :meth:`close` succeeds (use the writer in a ``with`` block: an exception inside it
@@ -365,7 +366,10 @@ class TableWriter:
             if self.excel_safe:
                 frame = frame.map(excel_safe)
                 frame.columns = [excel_safe(str(c)) for c in frame.columns]
-            frame.to_csv(self._handle, header=first, index=False, sep="\t" if self.suffix == ".tsv" else ",")
+            # CRLF ends rows (RFC 4180, what Excel writes): then a value holding a lone carriage return
+            # is quoted, and read back as one value instead of splitting its row in two.
+            frame.to_csv(self._handle, header=first, index=False, sep="\t" if self.suffix == ".tsv" else ",",
+                         lineterminator="\r\n")
         elif self.suffix == ".jsonl":
             if self._handle is None:
                 self._handle = temp.open("w", encoding="utf-8")
@@ -431,9 +435,10 @@ class TableWriter:
                 self._handle.close()
             self._handle = None
         if self._workbook is not None:
-            with contextlib.suppress(Exception):
-                self._workbook.close()
-            self._workbook = None
+            with contextlib.suppress(Exception):  # finish and remove openpyxl's own temporary sheet file
+                self._sheet.close()
+                self._sheet._writer.cleanup()
+            self._workbook = self._sheet = None
         if self._file is not None:
             self._file.discard()
             self._file = None
