@@ -30,7 +30,7 @@ from typing import TypeVar
 
 from .errors import DataError, refuse_overwrite
 
-__all__ = ["atomic_folder", "atomic_path", "check_output", "format_of", "write_bytes", "write_text"]
+__all__ = ["AtomicFile", "atomic_folder", "atomic_path", "check_output", "format_of", "write_bytes", "write_text"]
 
 T = TypeVar("T")
 
