@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .classifiers import CauseClassifier, SentimentClassifier
-from .errors import ModelFileError
+from .errors import DataError, ModelFileError
 from .evidence import is_content_phrase
 from .features import (
     CAUSE_PREFIX,
@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "LABELS_SEPARATOR",
     "FeedbackModel",
     "FeedbackPrediction",
     "ModelFileError",
@@ -56,8 +57,27 @@ __all__ = [
 ]
 
 FORMAT = "cx-feedback-model/1"
+#: What joins several labels in one cell of the output (``causes``: ``wait_time,unresolved``) and what
+#: readers of classified files split on; so no label of the several-labels head may contain it.
+LABELS_SEPARATOR = ","
 _LETTER_OR_EMOJI = re.compile(rf"[^\W\d_]|[{EMOJI}]")
 _EDGE_PUNCTUATION = ".,;:!?\"'()[]{}<>-–—/…“”‘’\ufe0f\u200d"
+
+
+def check_cause_labels(labels: Iterable[str], where: str = "") -> None:
+    """Refuse labels of the several-labels head that contain :data:`LABELS_SEPARATOR` (``,``): in the
+    output they are joined by it, so ``a, b`` could not be told from the two labels ``a`` and ``b``.
+
+    >>> check_cause_labels(["wait_time", "giao hàng, vận chuyển"])
+    Traceback (most recent call last):
+    ...
+    nlp.errors.DataError: the label 'giao hàng, vận chuyển' contains ','; several labels are written in one cell joined by ',', so a label cannot contain it: rename it (e.g. with '/' or '_') and train again
+    """
+    for label in labels:
+        if LABELS_SEPARATOR in str(label):
+            raise DataError(f"{where}the label {str(label)!r} contains {LABELS_SEPARATOR!r}; several labels are "
+                            f"written in one cell joined by {LABELS_SEPARATOR!r}, so a label cannot contain it: "
+                            "rename it (e.g. with '/' or '_') and train again")
 
 
 def default_model_path() -> Path:
@@ -100,6 +120,8 @@ class FeedbackModel:
             if list(self.sequence.classes_) != list(self.sentiment.classes_):
                 raise ValueError(f"the sequence head's labels {list(self.sequence.classes_)} differ from the "
                                  f"sentiment head's {list(self.sentiment.classes_)}")
+        if self.causes is not None:
+            check_cause_labels(self.cause_labels)
 
     @property
     def cause_labels(self) -> list[str]:
@@ -157,7 +179,7 @@ class FeedbackModel:
             data[f"{self.sentiment_name}_confidence"] = spread(result.sentiment_proba.max(axis=1), np.nan, float)
         if result.causes_on is not None and result.cause_proba is not None:
             names = np.array(self.cause_labels, dtype=object)
-            data[self.causes_name] = spread([",".join(names[row]) for row in result.causes_on], "")
+            data[self.causes_name] = spread([LABELS_SEPARATOR.join(names[row]) for row in result.causes_on], "")
             for j, label in enumerate(self.cause_labels):
                 data[f"p_{label}"] = spread(result.cause_proba[:, j], np.nan, float)
         if explain:
@@ -429,6 +451,8 @@ def train_feedback_model(
     if sequence and sentiments is None:
         raise ValueError("the sequence head is a second single-label head: give single labels too "
                          "(sentiments=, or --label-column in cx train)")
+    if causes is not None:
+        check_cause_labels({label for labels in causes for label in labels} | set(cause_labels or ()))
     texts = list(texts)
     shared: dict[str, Any] = {"word_ngrams": word_ngrams, "folded_ngrams": folded_ngrams, "min_df": min_df,
                                   "segment": segment, "negation_scope": negation_scope, "lexicon": lexicon,

@@ -19,6 +19,7 @@ from .errors import ModelFileError
 from .features import FeedbackVectorizer
 from .heads import OneVsRestHead, SoftmaxHead
 from .model import FORMAT, FeedbackModel, default_model_path
+from .output import atomic_folder
 from .sequence import SequenceClassifier
 
 __all__ = ["load_model", "read_arrays", "save_model"]
@@ -27,11 +28,15 @@ _SEQUENCE_PREFIX = "sequence/"
 
 
 def save_model(model: FeedbackModel, directory: str | Path) -> Path:
-    """Write ``model.json`` and ``arrays.npz`` into ``directory`` (created if needed)."""
+    """Write ``model.json`` and ``arrays.npz`` into ``directory`` (created if needed).
+
+    Both files are written into a hidden temporary folder beside ``directory`` first and moved in
+    only when both are complete, so a failure never leaves a half-written model (nor spoils the
+    model already there).
+    """
     directory = Path(directory)
     if directory.exists() and not directory.is_dir():
         raise ModelFileError(f"{directory} is a file; a model is saved into a folder (model.json and arrays.npz)")
-    directory.mkdir(parents=True, exist_ok=True)
     vector_meta, arrays = model.vectorizer.to_arrays()
     meta: dict[str, Any] = {
         "format": FORMAT,
@@ -59,9 +64,10 @@ def save_model(model: FeedbackModel, directory: str | Path) -> Path:
         sequence_meta, sequence_arrays = model.sequence.to_arrays()
         meta["sequence"] = sequence_meta
         arrays.update({_SEQUENCE_PREFIX + name: value for name, value in sequence_arrays.items()})
-    (directory / "model.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    # numpy's stub lets **kwds fill allow_pickle: bool; the keys here are array names
-    np.savez_compressed(directory / "arrays.npz", **arrays)  # type: ignore[arg-type]
+    with atomic_folder(directory) as temp:
+        # numpy's stub lets **kwds fill allow_pickle: bool; the keys here are array names
+        np.savez_compressed(temp / "arrays.npz", **arrays)  # type: ignore[arg-type]
+        (temp / "model.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return directory
 
 
