@@ -307,10 +307,10 @@ def _nfc_frame(frame: pd.DataFrame) -> pd.DataFrame:
     for position in range(frame.shape[1]):
         values = frame.iloc[:, position]
         if isinstance(values.dtype, pd.StringDtype):
-            frame.isetitem(position, values.str.normalize("NFC"))
+            frame.isetitem(position, values.str.normalize("NFC").array)
         elif values.dtype == object:
             normal = [_nfc(v) if isinstance(v, str) else v for v in values.tolist()]
-            frame.isetitem(position, pd.Series(normal, index=frame.index, dtype=object))
+            frame.isetitem(position, pd.Series(normal, index=frame.index, dtype=object).array)
     return frame
 
 
@@ -372,6 +372,29 @@ def _iter_jsonl(path: Path, chunk_size: int) -> Iterator[pd.DataFrame]:
         yield _nfc_frame(pd.DataFrame(chunk, columns=list(keys), dtype=object))
 
 
+_EXACT_INT = 2**53  # beyond it, an integer turned into a float (as pandas does for a column with blanks) is rounded
+
+
+def _json_int(text: str) -> int | str:
+    """A JSON integer as an ``int``, or as its text when a float could not hold it exactly (an id such
+    as 9007199254740993): the text stays exact wherever the value goes. Numbers of more than 4,300
+    digits (Python's limit for ``int()``) are kept as text too."""
+    if len(text.lstrip("-")) > 15:
+        try:
+            number = int(text)
+        except ValueError:  # more digits than int() converts
+            return text
+        return number if abs(number) <= _EXACT_INT else text
+    return int(text)
+
+
+def _exact(value: Any) -> Any:
+    """An integer too large for a float to hold exactly, as its text (see :func:`_json_int`)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > _EXACT_INT:
+        return str(value)
+    return value
+
+
 def _jsonl_rows(path: Path, encoding: str) -> Iterator[dict[str, Any]]:
     try:
         with path.open(encoding=encoding) as handle:
@@ -379,7 +402,7 @@ def _jsonl_rows(path: Path, encoding: str) -> Iterator[dict[str, Any]]:
                 if not line.strip():
                     continue
                 try:
-                    row = json.loads(line)
+                    row = json.loads(line, parse_int=_json_int)
                 except json.JSONDecodeError as error:
                     raise TableError(f"{path}, line {number}: not valid JSON ({error.msg})") from None
                 except RecursionError:
@@ -411,7 +434,7 @@ def _iter_xlsx(path: Path, chunk_size: int) -> Iterator[pd.DataFrame]:
         chunk: list[tuple[Any, ...]] = []
         any_rows = False
         for row in rows:
-            chunk.append(tuple(row) + (None,) * (len(names) - len(row)))
+            chunk.append(tuple(map(_exact, row)) + (None,) * (len(names) - len(row)))
             if len(chunk) >= chunk_size:
                 any_rows = True
                 yield _nfc_frame(pd.DataFrame(chunk, columns=names, dtype=object))
