@@ -111,7 +111,7 @@ def _event_log(
             if isinstance(events, (str, Path)) and "invalid unicode" in str(error).lower():
                 from nlp.tables import decode_error
 
-                raise decode_error(Path(events), "utf-8") from None  # the byte's offset, its line, an excerpt
+                raise decode_error(Path(events), "utf-8", allowed="UTF-8") from None  # the byte's offset, its line, an excerpt
             raise DataError(
                 f"{source.description} cannot be read: {_reason(error)}. Expected UTF-8 text with one header row "
                 "and the same number of columns on every line"
@@ -269,7 +269,7 @@ def _csv_header(path: Path) -> tuple[list[str], str]:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             line = handle.readline()
     except UnicodeDecodeError:
-        raise decode_error(path, "utf-8") from None
+        raise decode_error(path, "utf-8", allowed="UTF-8") from None
     if not line.strip():
         raise DataError(f"{path} is empty: expected a header row naming the columns, then one row per event")
     delimiter = max((",", ";", "\t"), key=line.count)

@@ -111,12 +111,13 @@ def utf16_without_bom(head: bytes) -> str | None:
     return None
 
 
-def decode_error(path: Path, encoding: str) -> DataError:
+def decode_error(path: Path, encoding: str, *, allowed: str = "UTF-8 or UTF-16") -> DataError:
     """The :class:`~nlp.errors.DataError` for a file that does not decode in ``encoding``.
 
     It gives the first bad byte's offset in the file, its line and an excerpt of the text around
     it. Readers decode in blocks and only know an offset inside their block, so the file is scanned
-    again here (only when reading has already failed).
+    again here (only when reading has already failed). ``allowed`` names the encodings the reader
+    accepts.
     """
     codec = _plain_codec(path, encoding)
     decoder = codecs.getincrementaldecoder(codec)("strict")
@@ -135,7 +136,7 @@ def decode_error(path: Path, encoding: str) -> DataError:
                 line = (line + before).rsplit("\n", 1)[-1]
                 after = data[error.end: error.end + 120].decode(codec, errors="replace").split("\n", 1)[0]
                 excerpt = _excerpt(line.lstrip("\ufeff"), tail=True) + "\ufffd" + _excerpt(after)
-                name = "UTF-16" if codec.startswith("utf-16") else "UTF-8 or UTF-16"
+                name = "UTF-16" if codec.startswith("utf-16") else allowed
                 return DataError(
                     f"{path} is not {name}: byte 0x{data[error.start]:02x} at offset "
                     f"{consumed - len(pending) + error.start} (line {lines + 1}) cannot be decoded, here: "
