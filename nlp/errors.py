@@ -56,7 +56,10 @@ class ModelFileError(DataError):
     """A model directory that is missing, incomplete or not a cx feedback model."""
 
 
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+# A web address: any scheme followed by ://, or a well-known scheme whose // a Path has already
+# collapsed to / (the command line hands over https://x as the Path https:/x).
+_URL = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*://|(?:https?|ftps?|sftp|s3|gs|gcs|az|abfss?|hf|file):/)(?P<rest>.*)",
+                  re.IGNORECASE)
 
 
 def require_file(path: str | PathLike[str], what: str = "file") -> Path:
@@ -90,9 +93,11 @@ def require_file(path: str | PathLike[str], what: str = "file") -> Path:
     if not isinstance(path, (str, PathLike)):
         raise TypeError(f"{what} must be a path (str or os.PathLike); got {type(path).__name__}")
     text = os.fspath(path)
-    if _URL.match(text):
+    url = _URL.match(text)
+    if url:
+        address = text if "://" in text else text.split(":", 1)[0] + "://" + url.group("rest").lstrip("/")
         raise InputNotFoundError(
-            f"{what} {text} is a web address: cx reads local files only (it never uses the network); "
+            f"{what} {address} is a web address: cx reads local files only (it never uses the network); "
             "download the file and give its path",
             text,
         )

@@ -47,9 +47,10 @@ def table_suffix(path: Path) -> str:
     return suffix
 
 
-def readable_table_suffix(path: Path) -> str:
-    """:func:`table_suffix` of an existing file; a missing file or a folder is an
-    :class:`~nlp.errors.InputNotFoundError`."""
+def readable_table_suffix(path: str | PathLike[str]) -> str:
+    """:func:`table_suffix` of an existing file; a missing file, a folder or a web address is an
+    :class:`~nlp.errors.InputNotFoundError`, a device or a pipe a :class:`~nlp.errors.DataError`
+    (see :func:`~nlp.errors.require_file`)."""
     return table_suffix(require_file(path, "table"))
 
 
@@ -191,8 +192,8 @@ def iter_table(
 
     ``columns`` must exist (checked before any row is yielded). Memory stays bounded by the chunk.
     """
+    suffix = readable_table_suffix(path)  # before Path(), which would turn https://x into https:/x
     path = Path(path)
-    suffix = readable_table_suffix(path)
     if suffix in (".csv", ".tsv"):
         chunks = _iter_csv(path, suffix, chunk_size, delimiter or ("\t" if suffix == ".tsv" else ","))
     elif suffix == ".jsonl":
@@ -287,6 +288,12 @@ def _drop_trailing_fields(path: Path, chunk: pd.DataFrame, header: list[str], be
 
 
 def _parser_error(path: Path, suffix: str, error: Exception, columns: int) -> DataError:
+    unclosed = re.search(r"EOF inside string starting at row (\d+)", str(error))
+    if unclosed:
+        return TableError(
+            f"{path}: row {int(unclosed.group(1)) + 1} opens a quote (\") that is never closed, so the rest of the "
+            "file would be one cell; close the quote, or remove it"
+        )
     found = re.search(r"Expected \d+ fields in line (\d+), saw (\d+)", str(error))
     if found:
         return TableError(
