@@ -203,11 +203,11 @@ def iter_table(
     checked = False
     first_row = 2  # spreadsheet numbering: the header is row 1
     for chunk in chunks:
+        chunk = _clean(path, chunk, first_row)
         if not checked:
             for column in columns:
                 _check_column(path, [str(c) for c in chunk.columns], column)
             checked = True
-        _check_cells(path, chunk, first_row)
         first_row += len(chunk)
         yield chunk
 
@@ -240,7 +240,7 @@ def _iter_csv(path: Path, suffix: str, chunk_size: int, sep: str) -> Iterator[pd
                     chunk = _drop_trailing_fields(path, chunk, header, rows)
                 if len(chunk):
                     rows += len(chunk)
-                    yield _nfc_frame(chunk)
+                    yield chunk
         if not rows:
             raise TableError(f"{path} has a header but no rows")
     except UnicodeDecodeError:
@@ -307,41 +307,37 @@ def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def _nfc_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text values and column names in NFC (other values as they are, object columns kept object)."""
+def _clean(path: Path, frame: pd.DataFrame, first_row: int) -> pd.DataFrame:
+    """Text values and column names in NFC, and no cell over :data:`MAX_CELL_CHARS` characters (a
+    :class:`~nlp.errors.DataError` naming the row and column). Other values are left as they are
+    and each column keeps its dtype.
+
+    A column is checked whole: its longest text by ``max(map(len, …))`` and its normal form by one
+    C call over its text joined by NULs (which compose with nothing), so text already in NFC, nearly
+    all of it, costs no work per value in Python.
+    """
     import pandas as pd
 
     frame.columns = [_nfc(c) if isinstance(c, str) else c for c in frame.columns]
-    for position in range(frame.shape[1]):
-        values = frame.iloc[:, position]
-        if isinstance(values.dtype, pd.StringDtype):
-            frame.isetitem(position, values.str.normalize("NFC").array)
-        elif values.dtype == object:
-            normal = [_nfc(v) if isinstance(v, str) else v for v in values.tolist()]
-            frame.isetitem(position, pd.Series(normal, index=frame.index, dtype=object).array)
-    return frame
-
-
-def _check_cells(path: Path, frame: pd.DataFrame, first_row: int) -> None:
-    """A cell over :data:`MAX_CELL_CHARS` characters is an error naming the row and the column."""
-    import pandas as pd
-
     for position, column in enumerate(frame.columns):
         values = frame.iloc[:, position]
-        if isinstance(values.dtype, pd.StringDtype):
-            lengths = values.str.len().fillna(0).to_numpy()
-        elif values.dtype == object:
-            lengths = values.map(lambda v: len(v) if isinstance(v, str) else 0).to_numpy(dtype="int64")
-        else:
+        text_dtype = isinstance(values.dtype, pd.StringDtype)
+        if not (text_dtype or values.dtype == object):
             continue
-        if len(lengths) and lengths.max() > MAX_CELL_CHARS:
-            where = int(lengths.argmax())
+        items = values.tolist()
+        texts = items if text_dtype and not values.hasnans else [v for v in items if isinstance(v, str)]
+        longest = max(map(len, texts), default=0)
+        if longest > MAX_CELL_CHARS:
+            where = next(i for i, v in enumerate(items) if isinstance(v, str) and len(v) == longest)
             raise TableError(
-                f"{path}, row {first_row + where}, column {column!r}: a cell of {int(lengths[where])} characters, "
-                f"over the limit of {MAX_CELL_CHARS} (it begins {_excerpt(values.iloc[where], 40)!r}). That is "
-                "usually a quote (\") left open, which runs the cell on to the next quote; close the quote or "
-                "remove it"
+                f"{path}, row {first_row + where}, column {column!r}: a cell of {longest} characters, over the limit "
+                f"of {MAX_CELL_CHARS} (it begins {_excerpt(items[where], 40)!r}). That is usually a quote (\") "
+                "left open, which runs the cell on to the next quote; close the quote or remove it"
             )
+        if not unicodedata.is_normalized("NFC", "\x00".join(texts)):
+            normal = [_nfc(v) if isinstance(v, str) else v for v in items]
+            frame.isetitem(position, pd.Series(normal, index=frame.index, dtype=values.dtype).array)
+    return frame
 
 
 def _iter_jsonl(path: Path, chunk_size: int) -> Iterator[pd.DataFrame]:
@@ -368,16 +364,16 @@ def _iter_jsonl(path: Path, chunk_size: int) -> Iterator[pd.DataFrame]:
         raise TableError(f"{path}: keys that differ only in Unicode normalisation (NFC/NFD) name the same column; "
                          f"keys: {', '.join(map(repr, columns))}")
     if rows is not None:
-        yield _nfc_frame(pd.DataFrame(rows, columns=list(keys), dtype=object))
+        yield pd.DataFrame(rows, columns=list(keys), dtype=object)
         return
     chunk: list[dict[str, Any]] = []
     for row in _jsonl_rows(path, encoding):
         chunk.append(row)
         if len(chunk) >= chunk_size:
-            yield _nfc_frame(pd.DataFrame(chunk, columns=list(keys), dtype=object))
+            yield pd.DataFrame(chunk, columns=list(keys), dtype=object)
             chunk = []
     if chunk:
-        yield _nfc_frame(pd.DataFrame(chunk, columns=list(keys), dtype=object))
+        yield pd.DataFrame(chunk, columns=list(keys), dtype=object)
 
 
 _EXACT_INT = 2**53  # beyond it, an integer turned into a float (as pandas does for a column with blanks) is rounded
@@ -445,11 +441,11 @@ def _iter_xlsx(path: Path, chunk_size: int) -> Iterator[pd.DataFrame]:
             chunk.append(tuple(map(_exact, row)) + (None,) * (len(names) - len(row)))
             if len(chunk) >= chunk_size:
                 any_rows = True
-                yield _nfc_frame(pd.DataFrame(chunk, columns=names, dtype=object))
+                yield pd.DataFrame(chunk, columns=names, dtype=object)
                 chunk = []
         if chunk:
             any_rows = True
-            yield _nfc_frame(pd.DataFrame(chunk, columns=names, dtype=object))
+            yield pd.DataFrame(chunk, columns=names, dtype=object)
         if not any_rows:
             raise TableError(f"{path} has a header but no rows")
     finally:
