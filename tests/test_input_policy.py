@@ -176,6 +176,13 @@ def test_event_log_paths_are_taken_literally(glob_folder, name):
     assert sorted(load_journey(glob_folder / "lived.yaml").graph.nodes) == ["b", "that_file"]
 
 
+def test_cx_report_reads_the_event_log_literally(glob_folder, good_file):
+    result = invoke("report", "-j", good_file, "-e", glob_folder / "sub?.csv", "-o", glob_folder / "r.html")
+    assert result.exit_code == 0, result.output
+    html = (glob_folder / "r.html").read_text(encoding="utf-8")
+    assert "that_file" in html and "other_file" not in html  # suba.csv and subb.csv are not merged in
+
+
 def test_parquet_event_log_path_is_taken_literally(tmp_path):
     frame = pd.DataFrame({"case_id": ["k1", "k1"], "touchpoint": ["that_file", "b"],
                           "timestamp": pd.to_datetime(["2026-01-05 08:00", "2026-01-05 09:00"])})
