@@ -2,7 +2,10 @@
 
 Everything is read as text, so IDs with leading zeros and the original values come back exactly.
 CSV/TSV in UTF-8 (with or without BOM) and UTF-16 (what Excel's "Unicode Text" writes) are accepted;
-anything else is a :class:`TableError` that says what was found.
+anything else is a :class:`TableError` that says what was found. One reading policy holds for every
+format (no column taken as the index, columns aligned by name, NFC text, a cell limit, formulas
+without a saved value reported, paths taken literally and local, special files refused): see
+:func:`iter_table`.
 """
 
 from __future__ import annotations
