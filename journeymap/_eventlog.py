@@ -5,8 +5,11 @@ cohort, and rows named as the user sees them. The checked events land in a DuckD
 
 from __future__ import annotations
 
+import codecs
 import csv
+import os
 import re
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,8 +29,10 @@ if TYPE_CHECKING:
 SUFFIXES = (".csv", ".parquet")
 _MAX_LISTED = 20
 _MAX_SAMPLES = 5
-# An offset or Z after a time of day; a bare date such as 2026-01-05 must not look like "-05".
-_OFFSET_SQL = r"'\d:\d\d(:\d\d(\.\d+)?)?\s*([zZ]|[+-]\d\d(:?\d\d)?)\s*$'"
+# A time zone after a time of day: Z, an offset (+07:00, +0700, +07, +07:00:00), or a name (UTC, GMT+7,
+# Asia/Ho_Chi_Minh). A bare date such as 2026-01-05 must not look like "-05". DuckDB's cast to a naive
+# TIMESTAMP ignores any of them, so a value carrying one is read as TIMESTAMPTZ (in UTC) instead.
+_OFFSET_SQL = r"'\d:\d\d(:\d\d(\.\d+)?)?\s*[A-Za-z+-]'"
 
 EventLog = Union["pd.DataFrame", str, Path]
 DateLike = str | date | datetime
@@ -97,17 +102,63 @@ def _event_log(
                 FROM raw
                 """
             )
+        except duckdb.ConversionException as error:
+            raise DataError(
+                f"{source.description}: column {columns.timestamp!r} cannot be read as times: {_reason(error)}. "
+                + _mixed_datetimes(events, columns.timestamp)
+            ) from None
         except (duckdb.IOException, duckdb.InvalidInputException) as error:
+            if isinstance(events, (str, Path)) and "invalid unicode" in str(error).lower():
+                from nlp.tables import decode_error
+
+                raise decode_error(Path(events), "utf-8", allowed="UTF-8") from None  # the byte's offset, its line, an excerpt
             raise DataError(
                 f"{source.description} cannot be read: {_reason(error)}. Expected UTF-8 text with one header row "
                 "and the same number of columns on every line"
             ) from None
         _check_events(con, columns, source)
         con.execute("ALTER TABLE log DROP COLUMN has_offset")
+        for column in ("case_id", "tp", "stage") if columns.stage is not None else ("case_id", "tp"):
+            _normalise(con, column)
         if lower is not None or upper is not None:
             _select_cohort(con, lower, upper, source)
         cases = _row(con, "SELECT count(DISTINCT case_id) FROM log")[0]
         yield _Log(con, source.description, cases)
+
+
+def _normalise(con: duckdb.DuckDBPyConnection, column: str) -> None:
+    """Names and ids in Unicode NFC, so "Nhận biết" typed with combining accents (NFD) is the same
+    touchpoint as "Nhận biết" typed precomposed, and matches a journey's names.
+
+    Only the distinct values that are not ASCII (more bytes than characters) are normalised, in
+    Python, and only those that change are rewritten: DuckDB's ``nfc_normalize`` over every row costs
+    about a second per million non-ASCII values.
+    """
+    values = [v for (v,) in con.execute(f"SELECT DISTINCT {column} FROM log WHERE strlen({column}) <> length({column})")
+              .fetchall()]
+    changed = [(value, normal) for value in values if (normal := unicodedata.normalize("NFC", value)) != value]
+    if changed:
+        con.execute("CREATE TEMP TABLE nfc (raw VARCHAR, normal VARCHAR)")
+        con.executemany("INSERT INTO nfc VALUES (?, ?)", changed)
+        con.execute(f"UPDATE log SET {column} = nfc.normal FROM nfc WHERE log.{column} = nfc.raw")
+        con.execute("DROP TABLE nfc")
+
+
+def _mixed_datetimes(events: EventLog, column: str) -> str:
+    """Where a DataFrame's datetime objects mix time-zone-aware and naive values (DuckDB cannot
+    convert such a column)."""
+    import pandas as pd
+
+    if not isinstance(events, pd.DataFrame):
+        return "Expected datetimes or ISO 8601 text"
+    values = events[column]
+    aware = [i for i, v in enumerate(values) if getattr(v, "tzinfo", None) is not None][:3]
+    naive = [i for i, v in enumerate(values) if getattr(v, "tzinfo", 0) is None][:3]
+    if aware and naive:
+        return (f"It mixes datetimes with a time zone (e.g. index {', '.join(str(values.index[i]) for i in aware)}) "
+                f"and without one (e.g. index {', '.join(str(values.index[i]) for i in naive)}); give all of "
+                "them one way")
+    return "Expected datetimes (all with a time zone, or all without) or ISO 8601 text"
 
 
 def _register(con: duckdb.DuckDBPyConnection, events: EventLog, columns: _Columns) -> _Source:
@@ -124,17 +175,19 @@ def _register(con: duckdb.DuckDBPyConnection, events: EventLog, columns: _Column
     if suffix not in SUFFIXES:
         raise DataError(f"{path}: unsupported file type {path.suffix or '(none)'!r}; use one of {', '.join(SUFFIXES)}")
     require_file(path, "event log")
-    literal = _sql_string(str(path))
+    literal = _sql_string(_literal_path(con, path))
     selected = ", ".join(f"{_identifier(user)} AS {name}" for name, user in columns.named())
     if suffix == ".parquet":
         import duckdb
 
         try:
-            names = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM read_parquet({literal})").fetchall()]
+            names = [row[0] for row in
+                     con.execute(f"DESCRIBE SELECT * FROM read_parquet({literal}, hive_partitioning = false)").fetchall()]
         except (duckdb.IOException, duckdb.InvalidInputException) as error:
             raise DataError(f"{path} is not a readable Parquet file: {_reason(error)}") from None
         _require_columns(names, columns, str(path))
-        scan = f"SELECT file_row_number + 1 AS pos, {selected} FROM read_parquet({literal}, file_row_number = true)"
+        scan = (f"SELECT file_row_number + 1 AS pos, {selected} FROM read_parquet({literal}, file_row_number = true, "
+                "hive_partitioning = false)")
         source = _Source(str(path), "records (first record = 1)", lambda positions: [str(p) for p in positions])
     else:
         names, delimiter = _csv_header(path)
@@ -144,7 +197,8 @@ def _register(con: duckdb.DuckDBPyConnection, events: EventLog, columns: _Column
         # reports them instead. Rows are numbered right after the scan, which keeps file order.
         scan = (
             f"SELECT row_number() OVER () AS pos, {selected} FROM read_csv({literal}, auto_detect = false, header = true, "
-            f"delim = {_sql_string(delimiter)}, quote = '\"', escape = '\"', strict_mode = true, columns = {{{spec}}})"
+            f"delim = {_sql_string(delimiter)}, quote = '\"', escape = '\"', strict_mode = true, columns = {{{spec}}}, "
+            "hive_partitioning = false)"
         )
         source = _Source(
             str(path),
@@ -178,20 +232,44 @@ def log_columns(path: Path) -> list[str]:
         import duckdb
 
         with duckdb.connect() as con:
-            return [d[0] for d in con.execute("SELECT * FROM read_parquet(?) LIMIT 0", [str(path)]).description]
+            query = "SELECT * FROM read_parquet(?, hive_partitioning = false) LIMIT 0"
+            return [d[0] for d in con.execute(query, [_literal_path(con, path)]).description]
     raise DataError(f"events: {path} must be a .csv or .parquet file; got the suffix {path.suffix!r}")
+
+
+def _literal_path(con: duckdb.DuckDBPyConnection, path: Path) -> str:
+    """``path`` as DuckDB must be given it to read that one file and nothing else.
+
+    DuckDB's readers take a path as a glob pattern: ``ev[1].csv`` would read ``ev1.csv`` and
+    ``sub?.csv`` every file matching it. The absolute path with its pattern characters escaped the
+    way :func:`glob.escape` does (``[`` as ``[[]``, ``?`` as ``[?]``, ``*`` as ``[*]``) matches only
+    the file itself, and keeps DuckDB's own fast reader. The match is checked with DuckDB's ``glob``.
+    """
+    import glob
+
+    absolute = os.path.abspath(path)
+    escaped = glob.escape(absolute)
+    if escaped != absolute:
+        found = [row[0] for row in con.execute("SELECT file FROM glob(?)", [escaped]).fetchall()]
+        if [os.path.abspath(f) for f in found] != [absolute]:
+            raise DataError(f"event log {path}: its name cannot be given to DuckDB literally (it matches "
+                            f"{len(found)} files); rename it without the characters [ ] * ?")
+    return escaped
 
 
 def _csv_header(path: Path) -> tuple[list[str], str]:
     """Column names and delimiter (``,``, ``;`` or tab, whichever the header uses most)."""
+    from nlp.tables import decode_error, utf16_without_bom
+
+    with path.open("rb") as handle:
+        head = handle.read(1 << 12)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or utf16_without_bom(head):
+        raise DataError(f"{path} is UTF-16; an event log must be UTF-8: save it as 'CSV UTF-8' (Excel) and try again")
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             line = handle.readline()
-    except UnicodeDecodeError as error:
-        raise DataError(
-            f"{path} is not UTF-8 (it has byte 0x{error.object[error.start]:02x} near the start); "
-            "save it as 'CSV UTF-8' and try again"
-        ) from None
+    except UnicodeDecodeError:
+        raise decode_error(path, "utf-8", allowed="UTF-8") from None
     if not line.strip():
         raise DataError(f"{path} is empty: expected a header row naming the columns, then one row per event")
     delimiter = max((",", ";", "\t"), key=line.count)

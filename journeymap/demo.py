@@ -125,7 +125,7 @@ def run_analytics_demo(out_dir: str | Path = "cx-demo") -> AnalyticsDemo:
     files.append(_write_csv(ranking, out / "xep_hang_diem_dau.csv"))
     files.append(save_journey(lived, out / "hanh_trinh_thuc_te_co_chi_so.yaml"))
 
-    cases = pd.read_csv(events, usecols=["case_id"], dtype=str)
+    cases = pd.read_csv(events, usecols=["case_id"], dtype=str, index_col=False)
     return AnalyticsDemo(
         files=files,
         cases=cases["case_id"].nunique(),

@@ -12,9 +12,13 @@ How the log is read (the contract of :func:`discover_journey` and :func:`path_va
   the file or DataFrame. Directly-follows pairs within a case are the transitions; a touchpoint
   repeated consecutively is a self-loop.
 - Timestamps are datetime columns or ISO 8601-like text (``2026-01-05 08:30``,
-  ``2026-01-05T08:30:00+07:00``, ``2026-01-05``). Text with a time-zone offset (or ``Z``) and
-  time-zone-aware datetimes are converted to UTC; times without one are taken as they are. A log
-  mixing the two is an error, since their differences would be off by the offset.
+  ``2026-01-05T08:30:00+07:00``, ``2026-01-05``). Text with a time zone after the time (``Z``, an
+  offset such as ``+07:00``, ``+0700`` or ``+07:00:00``, or a name such as ``UTC`` or
+  ``Asia/Ho_Chi_Minh``) and time-zone-aware datetimes are converted to UTC; times without one are
+  taken as they are. A log mixing the two is an error, since their differences would be off by the
+  offset.
+- A path is read literally: ``ev[1].csv`` is that file, never a pattern matching ``ev1.csv``, and
+  ``sub?.csv`` never several files. Touchpoint, stage and case names are compared in Unicode NFC.
 - ``start``/``end`` select whole cases whose **first** event lies in ``[start, end)`` (a cohort),
   so journeys are never cut in the middle. Naive bounds are compared as given (UTC for logs with
   offsets); bounds with an offset are converted to UTC.

@@ -16,6 +16,9 @@ A wrong argument type is a plain :class:`TypeError`, as in the standard library.
 
 from __future__ import annotations
 
+import os
+import re
+import stat
 from os import PathLike
 from pathlib import Path
 
@@ -53,25 +56,67 @@ class ModelFileError(DataError):
     """A model directory that is missing, incomplete or not a cx feedback model."""
 
 
-def require_file(path: str | PathLike[str], what: str = "file") -> Path:
-    """``path`` as a :class:`~pathlib.Path` when it names an existing file; else :class:`InputNotFoundError`.
+# A web address: any scheme followed by ://, or a well-known scheme whose // a Path has already
+# collapsed to / (the command line hands over https://x as the Path https:/x).
+_URL = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*://|(?:https?|ftps?|sftp|s3|gs|gcs|az|abfss?|hf|file):/)(?P<rest>.*)",
+                  re.IGNORECASE)
 
-    ``what`` names the input in the message ("journey file", "event log", "table").
+
+def require_file(path: str | PathLike[str], what: str = "file") -> Path:
+    """``path`` as a :class:`~pathlib.Path` when it names an existing regular file; else an error that
+    says what the path names instead.
+
+    ``what`` names the input in the message ("journey file", "event log", "table"). The path is
+    taken literally and must be local: a web address (``https://…``) is refused, since cx reads
+    local files only and never uses the network. A folder, a device (``/dev/zero``, also through a
+    symbolic link), a named pipe or a socket is refused before anything is read from it: reading one
+    would never end or would read something other than a file.
+
+    Raises
+    ------
+    InputNotFoundError
+        Nothing exists at the path, it is a folder, or it is a web address.
+    DataError
+        It exists but is not a regular file (a device, a FIFO, a socket).
 
     >>> require_file("no/such/comments.csv", "table")
     Traceback (most recent call last):
     ...
     nlp.errors.InputNotFoundError: table no/such/comments.csv does not exist
+    >>> require_file("https://example.com/comments.csv", "table")
+    Traceback (most recent call last):
+    ...
+    nlp.errors.InputNotFoundError: table https://example.com/comments.csv is a web address: cx reads local files only (it never uses the network); download the file and give its path
     """
     if isinstance(path, (bytes, bytearray)):
         path = path.decode()
     if not isinstance(path, (str, PathLike)):
         raise TypeError(f"{what} must be a path (str or os.PathLike); got {type(path).__name__}")
+    text = os.fspath(path)
+    url = _URL.match(text)
+    if url:
+        address = text if "://" in text else text.split(":", 1)[0] + "://" + url.group("rest").lstrip("/")
+        raise InputNotFoundError(
+            f"{what} {address} is a web address: cx reads local files only (it never uses the network); "
+            "download the file and give its path",
+            text,
+        )
     path = Path(path)
-    if path.is_dir():
+    try:
+        mode = path.stat().st_mode  # follows symbolic links: what would be read
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise InputNotFoundError(f"{what} {path} is a link to {os.readlink(path)}, which does not exist", path) from None
+        raise InputNotFoundError(f"{what} {path} does not exist", path) from None
+    except OSError as error:  # no permission on a folder on the way, a name too long, …
+        raise InputNotFoundError(f"{what} {path} cannot be opened: {error.strerror or error}", path) from None
+    if stat.S_ISDIR(mode):
         raise InputNotFoundError(f"{what} {path} is a folder; give a file", path)
-    if not path.is_file():
-        raise InputNotFoundError(f"{what} {path} does not exist", path)
+    if not stat.S_ISREG(mode):
+        kind = ("a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a named pipe (FIFO)" if stat.S_ISFIFO(mode)
+                else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+        link = f" (a link to {os.path.realpath(path)})" if path.is_symlink() else ""
+        raise DataError(f"{what} {path}{link} is {kind}, not a regular file; cx reads regular files only")
     return path
 
 

@@ -153,7 +153,7 @@ def _main() -> None:
 def _read_labels() -> pd.DataFrame:
     import pandas as pd
 
-    return pd.read_csv(labels_path(), dtype=str, keep_default_na=False)
+    return pd.read_csv(labels_path(), dtype=str, keep_default_na=False, index_col=False)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,10 @@
 
 Everything is read as text, so IDs with leading zeros and the original values come back exactly.
 CSV/TSV in UTF-8 (with or without BOM) and UTF-16 (what Excel's "Unicode Text" writes) are accepted;
-anything else is a :class:`TableError` that says what was found.
+anything else is a :class:`TableError` that says what was found. One reading policy holds for every
+format (no column taken as the index, columns aligned by name, NFC text, a cell limit, formulas
+without a saved value reported, paths taken literally and local, special files refused): see
+:func:`iter_table`.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ import codecs
 import contextlib
 import json
 import math
+import re
+import unicodedata
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,8 +30,9 @@ if TYPE_CHECKING:
 
     import pandas as pd
 
-__all__ = ["FORMULA_STARTS", "TABLE_FORMATS", "TABLE_SUFFIXES", "Table", "TableError", "TableWriter", "detect_encoding", "excel_safe",
-           "iter_table", "load_table", "read_table", "readable_table_suffix", "table_suffix"]
+__all__ = ["FORMULA_STARTS", "MAX_CELL_CHARS", "TABLE_FORMATS", "TABLE_SUFFIXES", "Table", "TableError", "TableWriter",
+           "decode_error", "detect_encoding", "excel_safe", "iter_table", "load_table", "read_table",
+           "readable_table_suffix", "table_suffix", "utf16_without_bom"]
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx", ".jsonl")
 
@@ -48,10 +54,18 @@ def table_suffix(path: str | PathLike[str]) -> str:
     return format_of(path, TABLE_FORMATS)
 
 
-def readable_table_suffix(path: Path) -> str:
-    """:func:`table_suffix` of an existing file; a missing file or a folder is an
-    :class:`~nlp.errors.InputNotFoundError`."""
+def readable_table_suffix(path: str | PathLike[str]) -> str:
+    """:func:`table_suffix` of an existing file; a missing file, a folder or a web address is an
+    :class:`~nlp.errors.InputNotFoundError`, a device or a pipe a :class:`~nlp.errors.DataError`
+    (see :func:`~nlp.errors.require_file`)."""
     return table_suffix(require_file(path, "table"))
+
+
+MAX_CELL_CHARS = 1_000_000
+"""The longest cell a table may hold, in characters. A comment is never that long; a cell that long is
+almost always a quote left open (everything up to the next quote, often the end of the file,
+becomes one cell) or a file that is not a table. Such a cell is a :class:`~nlp.errors.DataError`
+naming its row and column, rather than a megabyte of text sent through the classifier."""
 
 
 def detect_encoding(path: Path) -> str:
@@ -60,7 +74,9 @@ def detect_encoding(path: Path) -> str:
     Raises
     ------
     TableError
-        If the file has no BOM and its start is not valid UTF-8.
+        If the file has no BOM and looks like UTF-16 (a NUL in every other byte: a program wrote
+        UTF-16 without the mark), or its start is not valid UTF-8 (the message gives the byte
+        offset, the line and an excerpt).
     """
     with path.open("rb") as handle:
         head = handle.read(1 << 16)
@@ -68,19 +84,94 @@ def detect_encoding(path: Path) -> str:
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
+    order = utf16_without_bom(head)
+    if order is not None:
+        raise TableError(
+            f"{path} looks like UTF-16 ({order}) without a byte-order mark: every other byte is a NUL. "
+            "Save it as 'CSV UTF-8' (Excel) or UTF-8, or as UTF-16 with a byte-order mark (Excel's "
+            "'Unicode Text'), and try again"
+        )
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as error:
         if error.start < len(head) - 4:  # not just a character cut at the block edge
-            raise _decode_error(path, error) from None
+            raise decode_error(path, "utf-8") from None
     return "utf-8"
 
 
-def _decode_error(path: Path, error: UnicodeDecodeError) -> TableError:
-    return TableError(
-        f"{path} is not UTF-8 or UTF-16: byte 0x{error.object[error.start]:02x} at offset {error.start} "
-        "cannot be decoded. Save the file as 'CSV UTF-8' (Excel) or UTF-8 and try again."
-    )
+def utf16_without_bom(head: bytes) -> str | None:
+    """``"little-endian"`` or ``"big-endian"`` when ``head`` (a file's first bytes) looks like UTF-16
+    text written without a byte-order mark, else ``None``.
+
+    Text in UTF-16 with mostly Latin letters (Vietnamese included: its letters are Latin with
+    diacritics; spaces, digits and punctuation are ASCII) has a NUL in every other byte; UTF-8
+    text has none.
+    """
+    sample = head[: 1 << 12]
+    half = len(sample) // 2
+    if half < 2:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd > 0.4 * half and even < 0.05 * half:
+        return "little-endian"
+    if even > 0.4 * half and odd < 0.05 * half:
+        return "big-endian"
+    return None
+
+
+def decode_error(path: Path, encoding: str, *, allowed: str = "UTF-8 or UTF-16") -> DataError:
+    """The :class:`~nlp.errors.DataError` for a file that does not decode in ``encoding``.
+
+    It gives the first bad byte's offset in the file, its line and an excerpt of the text around
+    it. Readers decode in blocks and only know an offset inside their block, so the file is scanned
+    again here (only when reading has already failed). ``allowed`` names the encodings the reader
+    accepts.
+    """
+    codec = _plain_codec(path, encoding)
+    decoder = codecs.getincrementaldecoder(codec)("strict")
+    consumed = lines = 0
+    line = ""  # the end of the current line, decoded
+    with path.open("rb") as handle:
+        while True:
+            block = handle.read(1 << 20)
+            pending = decoder.getstate()[0]
+            try:
+                text = decoder.decode(block, final=not block)
+            except UnicodeDecodeError as error:
+                data = error.object  # what was pending, then this block
+                before = data[: error.start].decode(codec, errors="replace")
+                lines += before.count("\n")
+                line = (line + before).rsplit("\n", 1)[-1]
+                after = data[error.end: error.end + 120].decode(codec, errors="replace").split("\n", 1)[0]
+                excerpt = _excerpt(line.lstrip("\ufeff"), tail=True) + "\ufffd" + _excerpt(after)
+                name = "UTF-16" if codec.startswith("utf-16") else allowed
+                return DataError(
+                    f"{path} is not {name}: byte 0x{data[error.start]:02x} at offset "
+                    f"{consumed - len(pending) + error.start} (line {lines + 1}) cannot be decoded, here: "
+                    f"{excerpt!r}. Save the file as 'CSV UTF-8' (Excel) or UTF-8 and try again; legacy "
+                    "Vietnamese encodings (TCVN3, VNI, Windows-1258) are not read"
+                )
+            if not block:
+                break
+            consumed += len(block)
+            lines += text.count("\n")
+            line = (line + text[-1000:]).rsplit("\n", 1)[-1][-1000:]
+    return DataError(f"{path} could not be decoded as {encoding}; save it as 'CSV UTF-8' (Excel) or UTF-8")
+
+
+def _plain_codec(path: Path, encoding: str) -> str:
+    """The codec that decodes the file's bytes one for one, its byte-order mark included, so an
+    error's position is the position in the file."""
+    if encoding != "utf-16":
+        return "utf-8"
+    with path.open("rb") as handle:
+        return "utf-16-be" if handle.read(2) == codecs.BOM_UTF16_BE else "utf-16-le"
+
+
+def _excerpt(text: str, limit: int = 30, *, tail: bool = False) -> str:
+    if len(text) <= limit:
+        return text
+    return "…" + text[-limit:] if tail else text[:limit] + "…"
 
 
 def _check_column(path: Path | str, columns: list[str], column: str) -> None:
@@ -93,83 +184,248 @@ def iter_table(
 ) -> Iterator[pd.DataFrame]:
     """Yield the table in chunks of ``chunk_size`` rows, every value as text (missing as ``None``).
 
+    The one reading policy for every table format:
+
+    - every chunk has the same columns, in the same order (a JSON Lines key first seen on row
+      100,000 is a column from the first chunk on, empty where a row lacks it);
+    - no column is ever taken as the index: a row with more fields than the header is an error
+      naming its row, except trailing empty fields (a comma at the end of every row), which are
+      dropped;
+    - text (values and column names) is returned in Unicode NFC, so a name typed with decomposed
+      accents ("Nhận biết" as ``e`` + combining marks) equals the same name typed precomposed;
+    - a cell longer than :data:`MAX_CELL_CHARS` characters is an error naming its row and column;
+    - an Excel cell holding a formula whose value was never saved (a workbook written by a script)
+      is an error naming the cells, not an empty cell.
+
     ``columns`` must exist (checked before any row is yielded). Memory stays bounded by the chunk.
     """
-    import pandas as pd
-
+    suffix = readable_table_suffix(path)  # before Path(), which would turn https://x into https:/x
     path = Path(path)
-    suffix = readable_table_suffix(path)
     if suffix in (".csv", ".tsv"):
-        encoding = detect_encoding(path)
-        sep = delimiter or ("\t" if suffix == ".tsv" else ",")
-        try:
-            reader = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, na_values=[], encoding=encoding,
-                                 chunksize=chunk_size, encoding_errors="strict")
-            checked = False
-            rows = 0
-            for chunk in reader:
-                if not checked:
-                    for column in columns:
-                        _check_column(path, list(chunk.columns), column)
-                    checked = True
-                if len(chunk):
-                    rows += len(chunk)
-                    yield chunk
-            if not rows:
-                raise TableError(f"{path} has a header but no rows")
-        except UnicodeDecodeError as error:
-            raise _decode_error(path, error) from None
-        except pd.errors.EmptyDataError:
-            raise TableError(f"{path} is empty: expected a header row and at least one data row") from None
-        except pd.errors.ParserError as error:
-            raise TableError(f"{path} is not a well-formed {suffix[1:].upper()} file: {error}") from None
+        chunks = _iter_csv(path, suffix, chunk_size, delimiter or ("\t" if suffix == ".tsv" else ","))
     elif suffix == ".jsonl":
-        yield from _iter_jsonl(path, columns, chunk_size)
+        chunks = _iter_jsonl(path, chunk_size)
     else:
-        yield from _iter_xlsx(path, columns, chunk_size)
+        chunks = _iter_xlsx(path, chunk_size)
+    checked = False
+    first_row = 2  # spreadsheet numbering: the header is row 1
+    for chunk in chunks:
+        chunk = _clean(path, chunk, first_row)
+        if not checked:
+            for column in columns:
+                _check_column(path, [str(c) for c in chunk.columns], column)
+            checked = True
+        first_row += len(chunk)
+        yield chunk
 
 
-def _iter_jsonl(path: Path, columns: tuple[str, ...], chunk_size: int) -> Iterator[pd.DataFrame]:
+_EXTRA = "\x00extra field {}"  # the name of a field beyond the header (no header can hold a NUL)
+
+
+def _iter_csv(path: Path, suffix: str, chunk_size: int, sep: str) -> Iterator[pd.DataFrame]:
     import pandas as pd
 
     encoding = detect_encoding(path)
-    rows: list[dict[str, Any]] = []
-    seen: list[str] = []
-    checked = False
+    options: dict[str, Any] = {
+        "sep": sep, "dtype": str, "keep_default_na": False, "na_values": [], "encoding": encoding,
+        "encoding_errors": "strict", "index_col": False,
+    }
+    header: list[str] = []
+    try:
+        header = [_nfc(str(name)) for name in pd.read_csv(path, nrows=0, **options).columns]
+        if len(set(header)) < len(header):
+            raise TableError(f"{path}: column names that differ only in Unicode normalisation (NFC/NFD) name the "
+                             f"same column; the header: {', '.join(map(repr, header))}")
+        extra = max(0, _first_record_width(path, encoding, sep) - len(header))
+        # pandas takes a first column as the index when the first data row has one field more than the
+        # header; naming the extra fields keeps every column under its own header.
+        names = header + [_EXTRA.format(i + 1) for i in range(extra)]
+        rows = 0
+        with pd.read_csv(path, header=0, names=names, chunksize=chunk_size, **options) as reader:
+            for chunk in reader:
+                if extra:
+                    chunk = _drop_trailing_fields(path, chunk, header, rows)
+                if len(chunk):
+                    rows += len(chunk)
+                    yield chunk
+        if not rows:
+            raise TableError(f"{path} has a header but no rows")
+    except UnicodeDecodeError:
+        raise decode_error(path, encoding) from None
+    except pd.errors.EmptyDataError:
+        raise TableError(f"{path} is empty: expected a header row and at least one data row") from None
+    except pd.errors.ParserError as error:
+        raise _parser_error(path, suffix, error, len(header)) from None
+
+
+def _first_record_width(path: Path, encoding: str, sep: str) -> int:
+    """The number of fields of the first non-blank record after the header (0 if there is none)."""
+    import csv
+
+    with path.open(encoding=encoding, newline="") as handle:
+        records = csv.reader(handle, delimiter=sep)
+        try:
+            next(records, None)
+            for record in records:
+                if record:
+                    return len(record)
+        except csv.Error:
+            return 0  # pandas reports the malformed file
+    return 0
+
+
+def _drop_trailing_fields(path: Path, chunk: pd.DataFrame, header: list[str], before: int) -> pd.DataFrame:
+    """The chunk without the fields beyond the header, when they are empty; a row with text there is
+    an error."""
+    extra = [c for c in chunk.columns if c not in header]
+    filled = chunk[extra].fillna("").astype(str).apply(lambda column: column.str.strip() != "").any(axis=1)
+    if filled.any():
+        where = [int(p) for p in filled.to_numpy().nonzero()[0]]
+        shown = ", ".join(
+            f"row {before + p + 2} ({_excerpt(next(v for v in chunk.iloc[p][extra] if str(v).strip()), 40)!r})"
+            for p in where[:10]
+        )
+        more = f" and {len(where) - 10} more" if len(where) > 10 else ""
+        raise TableError(
+            f"{path}: {len(where)} {'row has' if len(where) == 1 else 'rows have'} more fields than the header's "
+            f"{len(header)} columns, with text beyond the last column: {shown}{more}. A value holding the delimiter "
+            "must be quoted (\"Hà Nội, Việt Nam\"); or add the missing column names to the header"
+        )
+    return chunk[header]
+
+
+def _parser_error(path: Path, suffix: str, error: Exception, columns: int) -> DataError:
+    unclosed = re.search(r"EOF inside string starting at row (\d+)", str(error))
+    if unclosed:
+        return TableError(
+            f"{path}: row {int(unclosed.group(1)) + 1} opens a quote (\") that is never closed, so the rest of the "
+            "file would be one cell; close the quote, or remove it"
+        )
+    found = re.search(r"Expected \d+ fields in line (\d+), saw (\d+)", str(error))
+    if found:
+        return TableError(
+            f"{path}: row {found.group(1)} has {found.group(2)} fields but the header names {columns} columns; a "
+            "value holding the delimiter must be quoted (\"Hà Nội, Việt Nam\"), or the header needs more column names"
+        )
+    return TableError(f"{path} is not a well-formed {suffix[1:].upper()} file: {error}")
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def _clean(path: Path, frame: pd.DataFrame, first_row: int) -> pd.DataFrame:
+    """Text values and column names in NFC, and no cell over :data:`MAX_CELL_CHARS` characters (a
+    :class:`~nlp.errors.DataError` naming the row and column). Other values are left as they are
+    and each column keeps its dtype.
+
+    A column is checked whole: its longest text by ``max(map(len, …))`` and its normal form by one
+    C call over its text joined by NULs (which compose with nothing), so text already in NFC, nearly
+    all of it, costs no work per value in Python.
+    """
+    import pandas as pd
+
+    frame.columns = [_nfc(c) if isinstance(c, str) else c for c in frame.columns]
+    for position, column in enumerate(frame.columns):
+        values = frame.iloc[:, position]
+        text_dtype = isinstance(values.dtype, pd.StringDtype)
+        if not (text_dtype or values.dtype == object):
+            continue
+        items = values.tolist()
+        texts = items if text_dtype and not values.hasnans else [v for v in items if isinstance(v, str)]
+        longest = max(map(len, texts), default=0)
+        if longest > MAX_CELL_CHARS:
+            where = next(i for i, v in enumerate(items) if isinstance(v, str) and len(v) == longest)
+            raise TableError(
+                f"{path}, row {first_row + where}, column {column!r}: a cell of {longest} characters, over the limit "
+                f"of {MAX_CELL_CHARS} (it begins {_excerpt(items[where], 40)!r}). That is usually a quote (\") "
+                "left open, which runs the cell on to the next quote; close the quote or remove it"
+            )
+        if not unicodedata.is_normalized("NFC", "\x00".join(texts)):
+            normal = [_nfc(v) if isinstance(v, str) else v for v in items]
+            frame.isetitem(position, pd.Series(normal, index=frame.index, dtype=values.dtype).array)
+    return frame
+
+
+def _iter_jsonl(path: Path, chunk_size: int) -> Iterator[pd.DataFrame]:
+    """JSON Lines in two passes: the first checks every line and collects every key (in the order
+    they first appear), so every chunk has every column; the second builds the chunks. A file that
+    fits one chunk is parsed once."""
+    import pandas as pd
+
+    encoding = detect_encoding(path)
+    keys: dict[str, None] = {}
+    rows: list[dict[str, Any]] | None = []
+    count = 0
+    for row in _jsonl_rows(path, encoding):
+        keys.update(dict.fromkeys(row))
+        count += 1
+        if rows is not None:
+            rows.append(row)
+            if len(rows) > chunk_size:
+                rows = None  # more than one chunk: read again
+    if not count:
+        raise TableError(f"{path} has no rows")
+    columns = [_nfc(k) for k in keys]
+    if len(set(columns)) < len(columns):
+        raise TableError(f"{path}: keys that differ only in Unicode normalisation (NFC/NFD) name the same column; "
+                         f"keys: {', '.join(map(repr, columns))}")
+    if rows is not None:
+        yield pd.DataFrame(rows, columns=list(keys), dtype=object)
+        return
+    chunk: list[dict[str, Any]] = []
+    for row in _jsonl_rows(path, encoding):
+        chunk.append(row)
+        if len(chunk) >= chunk_size:
+            yield pd.DataFrame(chunk, columns=list(keys), dtype=object)
+            chunk = []
+    if chunk:
+        yield pd.DataFrame(chunk, columns=list(keys), dtype=object)
+
+
+_EXACT_INT = 2**53  # beyond it, an integer turned into a float (as pandas does for a column with blanks) is rounded
+
+
+def _json_int(text: str) -> int | str:
+    """A JSON integer as an ``int``, or as its text when a float could not hold it exactly (an id such
+    as 9007199254740993): the text stays exact wherever the value goes. Numbers of more than 4,300
+    digits (Python's limit for ``int()``) are kept as text too."""
+    if len(text.lstrip("-")) > 15:
+        try:
+            number = int(text)
+        except ValueError:  # more digits than int() converts
+            return text
+        return number if abs(number) <= _EXACT_INT else text
+    return int(text)
+
+
+def _exact(value: Any) -> Any:
+    """An integer too large for a float to hold exactly, as its text (see :func:`_json_int`)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > _EXACT_INT:
+        return str(value)
+    return value
+
+
+def _jsonl_rows(path: Path, encoding: str) -> Iterator[dict[str, Any]]:
     try:
         with path.open(encoding=encoding) as handle:
             for number, line in enumerate(handle, 1):
                 if not line.strip():
                     continue
                 try:
-                    row = json.loads(line)
+                    row = json.loads(line, parse_int=_json_int)
                 except json.JSONDecodeError as error:
                     raise TableError(f"{path}, line {number}: not valid JSON ({error.msg})") from None
+                except RecursionError:
+                    raise TableError(f"{path}, line {number}: nested too deeply to read") from None
                 if not isinstance(row, dict):
                     raise TableError(f"{path}, line {number}: expected a JSON object, found {type(row).__name__}")
-                for key in row:
-                    if key not in seen:
-                        seen.append(key)
-                rows.append(row)
-                if len(rows) >= chunk_size:
-                    if not checked:
-                        for column in columns:
-                            _check_column(path, seen, column)
-                        checked = True
-                    yield pd.DataFrame(rows, columns=seen, dtype=object)
-                    rows = []
-    except UnicodeDecodeError as error:
-        raise _decode_error(path, error) from None
-    if not checked:
-        if not rows:
-            raise TableError(f"{path} has no rows")
-        for column in columns:
-            _check_column(path, seen, column)
-    if rows:
-        yield pd.DataFrame(rows, columns=seen, dtype=object)
+                yield row
+    except UnicodeDecodeError:
+        raise decode_error(path, encoding) from None
 
 
-def _iter_xlsx(path: Path, columns: tuple[str, ...], chunk_size: int) -> Iterator[pd.DataFrame]:
+def _iter_xlsx(path: Path, chunk_size: int) -> Iterator[pd.DataFrame]:
     import pandas as pd
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
@@ -180,17 +436,16 @@ def _iter_xlsx(path: Path, columns: tuple[str, ...], chunk_size: int) -> Iterato
         raise TableError(f"{path} is not a readable .xlsx workbook: {error}") from None
     try:
         sheet = workbook.worksheets[0]
+        _check_formulas(path, workbook, sheet)
         rows = sheet.iter_rows(values_only=True)
         header = next(rows, None)
         if header is None:
             raise TableError(f"{path}: the first sheet is empty")
-        names = [str(h) if h is not None else f"column_{i + 1}" for i, h in enumerate(header)]
-        for column in columns:
-            _check_column(path, names, column)
+        names = [_nfc(str(h)) if h is not None else f"column_{i + 1}" for i, h in enumerate(header)]
         chunk: list[tuple[Any, ...]] = []
         any_rows = False
         for row in rows:
-            chunk.append(tuple(row) + (None,) * (len(names) - len(row)))
+            chunk.append(tuple(map(_exact, row)) + (None,) * (len(names) - len(row)))
             if len(chunk) >= chunk_size:
                 any_rows = True
                 yield pd.DataFrame(chunk, columns=names, dtype=object)
@@ -202,6 +457,60 @@ def _iter_xlsx(path: Path, columns: tuple[str, ...], chunk_size: int) -> Iterato
             raise TableError(f"{path} has a header but no rows")
     finally:
         workbook.close()
+
+
+_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+
+
+def _check_formulas(path: Path, workbook: Any, sheet: Any) -> None:
+    """Refuse a sheet with formulas whose value was never saved.
+
+    A workbook written by a program (openpyxl, for one) stores formulas without their value; only
+    Excel or LibreOffice computes and saves it. Read for values, such a cell is empty, so a column
+    of them would be counted as blank answers. The sheet's XML is searched for a formula first
+    (a fast byte scan), and parsed only when it has one.
+    """
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse
+
+    source = getattr(sheet, "_worksheet_path", None)
+    archive = getattr(workbook, "_archive", None)
+    if source is None or archive is None:  # not openpyxl's read-only sheet: nothing to check with
+        return
+    with archive.open(source) as handle:
+        tail = b""
+        while True:
+            block = handle.read(1 << 20)
+            if not block:
+                return
+            if _FORMULA.search(tail + block):
+                break
+            tail = block[-16:]
+    cell, formula, value = (f"{{{SHEET_MAIN_NS}}}{tag}" for tag in ("c", "f", "v"))
+    missing: list[str] = []
+    with archive.open(source) as handle:
+        for _, element in iterparse(handle, events=("end",)):
+            if element.tag == cell:
+                if element.find(formula) is not None and not _has_saved_value(element, value):
+                    missing.append(element.get("r") or "?")
+                element.clear()
+    if missing:
+        shown = ", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")
+        count = "1 cell" if len(missing) == 1 else f"{len(missing)} cells"
+        raise TableError(
+            f"{path}, sheet {sheet.title!r}: {shown} ({count}) hold formulas without a saved value, so their values "
+            "cannot be read (the workbook was written by a program, not saved by Excel). Open the file in Excel or "
+            "LibreOffice and save it, or paste the values in place of the formulas, and try again"
+        )
+
+
+def _has_saved_value(cell: Any, value_tag: str) -> bool:
+    """Whether a formula cell stores its value: a ``<v>`` with text, or an empty one for a text result
+    (``t="str"``, how Excel saves a formula that gives ""). openpyxl writes an empty ``<v/>``."""
+    saved = cell.find(value_tag)
+    if saved is None:
+        return False
+    return bool(saved.text) or cell.get("t") == "str"
 
 
 def read_table(path: str | Path, *, columns: tuple[str, ...] = (), delimiter: str | None = None) -> pd.DataFrame:

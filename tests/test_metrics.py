@@ -259,9 +259,14 @@ def test_ttr_without_resolved_tickets_is_an_error():
         ttr(["2026-01-12 10:00", "2026-01-12 11:00"], ["", None])
 
 
-def test_mixed_offsets_are_an_error():
-    with pytest.raises(DataError, match="mixes time-zone offsets"):
-        ttr(["2026-01-12T10:00+07:00", "2026-01-12T10:00+00:00"], ["", ""])
+def test_offsets_are_kept_and_working_hours_need_one_zone():
+    # Several offsets in one column: clock hours are measured in UTC, so they count.
+    result = ttr(["2026-01-12T10:00+07:00", "2026-01-12T10:00+00:00"], ["2026-01-12T04:00Z", "2026-01-12T18:00+07:00"])
+    assert (result.value, result.n) == (1.0, 2)
+    # Working hours are counted on one office clock: several zones cannot be put on it.
+    with pytest.raises(DataError, match=r"working hours are counted on the office's clock, but opened and resolved "
+                                        r"use 2 time zones \(\+00:00, \+07:00\)"):
+        ttr(["2026-01-12T10:00+07:00", "2026-01-12T10:00+00:00"], ["", ""], unit="working_hours")
 
 
 def test_bad_ttr_options():

@@ -22,9 +22,14 @@ if TYPE_CHECKING:
 __all__ = ["register"]
 
 
-def _show(frame: pd.DataFrame, *, rows: int = 30) -> None:
+def _show(frame: pd.DataFrame, *, rows: int = 30, empty: str = "(no rows)") -> None:
+    """Print the first ``rows`` rows as a console table; ``empty`` when there is none (never pandas'
+    "Empty DataFrame")."""
     import pandas as pd
 
+    if frame.empty:
+        typer.echo(empty)
+        return
     with pd.option_context("display.max_columns", 30, "display.width", 160, "display.max_colwidth", 60,
                            "display.float_format", _number):
         typer.echo(frame.head(rows).to_string(index=False))
@@ -144,7 +149,7 @@ def metrics(
     """NPS, CSAT, CES and time to resolution, overall or per touchpoint, stage or column."""
     from nlp.errors import require_file
 
-    from ..metrics import WorkingCalendar, set_metrics, survey_metrics
+    from ..metrics import InvalidValuesError, WorkingCalendar, set_metrics, survey_metrics
 
     try:
         intervals = [tuple(part.split("-")) for part in working_hours.split(",")]
@@ -166,6 +171,8 @@ def metrics(
         table = survey_metrics(file, by=group, journey=journey, ttr_unit=ttr_unit.value,
                                calendar=None if ttr_unit is TtrUnit.hours else calendar,
                                skip_invalid=skip_invalid)
+    except InvalidValuesError as exc:
+        fail(exc.naming("--skip-invalid"))  # the flag, not the Python keyword
     except ValueError as exc:  # a DataError is a ValueError
         fail(str(exc))
     _show(table, rows=60)
@@ -258,7 +265,9 @@ def pain(
               if "touchpoint" not in summary.columns else summary[["touchpoint", "comments", "negative_share", "top_causes"]])
         typer.echo("")
     typer.secho("Pain ranking (work down from the top)", bold=True)
-    _show(ranking[["rank", "touchpoint", "name", "score", "why"]])
+    _show(ranking[["rank", "touchpoint", "name", "score", "why"]],
+          empty="No touchpoint to rank: the journey has no frontstage touchpoint (pain is ranked on the "
+                "touchpoints customers meet; backstage ones are left out).")
     if output is not None:
         _write_table(ranking, output, excel_safe=excel_safe)
     if write_journey is not None:

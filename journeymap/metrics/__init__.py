@@ -25,7 +25,8 @@ and skip CES). Anything else is a :class:`~journeymap.errors.DataError` listing 
 """
 
 from .calendar import WorkingCalendar
-from .scores import MetricResult, TtrUnit, ces, csat, nps, ttr
+from .scores import InvalidValuesError, MetricResult, TtrUnit, ces, csat, nps, ttr
 from .survey import set_metrics, survey_metrics
 
-__all__ = ["MetricResult", "TtrUnit", "WorkingCalendar", "ces", "csat", "nps", "set_metrics", "survey_metrics", "ttr"]
+__all__ = ["InvalidValuesError", "MetricResult", "TtrUnit", "WorkingCalendar", "ces", "csat", "nps", "set_metrics",
+           "survey_metrics", "ttr"]

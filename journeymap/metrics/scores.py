@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-__all__ = ["MetricResult", "TtrUnit", "ces", "csat", "nps", "ttr"]
+__all__ = ["InvalidValuesError", "MetricResult", "TtrUnit", "ces", "csat", "nps", "ttr"]
 
 
 TtrUnit = Literal["hours", "working_hours", "working_days"]
@@ -94,6 +94,24 @@ class MetricResult:
     __repr__ = __str__
 
 
+class InvalidValuesError(DataError):
+    """Invalid answers or ticket times, listed with their rows; skipped instead with ``skip_invalid``.
+
+    ``str()`` tells a Python caller to pass ``skip_invalid=True``; :meth:`naming` words the same
+    message for another way of giving the option (the command line's ``--skip-invalid``).
+    """
+
+    def __init__(self, prefix: str, problems: list[str]) -> None:
+        self.prefix = prefix
+        self.problems = problems
+        super().__init__(self.naming("skip_invalid=True"))
+
+    def naming(self, option: str) -> str:
+        """The message, with ``option`` as the way to skip the invalid values."""
+        return (f"{self.prefix}invalid values (pass {option} to skip them and count them):\n"
+                + "\n".join(f"  - {problem}" for problem in self.problems))
+
+
 # -- where rows are, and how messages name them ---------------------------------------------------
 @dataclass(frozen=True)
 class _Rows:
@@ -154,29 +172,121 @@ def _parse_scores(values: pd.Series, scale: _Scale) -> tuple[np.ndarray, np.ndar
     return np.where(valid, scores, np.nan), invalid
 
 
-def _parse_times(values: pd.Series, label: str, rows: _Rows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Moments as naive ``datetime64[us]`` (wall-clock time), and the masks of blank and unreadable values."""
+# A time zone written after a time of day: Z or an offset (+07:00, +0700, +07). A bare date such as
+# 2026-01-05 must not look like "-05".
+_ZONE = r"\d:\d\d(?::\d\d(?:\.\d+)?)?\s*([zZ]|[+-]\d\d(?::?\d\d)?)\s*$"
+
+
+@dataclass(frozen=True)
+class _Times:
+    """One column of moments: UTC for the values that carry a time zone, the clock time as written
+    for the others, and which is which."""
+
+    moments: np.ndarray  # datetime64[us]
+    blank: np.ndarray
+    unreadable: np.ndarray
+    aware: np.ndarray  # the value carries a time zone (offset, Z, or a tz-aware datetime)
+    zones: frozenset[Any]  # the time zones used: a datetime.tzinfo, or an offset such as "+07:00"
+
+
+def _parse_times(values: pd.Series) -> _Times:
+    """Read one column of times (see :class:`_Times`); offsets are kept, not dropped."""
+    import numpy as np
     import pandas as pd
 
-    if isinstance(values.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(values.dtype):
+    zones: set[Any] = set()
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        blank = values.isna().to_numpy()
+        aware = ~blank
+        zones.add(values.dt.tz)
+        moments = values.dt.tz_convert("UTC").dt.tz_localize(None)
+    elif pd.api.types.is_datetime64_dtype(values.dtype):
+        blank = values.isna().to_numpy()
+        aware = np.zeros(len(values), dtype=bool)
         moments = values
-        blank = moments.isna().to_numpy()
     else:
-        try:
-            moments = pd.to_datetime(values, errors="coerce", format="ISO8601")
-        except ValueError:
-            raise DataError(
-                f"{rows.prefix()}{label} mixes time-zone offsets (or offsets and local times); give every "
-                "time as local time without an offset, or all with the same offset"
-            ) from None
+        # Text, or datetime objects (whose text carries their offset): a value with a zone is read in
+        # UTC, one without as its clock time; whether they may be mixed is decided across columns.
+        text = values.astype("string")
+        offsets = text.str.extract(_ZONE, expand=False)
+        aware = offsets.notna().to_numpy(dtype=bool)
+        zones.update(_offset(o) for o in offsets[aware].unique())
+        moments = pd.to_datetime(text, errors="coerce", format="ISO8601", utc=True).dt.tz_localize(None)
         blank = moments.isna().to_numpy().copy()
-        unread = values[blank].astype("string")
+        unread = text[blank]
         blank[blank] = (unread.isna() | (unread.str.strip() == "")).to_numpy(dtype=bool)
-    if isinstance(moments.dtype, pd.DatetimeTZDtype):
-        # Working hours are about the office's wall clock, which is the time as recorded.
-        moments = moments.dt.tz_localize(None)
     unreadable = moments.isna().to_numpy() & ~blank
-    return moments.to_numpy(dtype="datetime64[us]"), blank, unreadable
+    aware = aware & ~blank & ~unreadable
+    return _Times(moments.to_numpy(dtype="datetime64[us]"), blank, unreadable, aware, frozenset(zones))
+
+
+def _offset(text: str) -> str:
+    """``+07:00`` from ``+07:00``, ``+0700`` or ``+07``; ``+00:00`` from ``Z``."""
+    if text in ("Z", "z"):
+        return "+00:00"
+    digits = text[1:].replace(":", "")
+    return f"{text[0]}{digits[:2]}:{digits[2:4] or '00'}"
+
+
+def _wall_clock(times: _Times, zone: Any) -> np.ndarray:
+    """The moments of an all-aware column as clock times in ``zone`` (an offset text or a tzinfo)."""
+    import datetime as dt
+
+    import pandas as pd
+
+    if isinstance(zone, str):
+        sign = -1 if zone.startswith("-") else 1
+        zone = dt.timezone(sign * dt.timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6])))
+    utc = pd.Series(times.moments).dt.tz_localize("UTC")
+    return utc.dt.tz_convert(zone).dt.tz_localize(None).to_numpy(dtype="datetime64[us]")
+
+
+def _zone_name(zone: Any) -> str:
+    return zone if isinstance(zone, str) else str(zone)
+
+
+def _align_zones(
+    opened: _Times, resolved: _Times, raw: tuple[pd.Series, pd.Series], rows: _Rows, ticket: _Ticket, unit: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """The two columns on one clock, or a DataError.
+
+    Times with a time zone and times without cannot be compared (the zone of the naive ones is
+    unknown), whichever columns they are in. With zones everywhere, clock hours are measured in UTC;
+    working hours need the office's clock, so all times must then be in one zone.
+    """
+    import numpy as np
+
+    labels = (ticket.opened_label, ticket.resolved_label)
+    columns = (opened, resolved)
+    has_aware = [bool(t.aware.any()) for t in columns]
+    has_naive = [bool((~t.aware & ~t.blank & ~t.unreadable).any()) for t in columns]
+    if any(has_aware) and any(has_naive):
+        def examples(times: _Times, values: pd.Series, mask: np.ndarray) -> str:
+            return rows.listing(np.flatnonzero(mask)[:3], lambda p: _show(values.iloc[p]))
+
+        parts = []
+        for label, times, values in zip(labels, columns, raw):
+            naive = ~times.aware & ~times.blank & ~times.unreadable
+            if times.aware.any():
+                parts.append(f"{label} has times with a time zone ({examples(times, values, times.aware)})")
+            if naive.any():
+                parts.append(f"{label} has times without one ({examples(times, values, naive)})")
+        raise DataError(
+            f"{rows.prefix()}times with a time zone and times without one cannot be compared: "
+            + "; ".join(parts) + ". Write every time with its offset (2026-01-05T08:30:00+07:00) or every time "
+            "without (2026-01-05 08:30)"
+        )
+    if not any(has_aware) or unit == "hours":
+        return opened.moments, resolved.moments  # UTC for aware times, so offsets count
+    zones = opened.zones | resolved.zones
+    if len(zones) > 1:
+        raise DataError(
+            f"{rows.prefix()}working hours are counted on the office's clock, but {labels[0]} and {labels[1]} use "
+            f"{len(zones)} time zones ({', '.join(sorted(map(_zone_name, zones)))}); give every time in the office's "
+            "time zone, or measure clock hours instead of working hours"
+        )
+    (zone,) = zones
+    return _wall_clock(opened, zone), _wall_clock(resolved, zone)
 
 
 def _check_confidence(confidence: object) -> None:
@@ -218,9 +328,12 @@ def _ttr_values(
     """Resolution times in ``unit`` (NaN unless resolved and valid), and the unresolved and invalid masks."""
     import numpy as np
 
-    opened_at, opened_blank, opened_bad = _parse_times(opened, ticket.opened_label, rows)
-    resolved_at, resolved_blank, resolved_bad = _parse_times(resolved, ticket.resolved_label, rows)
-    allowed = "allowed: ISO 8601 date-times such as 2026-01-05 08:30 or 2026-01-05T08:30:00, or blank"
+    opened_times, resolved_times = _parse_times(opened), _parse_times(resolved)
+    opened_at, resolved_at = _align_zones(opened_times, resolved_times, (opened, resolved), rows, ticket, unit)
+    opened_blank, opened_bad = opened_times.blank, opened_times.unreadable
+    resolved_blank, resolved_bad = resolved_times.blank, resolved_times.unreadable
+    allowed = ("allowed: ISO 8601 date-times such as 2026-01-05 08:30, 2026-01-05T08:30:00 or "
+               "2026-01-05T08:30:00+07:00, or blank")
     for label, bad, raw in ((ticket.opened_label, opened_bad, opened), (ticket.resolved_label, resolved_bad, resolved)):
         if bad.any():
             where = np.flatnonzero(bad)
@@ -301,10 +414,7 @@ def _measure(
         work["ttr_skipped"] = invalid
         skipped["ttr"] = int(invalid.sum())
     if problems and not skip_invalid:
-        raise DataError(
-            f"{rows.prefix()}invalid values (pass skip_invalid=True to skip them and count them):\n"
-            + "\n".join(f"  - {problem}" for problem in problems)
-        )
+        raise InvalidValuesError(rows.prefix(), problems)
     if "nps" in work:
         work["nps_promoter"] = work["nps"] >= 9
         work["nps_detractor"] = work["nps"] <= 6
@@ -555,8 +665,12 @@ def ttr(
     ----------
     opened, resolved
         When each ticket was opened and resolved, in the same order: ``datetime`` values or ISO 8601
-        text (local time). A blank ``resolved`` is an unresolved ticket: counted in ``unresolved``,
-        not in the mean. A row with both blank is not a ticket.
+        text. A blank ``resolved`` is an unresolved ticket: counted in ``unresolved``, not in the
+        mean. A row with both blank is not a ticket. Times are either all local clock times or all
+        with a time zone (``Z``, ``+07:00``, tz-aware datetimes), across both columns: a mix is a
+        DataError, since the zone of a time without one is unknown. With time zones, clock hours
+        are exact whatever the offsets (``01:00Z`` to ``09:00+07:00`` is 1 hour); working hours
+        need every time in one zone (the office's), whose clock they are counted on.
     unit
         ``"hours"`` (clock hours), ``"working_hours"`` or ``"working_days"`` (working hours divided
         by the calendar's hours per day).
