@@ -71,6 +71,8 @@ def require_file(path: str | PathLike[str], what: str = "file") -> Path:
     if path.is_dir():
         raise InputNotFoundError(f"{what} {path} is a folder; give a file", path)
     if not path.is_file():
+        if path.exists():  # /dev/zero, a FIFO, a socket: reading one never ends, or waits
+            raise DataError(f"{what} {path} is not a regular file (a device, FIFO or socket); give a file")
         raise InputNotFoundError(f"{what} {path} does not exist", path)
     return path
 
