@@ -106,6 +106,18 @@ def read_text(path: Path) -> str:
             break
     else:
         codec = "utf-8-sig"
+        nul = raw.find(b"\x00")
+        if nul >= 0:
+            raise JourneyValidationError(
+                [
+                    Problem(
+                        "the file contains NUL bytes, as UTF-16 or UTF-32 text without a byte-order mark does; "
+                        "save it as UTF-8",
+                        line=raw.count(b"\n", 0, nul) + 1,
+                    )
+                ],
+                source=str(path),
+            )
     try:
         text = raw.decode(codec)
     except UnicodeDecodeError as exc:
@@ -113,18 +125,6 @@ def read_text(path: Path) -> str:
         what = "UTF-8" if codec == "utf-8-sig" else codec.upper()
         raise JourneyValidationError(
             [Problem(f"the file is not {what} text (byte 0x{raw[exc.start]:02x}); save it as UTF-8", line=line)],
-            source=str(path),
-        ) from None
-    nul = text.find("\x00")
-    if nul >= 0:
-        raise JourneyValidationError(
-            [
-                Problem(
-                    "the file contains NUL characters, as UTF-16 or UTF-32 text without a byte-order mark "
-                    "does; save it as UTF-8",
-                    line=text.count("\n", 0, nul) + 1,
-                )
-            ],
             source=str(path),
         ) from None
     return text
@@ -237,18 +237,17 @@ def _parse_json(text: str, source: str | None) -> Document:
         line, column = _position(text, digits.start() if digits else 0)
         size = len(digits.group()) if digits else 0
         raise JourneyValidationError([Problem(_too_long_number(size), f"column {column}", line)], source=source) from None
-    except RecursionError:
-        raise JourneyValidationError([Problem(_TOO_DEEP)], source=source) from None
+    except RecursionError:  # deeper than Python's own limit (about 1,000 levels)
+        raise _too_deep_json(text, source) from None
 
     document = Document(None, normalised=True)
     finder = _JsonLines(document, text, source)
     try:
         document.data = _normalised_json(data, 0)
     except _TooDeepError:
-        finder.find_all(strict=True)  # raises with the line where the nesting gets too deep
-        raise JourneyValidationError([Problem(_TOO_DEEP)], source=source) from None
+        raise _too_deep_json(text, source) from None
     if duplicates:  # duplicate keys are problems whatever else the file holds: find them, with their lines
-        finder.find_all(strict=False)
+        finder.find_all()
         if not document.problems:
             document.problems.append(Problem("a JSON object repeats a key; only one value can be kept"))
     else:  # line numbers are only needed to report a problem: find them when first asked for
@@ -258,6 +257,24 @@ def _parse_json(text: str, source: str | None) -> Document:
 
 class _TooDeepError(Exception):
     pass
+
+
+_JSON_NESTING = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')  # strings (skipped whole) and brackets
+
+
+def _too_deep_json(text: str, source: str | None) -> JourneyValidationError:
+    """The error for JSON nested deeper than :data:`MAX_DEPTH`, at the bracket that passes it."""
+    depth = 0
+    for token in _JSON_NESTING.finditer(text):
+        char = token.group()
+        if char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                line, column = _position(text, token.start())
+                return JourneyValidationError([Problem(_TOO_DEEP, f"column {column}", line)], source=source)
+        elif char in "]}":
+            depth -= 1
+    return JourneyValidationError([Problem(_TOO_DEEP)], source=source)
 
 
 _PLAIN = (int, float, bool, type(None))
@@ -300,22 +317,18 @@ class _JsonLines:
         """Walk until ``path`` has its line, or its parent collection has ended without it."""
         lines, closed, parent = self.document.lines, self.closed, path[:-1]
         while self.steps is not None and path not in lines and parent not in closed:
-            self._step(strict=False)
+            self._step()
 
-    def find_all(self, *, strict: bool) -> None:
+    def find_all(self) -> None:
         while self.steps is not None:
-            self._step(strict=strict)
+            self._step()
 
-    def _step(self, *, strict: bool) -> None:
+    def _step(self) -> None:
         assert self.steps is not None
         try:
             next(self.steps)
-        except StopIteration:
+        except (StopIteration, ValueError, yaml.YAMLError):  # ValueError: text libyaml cannot take (lone surrogates)
             self.steps = None
-        except (yaml.YAMLError, JourneyValidationError) as exc:
-            self.steps = None
-            if strict and isinstance(exc, JourneyValidationError):
-                raise
 
     def _walk(self, text: str) -> Iterator[None]:
         loader = _Loader(text)
@@ -641,6 +654,8 @@ def _resolve(text: str, plain: bool) -> str:
 
 
 def _unsupported_tag(tag: str | None) -> str:
+    if tag is not None and tag.startswith("tag:yaml.org,2002:"):
+        tag = "!!" + tag.removeprefix("tag:yaml.org,2002:")
     return (
         f"the YAML tag {tag!r} is not supported; journey files hold plain text, numbers, true/false, "
         "lists and mappings (remove the tag)"

@@ -108,4 +108,4 @@ def text_problem(text: str) -> str | None:
         kind, advice = "the non-character", "delete it"
     else:
         kind, advice = "the invisible character", "delete it"
-    return f"contains {kind} {describe_char(char)} at character {found.start() + 1}; {advice}"
+    return f"contains {kind} {describe_char(char)} at character {found.start() + 1:,}; {advice}"

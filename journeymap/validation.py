@@ -13,7 +13,7 @@ from ._parse import MAX_DEPTH, Document
 from ._schema import JourneySpec, TouchpointSpec, TransitionSpec
 from .errors import JourneyValidationError, Problem, excerpt
 from .experience import ExperienceType
-from .text import fold_diacritics, normalise_text
+from .text import fold_diacritics, normalise_text, text_problem
 
 __all__ = ["problem_from_pydantic", "validate_journey_data"]
 
@@ -147,6 +147,8 @@ def problem_from_pydantic(
         hint = _quote_hint(value, document.scalars.get(loc))
         if hint is not None:
             return Problem(hint, where(loc), line)
+    if kind == "string_unicode" and isinstance(value, str) and text_problem(value):  # a lone surrogate
+        return Problem(str(text_problem(value)), where(loc), line, value)
     if kind == "finite_number":
         message = "must be a finite number, not infinity or NaN" + (f": {_ALLOWED[field]}" if field in _ALLOWED else "")
     elif kind in _RANGE_ERRORS and field in _ALLOWED:
