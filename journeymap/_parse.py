@@ -29,6 +29,7 @@ import os
 import re
 import stat
 import sys
+from array import array
 from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -68,6 +69,7 @@ class Document:
     problems: list[Problem] = field(default_factory=list)
     scalars: dict[Path_, str] = field(default_factory=dict)
     normalised: bool = False
+    item_lines: dict[Path_, array[int]] = field(default_factory=dict, repr=False)
     _finder: _JsonLines | None = field(default=None, repr=False, compare=False)
 
     def line_of(self, path: Path_) -> int | None:
@@ -76,10 +78,19 @@ class Document:
         if self._finder is not None:  # JSON reads its line numbers only when a problem asks for one
             self._finder.find(path)
         for end in range(len(path), -1, -1):
-            line = self.lines.get(path[:end])
+            line = self.line(path[:end])
             if line is not None:
                 return line
         return None
+
+    def line(self, path: Path_) -> int | None:
+        """Line of exactly ``path`` (a key's, or a list item's), if known."""
+        line = self.lines.get(path)
+        if line is None and path and type(path[-1]) is int:  # list items' lines are kept compactly, per list
+            items = self.item_lines.get(path[:-1])
+            if items is not None and 0 <= path[-1] < len(items):
+                line = items[path[-1]]
+        return line
 
 
 def format_for(path: Path) -> Format:
@@ -315,8 +326,8 @@ class _JsonLines:
 
     def find(self, path: Path_) -> None:
         """Walk until ``path`` has its line, or its parent collection has ended without it."""
-        lines, closed, parent = self.document.lines, self.closed, path[:-1]
-        while self.steps is not None and path not in lines and parent not in closed:
+        document, closed, parent = self.document, self.closed, path[:-1]
+        while self.steps is not None and document.line(path) is None and parent not in closed:
             self._step()
 
     def find_all(self) -> None:
@@ -332,8 +343,8 @@ class _JsonLines:
 
     def _walk(self, text: str) -> Iterator[None]:
         loader = _Loader(text)
-        lines, problems = self.document.lines, self.document.problems
-        # open collections: [path, is a mapping, pending key (mapping) or next index (sequence), keys seen]
+        lines, problems, item_lines = self.document.lines, self.document.problems, self.document.item_lines
+        # open collections: [path, is a mapping, pending key (mapping) or item lines (sequence), keys seen]
         stack: list[list[Any]] = []
         try:
             while loader.check_event():
@@ -347,9 +358,8 @@ class _JsonLines:
                     if stack:
                         top = stack[-1]
                         if not top[1]:
-                            path = (*top[0], top[2])
-                            top[2] += 1
-                            lines[path] = line
+                            path = (*top[0], len(top[2]))
+                            top[2].append(line)
                         elif top[2] is _NO_KEY:  # a key
                             key = normalise_text(event.value) if kind is yaml.ScalarEvent else None
                             seen = top[3]
@@ -371,7 +381,10 @@ class _JsonLines:
                                 [Problem(_TOO_DEEP, f"column {event.start_mark.column + 1}", line)], source=self.source
                             )
                         mapping = kind is yaml.MappingStartEvent
-                        stack.append([path, mapping, _NO_KEY if mapping else 0, {}])
+                        items: array[int] = array("I")
+                        if not mapping:
+                            item_lines[path] = items
+                        stack.append([path, mapping, _NO_KEY if mapping else items, {}])
                 yield
         finally:
             loader.dispose()
@@ -415,6 +428,9 @@ _SCALAR_TAGS = {
     )
 }
 _NO_KEY: Any = object()
+# Plain scalars that YAML 1.1 reads as these numbers, whatever else it allows (18 digits: exact, quick).
+_PLAIN_INT = re.compile(r"-?(?:0|[1-9][0-9]{0,17})\Z")
+_PLAIN_FLOAT = re.compile(r"-?(?:0|[1-9][0-9]{0,17})\.[0-9]{1,17}\Z")
 
 
 @dataclass(slots=True)
@@ -432,6 +448,7 @@ class _Frame:
     merge_key: bool = False  # the pending key is YAML's merge key "<<"
     seen: dict[Any, int] = field(default_factory=dict)
     merges: list[tuple[dict[Any, Any], int]] = field(default_factory=list)
+    items: array[int] = field(default_factory=lambda: array("I"))  # a sequence's item lines
 
 
 class _Builder:
@@ -474,7 +491,6 @@ class _Builder:
         stack: list[_Frame] = []
         result: Any = None
         documents = 0
-        lines = self.doc.lines
         check_event, get_event = loader.check_event, loader.get_event
         scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
         mapping_start, sequence_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
@@ -500,22 +516,45 @@ class _Builder:
             mark = event.start_mark
             self.written += 1
             top = stack[-1] if stack else None
+
+            if kind is scalar_event and top is not None and event.tag is None and event.anchor is None:
+                # The common case, made quick: text, or a plain decimal number, in an open collection.
+                text = event.value
+                if not event.implicit[0] or (text and text[0] not in _IMPLICIT_FIRST):
+                    value = normalise_text(text)
+                elif _PLAIN_INT.match(text):
+                    value = int(text)
+                elif _PLAIN_FLOAT.match(text):
+                    value = float(text)
+                else:
+                    value = _NO_KEY
+                if value is not _NO_KEY:
+                    if not top.mapping:
+                        top.items.append(mark.line + 1)
+                        top.value.append(value)
+                        top.size += 1
+                        continue
+                    if top.key is _NO_KEY:
+                        self._key(top, value, False, mark)
+                        continue
+                    if not top.merge_key:
+                        top.value[top.key] = value
+                        top.key = _NO_KEY
+                        top.size += 1
+                        continue
+
             is_key = top is not None and top.mapping and top.key is _NO_KEY
             path: Path_ | None = None
             if top is None:
                 path = ()
             elif not top.mapping:
                 path = (*top.path, len(top.value))
-                lines[path] = mark.line + 1
+                top.items.append(mark.line + 1)
             elif not is_key:
                 path = (*top.path, "<<") if top.merge_key else (*top.path, top.key)
 
             if kind is scalar_event:
-                text = event.value
-                if event.tag is None and (not event.implicit[0] or (text and text[0] not in _IMPLICIT_FIRST)):
-                    merge, value = False, normalise_text(text)  # text, quoted or plain (the common case, made quick)
-                else:
-                    merge, value = self._scalar(event, is_key, path)
+                merge, value = self._scalar(event, is_key, path)
                 if event.anchor is not None:
                     self.anchors[event.anchor] = (value, 1, 0)
                 if is_key:
@@ -541,7 +580,10 @@ class _Builder:
                 if len(stack) >= MAX_DEPTH:
                     self.fail(_TOO_DEEP, mark)
                 assert path is not None
-                stack.append(_Frame(path, mapping, {} if mapping else [], event.anchor, mark.line + 1))
+                frame = _Frame(path, mapping, {} if mapping else [], event.anchor, mark.line + 1)
+                if not mapping:
+                    self.doc.item_lines[path] = frame.items
+                stack.append(frame)
                 if event.anchor is not None:
                     self.anchors[event.anchor] = None
         return result

@@ -162,7 +162,8 @@ def test_the_c_parser_is_used_when_pyyaml_has_it_and_both_parsers_agree(good_tex
     slow = _parse.parse_document(good_text, "yaml")
     assert fast.data == slow.data == yaml.safe_load(good_text)
     assert fast.lines == slow.lines
-    assert fast.lines[("touchpoints", 1, "ces")] == 17
+    assert {k: list(v) for k, v in fast.item_lines.items()} == {k: list(v) for k, v in slow.item_lines.items()}
+    assert fast.line(("touchpoints", 1, "ces")) == 17 and fast.line(("touchpoints", 1)) == 13
 
 
 def test_5000_touchpoints_validate_in_seconds(tmp_path):
