@@ -34,6 +34,12 @@ _JSON_ENCODED = ("stages", "experience", "aliases", "pain_points", "opportunitie
 def load_journey(path: str | Path) -> Journey:
     """Load and validate a journey file (``.yaml``, ``.yml`` or ``.json``).
 
+    The file must be a regular file of at most 50 MB, in UTF-8 (or UTF-16/UTF-32 with a
+    byte-order mark), nested at most 64 levels deep; YAML aliases and merge keys work, within a
+    budget that refuses alias bombs. Every text is NFC-normalised with ``\\n`` line breaks, and may
+    not hold control characters, non-characters or invisible format characters such as U+FEFF;
+    every number must be finite. See :mod:`journeymap._parse` and :mod:`journeymap._schema`.
+
     Raises
     ------
     JourneyValidationError
