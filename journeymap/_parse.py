@@ -94,15 +94,15 @@ class Document:
 
 
 def format_for(path: Path) -> Format:
-    suffix = path.suffix.lower()
-    if suffix in (".yaml", ".yml"):
-        return "yaml"
-    if suffix == ".json":
-        return "json"
-    raise JourneyValidationError(
-        [Problem(f"unknown journey file type {suffix or '(none)'!r}; allowed: .yaml, .yml, .json")],
-        source=str(path),
-    )
+    from nlp.errors import DataError
+
+    from ._formats import JOURNEY_FILE_FORMATS, journey_format
+
+    try:
+        # the name only: the message is prefixed with the path already
+        return journey_format(Path(path.name), JOURNEY_FILE_FORMATS)  # type: ignore[return-value]  # yaml or json
+    except DataError as exc:
+        raise JourneyValidationError([Problem(str(exc))], source=str(path)) from None
 
 
 def read_text(path: Path) -> str:

@@ -5,26 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from nlp.errors import refuse_overwrite
+from nlp.output import check_output
 
+from ._formats import journey_format
 from .journey import Journey
 
 __all__ = ["convert_journey", "kind_of", "read_any", "write_any"]
 
 Kind = Literal["journey", "node-link", "graphml"]
-_SUFFIXES = ".yaml, .yml, .json (journey file), .node-link.json (networkx node-link), .graphml"
 
 
-def kind_of(path: Path) -> Kind:
-    """What a path holds, from its name (``x.node-link.json`` is node-link, ``x.json`` a journey)."""
-    name = path.name.lower()
-    if name.endswith((".node-link.json", ".nodelink.json")):
-        return "node-link"
-    if name.endswith(".graphml"):
-        return "graphml"
-    if name.endswith((".yaml", ".yml", ".json")):
-        return "journey"
-    raise ValueError(f"cannot tell the journey format of {path.name!r}; use one of {_SUFFIXES}")
+def kind_of(path: str | Path) -> Kind:
+    """What a path holds, from its name (``x.node-link.json`` is node-link, ``x.json`` a journey);
+    else a :class:`~nlp.errors.DataError` (a ``ValueError``) listing the suffixes allowed."""
+    fmt = journey_format(path)
+    return "journey" if fmt in ("yaml", "json") else fmt  # type: ignore[return-value]
 
 
 def read_any(path: str | Path) -> Journey:
@@ -48,6 +43,11 @@ def write_any(journey: Journey, path: str | Path) -> Path:
 
 
 def convert_journey(source: str | Path, target: str | Path) -> Path:
-    """Read ``source`` and write it to ``target``; refuses to overwrite the input."""
-    source, target = Path(source), refuse_overwrite(target, source)
+    """Read ``source`` and write it to ``target`` (its missing folders created).
+
+    Refused before anything is read: a ``target`` that is the input, names a folder, or has a
+    suffix that names no journey format.
+    """
+    source, target = Path(source), check_output(target, source)
+    kind_of(target)
     return write_any(read_any(source), target)

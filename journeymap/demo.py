@@ -49,7 +49,7 @@ def run_feedback_demo(out_dir: str | Path = "cx-demo") -> FeedbackDemo:
     """Classify the held-out comments of the bundled corpus with the shipped model into ``out_dir``."""
     from nlp.batch import classify_file
     from nlp.corpus import corpus_path
-    from nlp.tables import read_table
+    from nlp.tables import TableWriter, read_table
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -57,7 +57,8 @@ def run_feedback_demo(out_dir: str | Path = "cx-demo") -> FeedbackDemo:
     comments = read_table(source)
     comments = comments.loc[comments["split"] == "test", ["id", "domain", "text"]]
     sample = out_dir / "feedback_sample.csv"
-    comments.to_csv(sample, index=False, encoding="utf-8-sig")
+    with TableWriter(sample) as writer:
+        writer.write(comments)
     result = classify_file(sample, text_column="text")
     classified = read_table(result.output)
     causes = classified["causes"].str.get_dummies(",").sum().sort_values(ascending=False)
@@ -138,11 +139,14 @@ def run_analytics_demo(out_dir: str | Path = "cx-demo") -> AnalyticsDemo:
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> Path:
+    from nlp.tables import TableWriter
+
     from .fmt import round_floats
     from .text import flatten_lists
 
-    # UTF-8 with a BOM: Excel, where consultants open these, then shows Vietnamese correctly.
-    round_floats(flatten_lists(frame)).to_csv(path, index=False, encoding="utf-8-sig")
+    # UTF-8 with a BOM (TableWriter's CSV): Excel, where consultants open these, shows Vietnamese correctly.
+    with TableWriter(path) as writer:
+        writer.write(round_floats(flatten_lists(frame)))
     return path
 
 

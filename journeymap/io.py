@@ -10,6 +10,7 @@ import networkx as nx
 import yaml
 
 from nlp.errors import require_file
+from nlp.output import atomic_path, write_text
 
 from ._parse import Format, format_for, parse_document, read_bytes, read_text
 from .errors import JourneyValidationError, Problem, excerpt
@@ -76,19 +77,20 @@ def dumps_journey(journey: Journey, fmt: Format = "yaml") -> str:
 
 
 def save_journey(journey: Journey, path: str | Path) -> Path:
-    """Validate and write the journey as YAML or JSON, chosen by the file suffix."""
+    """Validate and write the journey as YAML or JSON, chosen by the file suffix.
+
+    Like every writer of cx, it writes a temporary file beside ``path`` and renames it when done
+    (no half-written file, ever) and creates missing folders.
+    """
     path = Path(path)
     text = dumps_journey(journey, format_for(path))
-    path.write_text(text, encoding="utf-8")
-    return path
+    return write_text(path, text)
 
 
 def write_node_link(journey: Journey, path: str | Path) -> Path:
     """Write networkx node-link JSON (``networkx.node_link_data``)."""
-    path = Path(path)
     data = nx.node_link_data(journey.graph, edges="edges")
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-    return path
+    return write_text(path, json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def read_node_link(path: str | Path) -> Journey:
@@ -150,7 +152,8 @@ def write_graphml(journey: Journey, path: str | Path) -> Path:
         for key in _JSON_ENCODED:
             if key in attrs:
                 attrs[key] = json.dumps(attrs[key], ensure_ascii=False)
-    nx.write_graphml(graph, path, encoding="utf-8")
+    with atomic_path(path) as temp:
+        nx.write_graphml(graph, temp, encoding="utf-8")
     return path
 
 

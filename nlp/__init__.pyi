@@ -59,6 +59,7 @@ from .classifiers import CauseClassifier, SentimentClassifier
 from .corpus import corpus_stats, find_near_duplicates, load_corpus
 from .errors import CxError, DataError, InputNotFoundError, ModelFileError, refuse_overwrite
 from .features import FeedbackVectorizer
+from .heads import OneVsRestHead, SoftmaxHead
 from .labels import CAUSES, SENTIMENTS, Label
 from .lexicon import read_lexicon
 from .model import FeedbackModel, classify_feedback, train_feedback_model
@@ -79,8 +80,10 @@ __all__ = [
     "InputNotFoundError",
     "Label",
     "ModelFileError",
+    "OneVsRestHead",
     "SentimentClassifier",
     "SequenceClassifier",
+    "SoftmaxHead",
     "Table",
     "TableError",
     "classify_feedback",

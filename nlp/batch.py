@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import refuse_overwrite
 from .model import FeedbackModel
+from .output import check_output
 from .persist import load_model
 from .tables import TableWriter, iter_table, readable_table_suffix, table_suffix
 
@@ -51,6 +50,7 @@ def classify_file(
     chunk_size: int = 10_000,
     delimiter: str | None = None,
     progress: Callable[[int], None] | None = None,
+    excel_safe: bool = False,
 ) -> ClassifiedFile:
     """Classify every row of a CSV, TSV, XLSX or JSONL file and write a copy with the predictions.
 
@@ -68,39 +68,42 @@ def classify_file(
         Defaults to ``<name>.classified<suffix>`` beside the input; its suffix picks the format.
     progress : callable, optional
         Called with the number of rows finished after each chunk.
+    excel_safe : bool
+        For CSV/TSV output: put a ``'`` before text starting with ``= + - @``, a tab or a carriage
+        return, so a spreadsheet cannot run it as a formula (see :func:`nlp.tables.excel_safe`).
+        Off by default: the output then holds every input value exactly. ``.xlsx`` output needs
+        no option: its text cells are always stored as text.
+
+    The output is written to a hidden temporary file beside it and renamed when every row is done:
+    a failure or an interruption leaves no output (and an older output untouched). Missing folders
+    of the output are created.
 
     Raises
     ------
     TableError
         Unreadable input, a missing column (the message lists the existing ones), or an output path
-        that is the input itself.
+        that is the input itself, names a folder or has an unknown suffix (all checked before any
+        row is classified).
     """
     path = Path(path)
     readable_table_suffix(path)
-    output = default_output_path(path) if output is None else Path(output)
+    output = check_output(default_output_path(path) if output is None else output, path)
     table_suffix(output)
-    refuse_overwrite(output, path)
     if model is None or isinstance(model, (str, Path)):
         model = load_model(model)
-    partial = output.with_name(f".{output.name}.partial{output.suffix}")
     rows = not_classified = 0
     renamed: dict[str, str] = {}
-    try:
-        with TableWriter(partial) as writer:
-            for chunk in iter_table(path, columns=(text_column,), chunk_size=chunk_size, delimiter=delimiter):
-                # Four decimals are plenty for a probability in a spreadsheet and halve the file size.
-                result = model.classify(chunk[text_column].tolist(), explain=explain).round(4)
-                result.index = chunk.index
-                for column in result.columns:
-                    if column in chunk.columns:
-                        renamed[column] = f"{column}_cx"
-                not_classified += int((result["text_status"] != "ok").sum())
-                writer.write(chunk.join(result.rename(columns=renamed)))
-                rows += len(chunk)
-                if progress is not None:
-                    progress(rows)
-        os.replace(partial, output)
-    finally:
-        if partial.exists():
-            partial.unlink()
+    with TableWriter(output, excel_safe=excel_safe) as writer:
+        for chunk in iter_table(path, columns=(text_column,), chunk_size=chunk_size, delimiter=delimiter):
+            # Four decimals are plenty for a probability in a spreadsheet and halve the file size.
+            result = model.classify(chunk[text_column].tolist(), explain=explain).round(4)
+            result.index = chunk.index
+            for column in result.columns:
+                if column in chunk.columns:
+                    renamed[column] = f"{column}_cx"
+            not_classified += int((result["text_status"] != "ok").sum())
+            writer.write(chunk.join(result.rename(columns=renamed)))
+            rows += len(chunk)
+            if progress is not None:
+                progress(rows)
     return ClassifiedFile(output=output, rows=rows, not_classified=not_classified, renamed=renamed)

@@ -524,7 +524,15 @@ class FeedbackVectorizer(TransformerMixin, BaseEstimator):
     def _fit_prepared(self, prepared: list[str]) -> None:
         self._check_params()
         self.tfidf_ = self._tfidf()
-        self.tfidf_.fit(prepared)
+        try:
+            self.tfidf_.fit(prepared)
+        except ValueError as error:  # scikit-learn's advice ("try a lower min_df") names knobs cx train lacks
+            if "no terms remain" not in str(error) and "empty vocabulary" not in str(error):
+                raise
+            raise ValueError(
+                f"the {len(prepared)} training comments share no word that appears in at least {self.min_df} "
+                "of them (min_df): too few comments to learn from. Give at least 2 comments per label, and a "
+                "few dozen for a useful model") from None
         self.feature_names_ = self.tfidf_.get_feature_names_out()
         # None: not built yet (see _fast); False: integer keys would overflow, use the string path
         self._compiled_: CompiledFeatures | Literal[False] | None = None
@@ -629,9 +637,15 @@ class FeedbackVectorizer(TransformerMixin, BaseEstimator):
         vectorizer = cls(**params)
         vectorizer._check_params()
         vocabulary = meta["vocabulary"]
+        if not isinstance(vocabulary, list) or not all(isinstance(term, str) for term in vocabulary):
+            raise ValueError("the vectorizer's vocabulary must be a list of strings")
+        if len(set(vocabulary)) != len(vocabulary):
+            raise ValueError("the vectorizer's vocabulary repeats terms")
         idf = np.asarray(arrays["idf"], dtype=np.float64)
-        if len(vocabulary) != len(idf):
-            raise ValueError(f"model file is inconsistent: {len(vocabulary)} features but {len(idf)} idf values")
+        if idf.shape != (len(vocabulary),):
+            raise ValueError(f"model file is inconsistent: {len(vocabulary)} features but idf has shape {idf.shape}")
+        if not (np.isfinite(idf) & (idf > 0)).all():
+            raise ValueError("idf holds values that are not finite positive numbers")
         tfidf = vectorizer._tfidf()
         tfidf.vocabulary_ = {term: index for index, term in enumerate(vocabulary)}
         tfidf.fixed_vocabulary_ = True

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .classifiers import CauseClassifier, SentimentClassifier, Units
-from .errors import ModelFileError
+from .classifiers import CauseClassifier, SentimentClassifier
+from .errors import DataError, ModelFileError
 from .evidence import is_content_phrase
 from .features import (
     CAUSE_PREFIX,
@@ -38,6 +38,7 @@ from .features import (
     _bare,
     _from_negator,
 )
+from .heads import Units
 from .normalize import EMOJI
 from .sequence import SequenceClassifier
 from .text import fold_diacritics
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "LABELS_SEPARATOR",
     "FeedbackModel",
     "FeedbackPrediction",
     "ModelFileError",
@@ -55,8 +57,27 @@ __all__ = [
 ]
 
 FORMAT = "cx-feedback-model/1"
+#: What joins several labels in one cell of the output (``causes``: ``wait_time,unresolved``) and what
+#: readers of classified files split on; so no label of the several-labels head may contain it.
+LABELS_SEPARATOR = ","
 _LETTER_OR_EMOJI = re.compile(rf"[^\W\d_]|[{EMOJI}]")
 _EDGE_PUNCTUATION = ".,;:!?\"'()[]{}<>-–—/…“”‘’\ufe0f\u200d"
+
+
+def check_cause_labels(labels: Iterable[str], where: str = "") -> None:
+    """Refuse labels of the several-labels head that contain :data:`LABELS_SEPARATOR` (``,``): in the
+    output they are joined by it, so ``a, b`` could not be told from the two labels ``a`` and ``b``.
+
+    >>> check_cause_labels(["wait_time", "giao hàng, vận chuyển"])
+    Traceback (most recent call last):
+    ...
+    nlp.errors.DataError: the label 'giao hàng, vận chuyển' contains ','; several labels are written in one cell joined by ',', so a label cannot contain it: rename it (e.g. with '/' or '_') and train again
+    """
+    for label in labels:
+        if LABELS_SEPARATOR in str(label):
+            raise DataError(f"{where}the label {str(label)!r} contains {LABELS_SEPARATOR!r}; several labels are "
+                            f"written in one cell joined by {LABELS_SEPARATOR!r}, so a label cannot contain it: "
+                            "rename it (e.g. with '/' or '_') and train again")
 
 
 def default_model_path() -> Path:
@@ -99,6 +120,8 @@ class FeedbackModel:
             if list(self.sequence.classes_) != list(self.sentiment.classes_):
                 raise ValueError(f"the sequence head's labels {list(self.sequence.classes_)} differ from the "
                                  f"sentiment head's {list(self.sentiment.classes_)}")
+        if self.causes is not None:
+            check_cause_labels(self.cause_labels)
 
     @property
     def cause_labels(self) -> list[str]:
@@ -123,14 +146,14 @@ class FeedbackModel:
             units = Units(docs, clauses, where.doc)
         sentiment_proba = sentiment = cause_proba = causes_on = None
         if self.sentiment is not None:
-            sentiment_proba = (self.sentiment._proba_features(units.docs) if units is not None
+            sentiment_proba = (self.sentiment.head_.predict_proba(units.docs) if units is not None
                                else np.zeros((0, len(self.sentiment_labels))))
             if self.sequence is not None and keep:
-                sentiment_proba = (sentiment_proba + self.sequence._proba_prepared(prepared)) / 2
+                sentiment_proba = (sentiment_proba + self.sequence.predict_proba_prepared(prepared)) / 2
             sentiment = self.sentiment.classes_[sentiment_proba.argmax(axis=1)]
         if self.causes is not None:
-            cause_proba = (self.causes._proba_units(units) if units is not None
-                           else np.zeros((0, len(self.cause_labels))))
+            cause_proba = (self.causes.head_.predict_proba(units.docs, clauses=units.clauses, clause_owner=units.owner)
+                           if units is not None else np.zeros((0, len(self.cause_labels))))
             causes_on = cause_proba >= self.causes.thresholds_
             if sentiment is not None and self.no_causes_for:
                 causes_on &= ~np.isin(sentiment, self.no_causes_for)[:, None]
@@ -156,7 +179,7 @@ class FeedbackModel:
             data[f"{self.sentiment_name}_confidence"] = spread(result.sentiment_proba.max(axis=1), np.nan, float)
         if result.causes_on is not None and result.cause_proba is not None:
             names = np.array(self.cause_labels, dtype=object)
-            data[self.causes_name] = spread([",".join(names[row]) for row in result.causes_on], "")
+            data[self.causes_name] = spread([LABELS_SEPARATOR.join(names[row]) for row in result.causes_on], "")
             for j, label in enumerate(self.cause_labels):
                 data[f"p_{label}"] = spread(result.cause_proba[:, j], np.nan, float)
         if explain:
@@ -428,6 +451,8 @@ def train_feedback_model(
     if sequence and sentiments is None:
         raise ValueError("the sequence head is a second single-label head: give single labels too "
                          "(sentiments=, or --label-column in cx train)")
+    if causes is not None:
+        check_cause_labels({label for labels in causes for label in labels} | set(cause_labels or ()))
     texts = list(texts)
     shared: dict[str, Any] = {"word_ngrams": word_ngrams, "folded_ngrams": folded_ngrams, "min_df": min_df,
                                   "segment": segment, "negation_scope": negation_scope, "lexicon": lexicon,
@@ -438,17 +463,16 @@ def train_feedback_model(
     sentiment_head = cause_head = None
     if sentiments is not None:
         sentiment_head = SentimentClassifier(C=sentiment_C, class_weight=sentiment_class_weight, **shared)
-        sentiment_head.vectorizer_ = vectorizer
-        sentiment_head._fit_features(docs, sentiments)
+        sentiment_head.fit_features(vectorizer, docs, sentiments)
     if causes is not None:
         cause_head = CauseClassifier(labels=cause_labels, C=causes_C, clause_training=clause_training,
                                      cause_free_weight=cause_free_weight, content_only=content_only, **shared)
-        cause_head.vectorizer_ = vectorizer
-        cause_head._fit_features(Units(docs, clause_rows, where.doc), causes, threshold_rows)
+        cause_head.fit_features(vectorizer, docs, causes, clauses=clause_rows, clause_owner=where.doc,
+                                threshold_rows=threshold_rows)
     sequence_head = None
     if sequence and sentiments is not None:  # sequence without sentiments was refused above
         options = {"random_state": random_state, **(sequence_options or {})}
-        sequence_head = SequenceClassifier(**options)._fit_prepared(vectorizer.prepare(texts), sentiments)
+        sequence_head = SequenceClassifier(**options).fit_prepared(vectorizer.prepare(texts), sentiments)
     unknown = sorted(set(no_causes_for) - set(sentiment_head.classes_ if sentiment_head is not None else []))
     if unknown:
         raise ValueError(f"no_causes_for names {unknown}, which are not sentiment labels")

@@ -17,20 +17,26 @@ import numpy as np
 from .classifiers import CauseClassifier, SentimentClassifier
 from .errors import ModelFileError
 from .features import FeedbackVectorizer
+from .heads import OneVsRestHead, SoftmaxHead
 from .model import FORMAT, FeedbackModel, default_model_path
+from .output import atomic_folder
 from .sequence import SequenceClassifier
 
-__all__ = ["load_model", "save_model"]
+__all__ = ["load_model", "read_arrays", "save_model"]
 
 _SEQUENCE_PREFIX = "sequence/"
 
 
 def save_model(model: FeedbackModel, directory: str | Path) -> Path:
-    """Write ``model.json`` and ``arrays.npz`` into ``directory`` (created if needed)."""
+    """Write ``model.json`` and ``arrays.npz`` into ``directory`` (created if needed).
+
+    Both files are written into a hidden temporary folder beside ``directory`` first and moved in
+    only when both are complete, so a failure never leaves a half-written model (nor spoils the
+    model already there).
+    """
     directory = Path(directory)
     if directory.exists() and not directory.is_dir():
         raise ModelFileError(f"{directory} is a file; a model is saved into a folder (model.json and arrays.npz)")
-    directory.mkdir(parents=True, exist_ok=True)
     vector_meta, arrays = model.vectorizer.to_arrays()
     meta: dict[str, Any] = {
         "format": FORMAT,
@@ -58,9 +64,10 @@ def save_model(model: FeedbackModel, directory: str | Path) -> Path:
         sequence_meta, sequence_arrays = model.sequence.to_arrays()
         meta["sequence"] = sequence_meta
         arrays.update({_SEQUENCE_PREFIX + name: value for name, value in sequence_arrays.items()})
-    (directory / "model.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    # numpy's stub lets **kwds fill allow_pickle: bool; the keys here are array names
-    np.savez_compressed(directory / "arrays.npz", **arrays)  # type: ignore[arg-type]
+    with atomic_folder(directory) as temp:
+        # numpy's stub lets **kwds fill allow_pickle: bool; the keys here are array names
+        np.savez_compressed(temp / "arrays.npz", **arrays)  # type: ignore[arg-type]
+        (temp / "model.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return directory
 
 
@@ -86,27 +93,80 @@ def load_model(directory: str | Path | None = None) -> FeedbackModel:
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         found = meta.get("format") if isinstance(meta, dict) else type(meta).__name__
         raise ModelFileError(f"{meta_path}: format is {found!r}; this version of cx reads {FORMAT!r}")
-    try:
-        with np.load(arrays_path, allow_pickle=False) as npz:
-            arrays = {name: npz[name] for name in npz.files}
-    except (ValueError, OSError) as error:
-        raise ModelFileError(f"{arrays_path} is not a plain NumPy archive: {error}") from None
+    arrays = read_arrays(arrays_path)
     try:
         return _model_from(meta, arrays, directory)
+    except ModelFileError:
+        raise
     except KeyError as error:
         raise ModelFileError(f"{meta_path} or {arrays_path.name} lacks {error}: the files are incomplete or "
                              "were not written by save_model") from None
-    except (TypeError, ValueError, AttributeError) as error:
-        if isinstance(error, ModelFileError):
-            raise
-        raise ModelFileError(f"{directory} is not a usable cx feedback model: {error}") from None
+    except (TypeError, ValueError, AttributeError, IndexError) as error:
+        raise ModelFileError(f"{directory} is not a usable cx feedback model ({meta_path.name} and "
+                             f"{arrays_path.name} disagree or hold values of the wrong kind): "
+                             f"{_excerpt(str(error))}") from None
+
+
+#: The largest array a model archive may hold (the shipped model's largest is 5.7 MB).
+MAX_ARRAY_BYTES = 1 << 30
+_NUMERIC_KINDS = "biuf"
+
+
+def read_arrays(path: Path) -> dict[str, np.ndarray]:
+    """The numeric arrays of a ``.npz`` archive, each header checked before anything is allocated.
+
+    Every member must be a ``.npy`` array of booleans or numbers (never Python objects) whose
+    declared shape fits the bytes it holds and :data:`MAX_ARRAY_BYTES`; anything else is a
+    :class:`ModelFileError` naming the archive and the member.
+    """
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, EOFError, OSError) as error:
+        raise ModelFileError(f"{path} is not a NumPy .npz archive (a zip file of .npy arrays): {error}") from None
+    arrays: dict[str, np.ndarray] = {}
+    with archive:
+        members = archive.infolist()
+        if not members:
+            raise ModelFileError(f"{path} holds no arrays: the file is empty or was not written by save_model")
+        for info in members:
+            where = f"{path}: array {info.filename!r}"
+            if not info.filename.endswith(".npy"):
+                raise ModelFileError(f"{where} is not a .npy array")
+            try:
+                with archive.open(info) as member:
+                    version = np.lib.format.read_magic(member)
+                    if version == (1, 0):
+                        shape, fortran, dtype = np.lib.format.read_array_header_1_0(member)
+                    elif version == (2, 0):
+                        shape, fortran, dtype = np.lib.format.read_array_header_2_0(member)
+                    else:
+                        raise ValueError(f".npy format version {version} (cx writes 1.0)")
+                    header = member.tell()
+                    if dtype.hasobject or dtype.kind not in _NUMERIC_KINDS:
+                        raise ValueError(f"dtype {dtype} (a model archive holds numbers only)")
+                    size = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize if shape else dtype.itemsize
+                    if size > MAX_ARRAY_BYTES or size != info.file_size - header:
+                        raise ValueError(f"its header declares shape {shape} ({size:,} bytes) but it holds "
+                                         f"{info.file_size - header:,} bytes")
+                    data = member.read(size)
+                arrays[info.filename[:-4]] = np.frombuffer(data, dtype=dtype).reshape(
+                    shape, order="F" if fortran else "C").copy()
+            except (ValueError, EOFError, zipfile.BadZipFile, OSError) as error:
+                raise ModelFileError(f"{where} cannot be read: {_excerpt(str(error))}") from None
+    return arrays
+
+
+def _excerpt(text: str, limit: int = 300) -> str:
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
 
 
 def _model_from(meta: dict[str, Any], arrays: dict[str, np.ndarray], directory: Path) -> FeedbackModel:
     arrays_path = directory / "arrays.npz"
     vectorizer = FeedbackVectorizer.from_arrays(meta["vectorizer"], arrays)
     heads: dict[str, Any] = {}
-    for key, cls in (("sentiment", SentimentClassifier), ("causes", CauseClassifier)):
+    for key in ("sentiment", "causes"):
         if key not in meta:
             heads[key] = None
             continue
@@ -118,17 +178,32 @@ def _model_from(meta: dict[str, Any], arrays: dict[str, np.ndarray], directory: 
         params.update(meta[key]["params"])
         params["word_ngrams"] = tuple(params["word_ngrams"])
         params["folded_ngrams"] = tuple(params["folded_ngrams"])
-        head = cls(**params)
-        head.classes_ = np.array(meta[key]["classes"], dtype=object)
-        head.vectorizer_ = vectorizer
-        head.coef_ = arrays[f"{key}_coef"]
-        head.intercept_ = arrays[f"{key}_intercept"]
-        head.calibration_ = arrays[f"{key}_calibration"]
-        if key == "causes":
-            head.thresholds_ = arrays["causes_thresholds"]
-        if head.coef_.shape != (len(head.classes_), len(meta["vectorizer"]["vocabulary"])):
-            raise ModelFileError(f"{arrays_path}: {key} weights have shape {head.coef_.shape}, "
-                                 f"expected {(len(head.classes_), len(meta['vectorizer']['vocabulary']))}")
+        classes = meta[key]["classes"]
+        if not isinstance(classes, list) or not classes or not all(isinstance(c, str) and c for c in classes) or (
+                len(set(classes)) != len(classes)):
+            raise ModelFileError(f"{directory / 'model.json'}: {key}.classes must be a list of distinct label "
+                                 f"names; got {_excerpt(repr(classes))}")
+        coef = arrays[f"{key}_coef"]
+        expected = (len(classes), len(meta["vectorizer"]["vocabulary"]))
+        if not isinstance(coef, np.ndarray) or coef.shape != expected:
+            raise ModelFileError(f"{arrays_path}: {key} weights have shape {getattr(coef, 'shape', None)}, "
+                                 f"expected {expected}")
+        head_params = {"C": params["C"], "class_weight": params["class_weight"], "random_state": params.get("random_state", 0)}
+        try:
+            if key == "sentiment":
+                fitted = SoftmaxHead.from_arrays(classes, coef, arrays[f"{key}_intercept"],
+                                                 arrays[f"{key}_calibration"], **head_params)
+                head: Any = SentimentClassifier.from_parts(vectorizer, fitted)
+            else:
+                fitted = OneVsRestHead.from_arrays(
+                    coef, arrays[f"{key}_intercept"], arrays[f"{key}_calibration"], arrays["causes_thresholds"],
+                    clause_training=params.get("clause_training", True),
+                    cause_free_weight=params.get("cause_free_weight", 1.0), multilabel=True, **head_params)
+                head = CauseClassifier.from_parts(vectorizer, fitted, classes,
+                                                  content_only=params.get("content_only", False))
+        except ValueError as error:
+            raise ModelFileError(f"{arrays_path}: the {key} head's {error}") from None
+        head.set_params(**{k: v for k, v in params.items() if k in head.get_params()})
         heads[key] = head
     sequence = None
     if "sequence" in meta:

@@ -176,14 +176,14 @@ class SequenceClassifier(ClassifierMixin, BaseEstimator):
     def fit(self, X: Iterable[str], y: Iterable[Any]) -> SequenceClassifier:
         from .classifiers import _texts
 
-        self._fit_prepared(FeedbackVectorizer().prepare(_texts(X)), y)
+        self.fit_prepared(FeedbackVectorizer().prepare(_texts(X)), y)
         return self
 
-    def _fit_prepared(self, prepared: Sequence[str], y: Iterable[Any]) -> SequenceClassifier:
+    def fit_prepared(self, prepared: Sequence[str], y: Iterable[Any]) -> SequenceClassifier:
         """Fit on comments already normalised by :meth:`FeedbackVectorizer.prepare`."""
         from sklearn.model_selection import train_test_split
 
-        from .classifiers import _temperature
+        from .heads import _temperature
 
         torch = require_torch()
         self._check_params()
@@ -256,8 +256,9 @@ class SequenceClassifier(ClassifierMixin, BaseEstimator):
 
     # -- predicting -------------------------------------------------------------------------------
 
-    def _proba_prepared(self, prepared: Sequence[str]) -> np.ndarray:
-        from .classifiers import _softmax
+    def predict_proba_prepared(self, prepared: Sequence[str]) -> np.ndarray:
+        """Like :meth:`predict_proba`, for comments already normalised by :meth:`FeedbackVectorizer.prepare`."""
+        from .heads import _softmax
 
         check_is_fitted(self, "network_")
         if not prepared:
@@ -268,7 +269,7 @@ class SequenceClassifier(ClassifierMixin, BaseEstimator):
         """Calibrated probabilities, one column per ``classes_``, rows summing to 1."""
         from .classifiers import _texts
 
-        return self._proba_prepared(FeedbackVectorizer().prepare(_texts(X)))
+        return self.predict_proba_prepared(FeedbackVectorizer().prepare(_texts(X)))
 
     def predict(self, X: Iterable[str]) -> np.ndarray:
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]

@@ -8,6 +8,7 @@ anything else is a :class:`TableError` that says what was found.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import json
 import math
 import zipfile
@@ -24,8 +25,8 @@ if TYPE_CHECKING:
 
     import pandas as pd
 
-__all__ = ["TABLE_SUFFIXES", "Table", "TableError", "TableWriter", "detect_encoding", "iter_table", "load_table",
-           "read_table", "readable_table_suffix", "table_suffix"]
+__all__ = ["FORMULA_STARTS", "TABLE_FORMATS", "TABLE_SUFFIXES", "Table", "TableError", "TableWriter", "detect_encoding", "excel_safe",
+           "iter_table", "load_table", "read_table", "readable_table_suffix", "table_suffix"]
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx", ".jsonl")
 
@@ -35,14 +36,16 @@ TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx", ".jsonl")
 TableError = DataError
 
 
-def table_suffix(path: Path) -> str:
-    """The format of a table path (``.txt`` counts as Excel's tab-separated export); else TableError."""
-    suffix = path.suffix.lower()
-    if suffix == ".txt":  # Excel's "Unicode Text" export: UTF-16, tab-separated
-        return ".tsv"
-    if suffix not in TABLE_SUFFIXES:
-        raise TableError(f"{path}: unsupported file type {path.suffix or '(none)'!r}; use one of {', '.join(TABLE_SUFFIXES)}")
-    return suffix
+#: Suffix → format of every table file; ``.txt`` is Excel's "Unicode Text" export (UTF-16, tab-separated).
+TABLE_FORMATS = {".csv": ".csv", ".tsv": ".tsv", ".txt": ".tsv", ".xlsx": ".xlsx", ".jsonl": ".jsonl"}
+
+
+def table_suffix(path: str | PathLike[str]) -> str:
+    """The format of a table path, as its canonical suffix (``.txt`` counts as ``.tsv``); else a
+    :class:`TableError` listing the suffixes allowed (see :func:`nlp.output.format_of`)."""
+    from .output import format_of
+
+    return format_of(path, TABLE_FORMATS)
 
 
 def readable_table_suffix(path: Path) -> str:
@@ -284,27 +287,92 @@ def load_table(data: Table | pd.DataFrame | str | PathLike[str], name: str = "da
     return table
 
 
+#: The first characters that make a spreadsheet read a CSV cell as a formula (OWASP's CSV injection list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def excel_safe(value: Any) -> Any:
+    """``value`` with a ``'`` in front when it is text starting with ``= + - @``, a tab or a carriage
+    return, so a spreadsheet opening the CSV shows it as text instead of running it as a formula
+    (OWASP's advice against CSV injection); anything else unchanged.
+
+    Numbers stored as numbers are never changed; numbers held as text (``"-5"``) are quoted too.
+
+    >>> excel_safe("=1+1"), excel_safe("-5"), excel_safe(-5), excel_safe("ổn")
+    ("'=1+1", "'-5", -5, 'ổn')
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+# Excel keeps at most 32,767 characters in a cell; openpyxl would cut the rest off silently.
+_XLSX_CELL_LIMIT = 32_767
+
+
 class TableWriter:
     """Write DataFrame chunks to CSV, TSV, JSONL or XLSX, chosen by the output's suffix.
 
-    CSV and TSV are written as UTF-8 with a BOM, so Excel shows Vietnamese correctly.
+    CSV and TSV are written as UTF-8 with a BOM, so Excel shows Vietnamese correctly, rows ending in
+    CRLF (RFC 4180), so a value holding a line break or a carriage return comes back whole.
+
+    Nothing is half-written: rows go to a hidden temporary file beside ``path`` that replaces it
+    only when :meth:`close` succeeds (use the writer in a ``with`` block: an exception inside it
+    discards the rows and leaves ``path`` as it was). Missing parent folders are created; a path
+    naming a folder, or with a suffix other than .csv, .tsv, .txt, .xlsx, .jsonl, is refused when
+    the writer is made.
+
+    In ``.xlsx``, every text cell is stored as text: a comment like ``=HYPERLINK(...)`` or ``#N/A``
+    never becomes a formula or an error value; numbers stay numbers. Text Excel cannot hold (control
+    characters, more than 32,767 characters) is a :class:`~nlp.errors.DataError` naming the row and
+    column, never cut silently.
+
+    ``excel_safe=True`` protects CSV and TSV output the OWASP way (see :func:`excel_safe`); it is
+    off by default, so a CSV read back gives exactly what was written. It changes nothing in
+    ``.xlsx`` (already typed) and ``.jsonl`` (not opened by spreadsheets).
     """
 
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
+    def __init__(self, path: str | Path, *, excel_safe: bool = False) -> None:
+        from .output import check_output
+
+        self.path = check_output(path)
         self.suffix = table_suffix(self.path)
-        self._first = True
+        self.excel_safe = excel_safe
+        self._file: Any = None  # nlp.output.AtomicFile, made by the first write
+        self._rows = 0
         self._workbook: Any = None
         self._sheet: Any = None
         self._handle: Any = None
 
     def write(self, frame: pd.DataFrame) -> None:
+        """Append the rows of ``frame`` (its columns become the header on the first call)."""
+        from .output import AtomicFile
+
+        if self._file is None:
+            self._file = AtomicFile(self.path)
+        try:
+            assert self._file.temp is not None
+            self._write(frame, self._file.temp)
+        except BaseException:
+            self.discard()
+            raise
+        self._rows += len(frame)
+
+    def _write(self, frame: pd.DataFrame, temp: Path) -> None:
+        first = self._rows == 0 and self._handle is None and self._workbook is None
         if self.suffix in (".csv", ".tsv"):
-            frame.to_csv(self.path, mode="w" if self._first else "a", header=self._first, index=False,
-                         sep="\t" if self.suffix == ".tsv" else ",", encoding="utf-8-sig" if self._first else "utf-8")
+            if self._handle is None:
+                self._handle = temp.open("w", encoding="utf-8-sig", newline="")
+            if self.excel_safe:
+                frame = frame.map(excel_safe)
+                frame.columns = [excel_safe(str(c)) for c in frame.columns]
+            # CRLF ends rows (RFC 4180, what Excel writes): then a value holding a lone carriage return
+            # is quoted, and read back as one value instead of splitting its row in two.
+            frame.to_csv(self._handle, header=first, index=False, sep="\t" if self.suffix == ".tsv" else ",",
+                         lineterminator="\r\n")
         elif self.suffix == ".jsonl":
             if self._handle is None:
-                self._handle = self.path.open("w", encoding="utf-8")
+                self._handle = temp.open("w", encoding="utf-8")
             for record in frame.to_dict(orient="records"):
                 clean = {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in record.items()}
                 self._handle.write(json.dumps(clean, ensure_ascii=False, default=str) + "\n")
@@ -314,19 +382,72 @@ class TableWriter:
 
                 self._workbook = Workbook(write_only=True)
                 self._sheet = self._workbook.create_sheet()
-                self._sheet.append([str(c) for c in frame.columns])
-            for row in frame.itertuples(index=False):
-                self._sheet.append([None if isinstance(v, float) and math.isnan(v) else v for v in row])
-        self._first = False
+                self._sheet.append(self._xlsx_row([str(c) for c in frame.columns], frame.columns, 1))
+            for offset, row in enumerate(frame.itertuples(index=False)):
+                self._sheet.append(self._xlsx_row(row, frame.columns, self._rows + offset + 2))
+
+    def _xlsx_row(self, values: Any, columns: Any, row: int) -> list[Any]:
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.utils.exceptions import IllegalCharacterError
+
+        cells: list[Any] = []
+        for column, value in zip(columns, values):
+            if isinstance(value, float) and math.isnan(value):
+                cells.append(None)
+            elif isinstance(value, str):
+                where = f"{self.path}: row {row}, column {str(column)!r}" if row > 1 else f"{self.path}: column name"
+                if len(value) > _XLSX_CELL_LIMIT:
+                    raise DataError(f"{where} holds {len(value):,} characters; an .xlsx cell holds at most "
+                                    f"{_XLSX_CELL_LIMIT:,}. Write .csv, .tsv or .jsonl to keep the whole text.")
+                try:
+                    cell = WriteOnlyCell(self._sheet, value=value)
+                except IllegalCharacterError:
+                    bad = next(ch for ch in value if ord(ch) < 32 and ch not in "\t\n\r")
+                    raise DataError(f"{where} holds the control character U+{ord(bad):04X}, which an .xlsx file "
+                                    "cannot store. Write .csv, .tsv or .jsonl, or remove it from the input.") from None
+                cell.data_type = "s"  # text stays text: never a formula ("=…") or an error value ("#N/A")
+                cells.append(cell)
+            else:
+                cells.append(value)
+        return cells
 
     def close(self) -> None:
+        """Finish the file and put it in place (nothing is written when no rows were)."""
+        if self._file is None:
+            return
+        try:
+            if self._handle is not None:
+                self._handle.close()
+                self._handle = None
+            if self._workbook is not None:
+                self._workbook.save(self._file.temp)
+                self._workbook = None
+            self._file.commit()
+        except BaseException:
+            self.discard()
+            raise
+        self._file = None
+
+    def discard(self) -> None:
+        """Drop what was written; the output is left as it was before the writer was made."""
         if self._handle is not None:
-            self._handle.close()
+            with contextlib.suppress(OSError):
+                self._handle.close()
+            self._handle = None
         if self._workbook is not None:
-            self._workbook.save(self.path)
+            with contextlib.suppress(Exception):  # finish and remove openpyxl's own temporary sheet file
+                self._sheet.close()
+                self._sheet._writer.cleanup()
+            self._workbook = self._sheet = None
+        if self._file is not None:
+            self._file.discard()
+            self._file = None
 
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.discard()

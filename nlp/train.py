@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .model import FeedbackModel, train_feedback_model
+from .model import LABELS_SEPARATOR, FeedbackModel, check_cause_labels, train_feedback_model
 from .tables import TableError, read_table
 
 if TYPE_CHECKING:
@@ -68,6 +68,10 @@ def labelled_rows(
     multi = None
     if labels_column is not None:
         multi = [tuple(x.strip() for x in str(v or "").split(labels_separator) if x.strip()) for v in frame[labels_column]]
+        for row, row_labels in zip(frame.index, multi):
+            for label in row_labels:
+                if LABELS_SEPARATOR in label:  # only possible with another labels_separator
+                    check_cause_labels([label], f"{path}, row {row}, column {labels_column!r}: ")
     if problems:
         raise TableError(f"{path}: " + "; ".join(problems) + ". Fill or remove these rows and train again.")
     return [str(t) for t in texts], single, multi
@@ -96,7 +100,8 @@ def train_model_from_table(
     """Train a :class:`~nlp.model.FeedbackModel` on a labelled CSV, TSV, XLSX or JSONL table.
 
     ``label_column`` trains the single-label head (named after the column) and ``labels_column``
-    the multi-label head (labels joined by ``labels_separator``; empty means none). ``where`` keeps
+    the multi-label head (labels joined by ``labels_separator``; empty means none; a label may not
+    contain ``,``, which joins several labels in the classified output). ``where`` keeps
     only rows whose columns equal the given values, e.g. ``{"split": "train"}``. Other keyword
     options go to :func:`~nlp.model.train_feedback_model`.
     """

@@ -5,10 +5,14 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import GridSearchCV, KFold, cross_validate
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
+from sklearn.utils import get_tags
+from sklearn.utils.estimator_checks import parametrize_with_checks
+from sklearn.utils.validation import NotFittedError
 
 from nlp.classifiers import CauseClassifier, SentimentClassifier
 from nlp.corpus import load_corpus
 from nlp.features import FeedbackVectorizer, mark_negation
+from nlp.heads import OneVsRestHead, SoftmaxHead
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +91,7 @@ def test_diacritic_free_text_is_read_like_marked_text(small):
     ("params", "message"),
     [
         ({"C": 0}, "C must be a positive number; got 0"),
-        ({"class_weight": "auto"}, "class_weight must be 'balanced' or None; got 'auto'"),
+        ({"class_weight": "auto"}, "class_weight must be 'balanced', None or a dict {label: weight}; got 'auto'"),
         ({"word_ngrams": (2, 1)}, r"word_ngrams must be a pair \(low, high\)"),
         ({"min_df": 0}, "min_df must be an integer >= 1; got 0"),
         ({"negation_scope": -1}, r"negation_scope must be an integer >= 0 \(0 turns it off\); got -1"),
@@ -166,5 +170,43 @@ def test_cause_thresholds_can_come_from_some_rows_only():
     causes = causes * 3
     model = train_feedback_model(texts, causes=causes, min_df=1, threshold_rows=[True] * 12 + [False] * 24)
     assert model.causes.thresholds_.shape == (1,)
-    with pytest.raises(ValueError, match="threshold_rows has 3 values for 36 comments"):
+    with pytest.raises(ValueError, match="threshold_rows has 3 values for 36 rows"):
         train_feedback_model(texts, causes=causes, min_df=1, threshold_rows=[True] * 3)
+
+
+@parametrize_with_checks([SoftmaxHead(), OneVsRestHead()])
+def test_heads_pass_scikit_learns_estimator_checks(estimator, check):
+    """The heads a FeedbackModel runs are estimators on feature matrices, checked by scikit-learn itself."""
+    check(estimator)
+
+
+@pytest.mark.parametrize("cls", [SentimentClassifier, CauseClassifier])
+def test_text_classifiers_say_they_take_text_and_refuse_to_predict_unfitted(cls):
+    tags = get_tags(cls())
+    assert tags.input_tags.string and not tags.input_tags.two_d_array
+    with pytest.raises(NotFittedError):
+        cls().predict(["chờ lâu"])
+
+
+def test_a_text_classifier_is_its_vectorizer_and_its_head(small):
+    texts, sentiments, causes = small
+    sentiment = SentimentClassifier().fit(texts, sentiments)
+    features = sentiment.vectorizer_.transform(texts[:20])
+    np.testing.assert_array_equal(sentiment.predict_proba(texts[:20]), sentiment.head_.predict_proba(features))
+    cause = CauseClassifier().fit(texts, causes)
+    docs, clauses, where = cause.vectorizer_.transform_clauses(cause.vectorizer_.prepare(texts[:20]))
+    np.testing.assert_array_equal(cause.predict(texts[:20]),
+                                  cause.head_.predict(docs, clauses=clauses, clause_owner=where.doc))
+    # a fitted head and vectorizer make the same classifier again (how a model file is loaded)
+    again = CauseClassifier.from_parts(cause.vectorizer_, cause.head_, cause.classes_)
+    np.testing.assert_array_equal(again.predict_proba(texts[:20]), cause.predict_proba(texts[:20]))
+
+
+def test_a_one_label_codebook_is_an_indicator_column_not_two_classes():
+    X = np.array([[1.0, 0.0], [0.9, 0.2], [0.8, 0.1], [0.7, 0.0], [0.0, 1.0], [0.1, 0.9], [0.2, 0.8], [0.0, 0.7]])
+    y = np.array([[1], [1], [1], [1], [0], [0], [0], [0]])
+    head = OneVsRestHead(multilabel=True).fit(X, y)
+    assert head.multilabel_ and head.predict(X).shape == (8, 1) and head.thresholds_.shape == (1,)
+    with pytest.warns(UserWarning, match="column-vector y"):
+        single = OneVsRestHead().fit(X, y)
+    assert not single.multilabel_ and single.predict(X).shape == (8,)

@@ -57,7 +57,7 @@ def test_undecodable_file_is_a_clear_error(tmp_path):
 def test_unknown_suffix_is_rejected(tmp_path):
     path = tmp_path / "journey.txt"
     path.write_text("journey: x", encoding="utf-8")
-    with pytest.raises(JourneyValidationError, match=r"allowed: \.yaml, \.yml, \.json"):
+    with pytest.raises(JourneyValidationError, match=r"journey\.txt from its suffix '\.txt'; use one of: \.yaml, \.yml, \.json"):
         load_journey(path)
 
 

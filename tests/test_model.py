@@ -186,8 +186,45 @@ def test_model_files_cannot_run_code(tmp_path):
     arrays = dict(np.load(target / "arrays.npz"))
     arrays["idf"] = np.array([object()], dtype=object)
     np.savez(target / "arrays.npz", **arrays)
-    with pytest.raises(ModelFileError, match="not a plain NumPy archive"):
+    with pytest.raises(ModelFileError, match="array 'idf.npy' cannot be read: dtype object") as raised:
         load_model(target)
+    assert "allow_pickle" not in str(raised.value)
+
+
+def _edit_json(directory, edit):
+    meta = json.loads((directory / "model.json").read_text(encoding="utf-8"))
+    edit(meta)
+    (directory / "model.json").write_text(json.dumps(meta), encoding="utf-8")
+
+
+def _edit_arrays(directory, **changes):
+    arrays = dict(np.load(directory / "arrays.npz"))
+    arrays.update(changes)
+    np.savez(directory / "arrays.npz", **arrays)
+
+
+def _forge_shape(directory):
+    """causes_thresholds.npy whose header claims 40,000 × 100,000 floats (29.8 GiB) over 6 real ones."""
+    import io
+    import zipfile
+
+    source = directory / "arrays.npz"
+    members = {}
+    with zipfile.ZipFile(source) as archive:
+        for name in archive.namelist():
+            members[name] = archive.read(name)
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(header, {"descr": "<f8", "fortran_order": False, "shape": (40_000, 100_000)})
+    members["causes_thresholds.npy"] = header.getvalue() + np.full(6, 0.5).tobytes()
+    with zipfile.ZipFile(source, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+
+
+def _empty_zip(directory):
+    import zipfile
+
+    zipfile.ZipFile(directory / "arrays.npz", "w").close()
 
 
 @pytest.mark.parametrize(
@@ -197,14 +234,45 @@ def test_model_files_cannot_run_code(tmp_path):
         (lambda d: (d / "model.json").write_text("{", encoding="utf-8"), "not valid UTF-8 JSON"),
         (lambda d: (d / "model.json").write_text(json.dumps({"format": "other/9"}), encoding="utf-8"),
          "format is 'other/9'"),
+        # the archive itself (issue 15): none of these may reach numpy's advice to load unsafely
+        (lambda d: (d / "arrays.npz").write_bytes(b""), "arrays.npz is not a NumPy .npz archive"),
+        (lambda d: (d / "arrays.npz").write_bytes(b"PK\x03\x04 garbage" * 10), "is not a NumPy .npz archive"),
+        (_empty_zip, "arrays.npz holds no arrays"),
+        (_forge_shape, (r"'causes_thresholds.npy' cannot be read: its header declares shape \(40000, 100000\) "
+                       r"\(32,000,000,000 bytes\) but it holds 48 bytes")),
+        # values of the wrong kind, shape or range
+        (lambda d: _edit_arrays(d, causes_thresholds=np.full(6, np.nan)), "thresholds must be 6 probabilities"),
+        (lambda d: _edit_arrays(d, causes_thresholds=np.full(5, 0.5)), "thresholds must be 6 probabilities"),
+        (lambda d: _edit_arrays(d, sentiment_calibration=np.full((3, 2), np.inf)),
+         "the sentiment head's calibration holds NaN or infinite values"),
+        (lambda d: _edit_arrays(d, causes_intercept=np.zeros(6, dtype=np.int64)),
+         "the causes head's intercept must be a 1-D array of floats"),
+        (lambda d: _edit_arrays(d, sentiment_coef=np.zeros((2, 3))), r"sentiment weights have shape \(2, 3\)"),
+        (lambda d: _edit_arrays(d, idf=-np.ones(118855)), "idf holds values that are not finite positive numbers"),
+        (lambda d: _edit_json(d, lambda m: m["causes"].update(classes="wait_time")),
+         "causes.classes must be a list of distinct label names; got 'wait_time'"),
+        (lambda d: _edit_json(d, lambda m: m["vectorizer"].update(vocabulary={"a": 1})),
+         "vocabulary must be a list of strings"),
+        (lambda d: _edit_json(d, lambda m: m.pop("causes_name")), "lacks 'causes_name'"),
+        (lambda d: _edit_json(d, lambda m: m["causes"].update(classes=m["causes"]["classes"][:5])),
+         r"causes weights have shape \(6, 118855\), expected \(5, 118855\)"),
     ],
 )
 def test_broken_model_folders_are_clear_errors(tmp_path, damage, message):
+    import tracemalloc
+
     target = tmp_path / "m"
     save_model(load_model(), target)
     damage(target)
-    with pytest.raises(ModelFileError, match=message):
-        load_model(target)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ModelFileError, match=message) as raised:
+            load_model(target)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert "allow_pickle" not in str(raised.value)
+    assert peak < 500 * 2**20  # headers are checked before anything is allocated
 
 
 def test_retraining_reproduces_the_shipped_predictions(model):

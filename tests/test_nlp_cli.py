@@ -186,3 +186,28 @@ def test_train_without_clauses(tmp_path):
                                  "--labels-column", "reasons", "--no-clauses", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert json.loads((out / "model.json").read_text(encoding="utf-8"))["vectorizer"]["params"]["clauses"] is False
+
+
+def test_a_broken_model_archive_is_one_clear_line_not_aborted(tmp_path):
+    """An empty arrays.npz used to end in numpy's EOFError, which the command line turned into "Aborted."."""
+    from nlp.persist import load_model, save_model
+
+    model_dir = save_model(load_model(), tmp_path / "m")
+    (model_dir / "arrays.npz").write_bytes(b"")
+    comments = tmp_path / "c.csv"
+    comments.write_text("text\nChờ lâu quá\n", encoding="utf-8")
+    result = runner.invoke(app, ["classify", str(comments), "-t", "text", "--model", str(model_dir)])
+    assert result.exit_code == 1
+    assert "arrays.npz is not a NumPy .npz archive" in result.output
+    assert "Aborted" not in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "c.classified.csv").exists()
+
+
+def test_train_on_too_few_comments_says_so_without_naming_knobs_the_cli_lacks(tmp_path):
+    path = tmp_path / "two.csv"
+    path.write_text("text,label\nchờ lâu,neg\ntốt lắm,pos\n", encoding="utf-8")
+    result = runner.invoke(app, ["train", str(path), "--text-column", "text", "--label-column", "label",
+                                 "-o", str(tmp_path / "m")])
+    assert result.exit_code == 1
+    assert "the 2 training comments share no word" in result.output and "too few comments" in result.output
+    assert "max_df" not in result.output and "Traceback" not in result.output

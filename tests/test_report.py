@@ -316,7 +316,7 @@ def test_bad_inputs_say_which_and_what(tmp_path):
 
 
 def test_write_report_checks_the_name_and_never_overwrites_an_input(tmp_path):
-    with pytest.raises(ValueError, match=r"path must end in \.html or \.htm; got 'j.yaml'"):
+    with pytest.raises(ValueError, match=r"j\.yaml from its suffix '\.yaml'; use one of: \.html, \.htm$"):
         write_report(small_journey(), tmp_path / "j.yaml")
     survey = tmp_path / "survey.html"  # an input that happens to have the report's suffix
     survey.write_text("touchpoint,nps\nform,9\n", encoding="utf-8")
@@ -363,7 +363,7 @@ def test_cli_refuses_to_overwrite_an_input_and_reports_bad_files(cli, tmp_path):
                                       "-o", str(tmp_path / "r.html")])
     assert result.exit_code == 1 and "none.csv does not exist" in result.output
     result = CliRunner().invoke(cli, ["report", "-j", str(journey), "-o", str(tmp_path / "r.pdf")])
-    assert result.exit_code == 1 and "must end in .html or .htm" in result.output
+    assert result.exit_code == 1 and "r.pdf from its suffix '.pdf'; use one of: .html, .htm" in result.output
     bad = tmp_path / "survey.csv"
     bad.write_text("touchpoint,nps\ngio_hang,11\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["report", "-j", str(journey), "-s", str(bad), "-o", str(tmp_path / "r.html")])

@@ -54,7 +54,7 @@ def test_empty_files(tmp_path, content, message):
 def test_unsupported_suffix(tmp_path):
     path = tmp_path / "comments.docx"
     path.write_bytes(b"x")
-    with pytest.raises(TableError, match=r"unsupported file type '.docx'; use one of .csv, .tsv, .xlsx, .jsonl"):
+    with pytest.raises(TableError, match=r"comments\.docx from its suffix '\.docx'; use one of: \.csv, \.tsv, \.txt, \.xlsx, \.jsonl"):
         read_table(path)
 
 

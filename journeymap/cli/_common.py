@@ -39,7 +39,9 @@ def read_journey(path: Path) -> Journey:
 
 
 def not_an_input(output: Path, *inputs: Path | None) -> None:
-    """Stop before ``output`` is written over one of the command's ``inputs``."""
-    from nlp.errors import refuse_overwrite
+    """Stop, before any work, when ``output`` is one of the command's ``inputs``, names an existing
+    folder or lies under a file (:func:`nlp.output.check_output`). Missing folders are fine: every
+    writer creates them."""
+    from nlp.output import check_output
 
-    refuse_overwrite(output, *inputs)
+    check_output(output, *inputs)

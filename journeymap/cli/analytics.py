@@ -37,22 +37,40 @@ def _number(value: float) -> str:
     return fmt.number(value, 3, trim=True)
 
 
-def _write_table(frame: pd.DataFrame, output: Path) -> None:
+ExcelSafe = Annotated[bool, typer.Option(
+    "--excel-safe", help="CSV/TSV output: put a ' before text starting with = + - @ (or a tab), so a spreadsheet "
+                         "cannot run it as a formula. Off: the CSV holds the exact values. XLSX needs no option.")]
+
+
+def _check_outputs(inputs: tuple[Path | None, ...], table: Path | None = None, journey: Path | None = None) -> None:
+    """Refuse, before any work, an output that is an input or a folder, or whose suffix names no format."""
+    from nlp.tables import table_suffix
+
+    from ..convert import kind_of
+
+    for target in (table, journey):
+        if target is not None:
+            not_an_input(target, *inputs)
+    if table is not None:
+        table_suffix(table)
+    if journey is not None:
+        kind_of(journey)
+
+
+def _write_table(frame: pd.DataFrame, output: Path, *, excel_safe: bool = False) -> None:
     from nlp.tables import TableWriter
 
     from .. import fmt
     from ..text import flatten_lists
 
-    writer = TableWriter(output)
-    writer.write(fmt.round_floats(flatten_lists(frame)))
-    writer.close()
+    with TableWriter(output, excel_safe=excel_safe) as writer:
+        writer.write(fmt.round_floats(flatten_lists(frame)))
     typer.echo(f"wrote {output}")
 
 
 def _save(journey: Journey, output: Path) -> None:
     from ..convert import write_any
 
-    output.parent.mkdir(parents=True, exist_ok=True)
     write_any(journey, output)
     typer.echo(f"wrote {output}")
 
@@ -79,7 +97,7 @@ def discover(
     from ..discover import discover_journey, discover_with_variants
 
     require_file(events, "event log")
-    not_an_input(output, events, reference)
+    _check_outputs((events, reference), journey=output)
     designed = read_journey(reference) if reference is not None else None
     columns: dict[str, Any] = {
         "case_column": case_column, "touchpoint_column": touchpoint_column, "timestamp_column": timestamp_column,
@@ -121,6 +139,7 @@ def metrics(
     working_days: Annotated[str, typer.Option(help="Working weekdays for working-hours TTR.")] = "Mon Tue Wed Thu Fri",
     working_hours: Annotated[str, typer.Option(help="Working intervals of a day, comma-separated.")] = "08:00-12:00,13:30-17:30",
     holiday: Annotated[list[str] | None, typer.Option(help="A date not worked, YYYY-MM-DD (repeatable).")] = None,
+    excel_safe: ExcelSafe = False,
 ) -> None:
     """NPS, CSAT, CES and time to resolution, overall or per touchpoint, stage or column."""
     from nlp.errors import require_file
@@ -138,9 +157,7 @@ def metrics(
         fail(str(exc))
 
     require_file(file, "table of answers")
-    for target in (output, write_journey):
-        if target is not None:
-            not_an_input(target, file, journey_file)
+    _check_outputs((file, journey_file), table=output, journey=write_journey)
     journey = read_journey(journey_file) if journey_file is not None else None
     if write_journey is not None and journey is None:
         fail("--write-journey needs --journey: the journey the metrics are written onto")
@@ -157,7 +174,7 @@ def metrics(
         typer.secho("skipped invalid answers: " + ", ".join(f"{k} {v}" for k, v in skipped.items()),
                     fg=typer.colors.YELLOW)
     if output is not None:
-        _write_table(table, output)
+        _write_table(table, output, excel_safe=excel_safe)
     if write_journey is not None and journey is not None:
         if group != "touchpoint":
             fail("--write-journey writes per-touchpoint results: use --by touchpoint")
@@ -217,6 +234,7 @@ def pain(
     touchpoint_column: Annotated[str, typer.Option(help="Column naming each row's touchpoint (id, name or alias); without it, or where a cell is empty, comments are matched by the aliases they mention.")] = TOUCHPOINT_COLUMN,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the ranking (.csv, .tsv, .xlsx, .jsonl).")] = None,
     write_journey: Annotated[Path | None, typer.Option(help="Write the journey with comment counts and shares on its touchpoints.")] = None,
+    excel_safe: ExcelSafe = False,
 ) -> None:
     """Rank touchpoints by pain: drop-off, effort, negative comments and their causes, weighted by volume."""
     from nlp.errors import require_file
@@ -224,10 +242,8 @@ def pain(
     from ..feedback import set_feedback, summarize_feedback
     from ..pain import pain_ranking
 
+    _check_outputs((file, feedback), table=output, journey=write_journey)
     journey = read_journey(file)
-    for target in (output, write_journey):
-        if target is not None:
-            not_an_input(target, file, feedback)
     summary = None
     try:
         if feedback is not None:
@@ -244,7 +260,7 @@ def pain(
     typer.secho("Pain ranking (work down from the top)", bold=True)
     _show(ranking[["rank", "touchpoint", "name", "score", "why"]])
     if output is not None:
-        _write_table(ranking, output)
+        _write_table(ranking, output, excel_safe=excel_safe)
     if write_journey is not None:
         if summary is not None:
             set_feedback(journey, summary)
@@ -257,9 +273,16 @@ def compare(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Draw both in one diagram (.svg, .png, .pdf) or save it as a journey (.yaml).")] = None,
 ) -> None:
     """Designed versus lived: transitions designed but never taken, taken but never designed."""
+    from nlp.output import format_of
+
+    from .._formats import DRAWING_FORMATS, JOURNEY_FILE_FORMATS
     from ..compare import compare_journeys
     from ..draw.render import render_journey
 
+    kind = None
+    if output is not None:
+        not_an_input(output, designed, lived)
+        kind = format_of(output, {**JOURNEY_FILE_FORMATS, **DRAWING_FORMATS})
     comparison = None
     try:
         comparison = compare_journeys(read_journey(designed), read_journey(lived))
@@ -274,10 +297,9 @@ def compare(
             typer.secho(f"\n{title}", bold=True)
             _show(frame)
     if output is not None:
-        not_an_input(output, designed, lived)
         union = comparison.to_journey()
         try:
-            if output.suffix.lower() in (".yaml", ".yml", ".json"):
+            if kind in JOURNEY_FILE_FORMATS.values():
                 _save(union, output)
             else:
                 typer.echo(f"wrote {render_journey(union, output)}")

@@ -33,7 +33,8 @@ LabelsColumn = Annotated[
     str | None, typer.Option("--labels-column", help="Column with several labels per row, comma-separated (e.g. causes).")
 ]
 LabelsSeparator = Annotated[
-    str, typer.Option("--labels-separator", help="What joins the labels in --labels-column (e.g. ';').")
+    str, typer.Option("--labels-separator", help="What joins the labels in --labels-column (e.g. ';'). "
+                                                 "Labels may not contain ',': the output joins several with it.")
 ]
 Where = Annotated[
     list[str] | None, typer.Option("--where", help="Keep only rows where COLUMN=VALUE (repeatable), e.g. split=test.")
@@ -47,8 +48,14 @@ def classify(
     model: Annotated[Path | None, typer.Option("--model", "-m", help="Model folder; default the shipped feedback-vi.")] = None,
     explain: Annotated[bool, typer.Option("--explain", help="Add the phrases behind each decision.")] = False,
     delimiter: Annotated[str | None, typer.Option(help="CSV delimiter when it is not ',' (e.g. ';').")] = None,
+    excel_safe: Annotated[bool, typer.Option(
+        "--excel-safe", help="CSV/TSV output: put a ' before text starting with = + - @ (or a tab), so a spreadsheet "
+                             "cannot run it as a formula. Off: the CSV holds the exact values. XLSX needs no option.")] = False,
 ) -> None:
-    """Add sentiment and causes to every row of a comment file; the input is never modified."""
+    """Add sentiment and causes to every row of a comment file; the input is never modified.
+
+    The output is written whole or not at all: an error, Ctrl-C or kill leaves no partial file.
+    """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
     from rich.progress import TextColumn as Label
 
@@ -61,7 +68,8 @@ def classify(
         task = bar.add_task("rows", total=total)
         try:
             result = classify_file(file, text_column=text_column, output=output, model=model, explain=explain,
-                                   delimiter=delimiter, progress=lambda done: bar.update(task, completed=done))
+                                   delimiter=delimiter, progress=lambda done: bar.update(task, completed=done),
+                                   excel_safe=excel_safe)
         except DataError as exc:  # a bad table or model file
             fail(str(exc))
     typer.echo(f"wrote {result.output}: {result.rows} rows")
@@ -105,6 +113,8 @@ def train(
 
     if label_column is None and labels_column is None:
         fail("give --label-column (one label per row), --labels-column (several per row) or both")
+    if output.exists() and not output.is_dir():
+        fail(f"{output} is a file; a model is saved into a folder (model.json and arrays.npz): give a folder with -o")
     try:
         if lexicon is not None and str(lexicon) == "default":
             lexicon = default_lexicon_path()

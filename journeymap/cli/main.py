@@ -5,6 +5,10 @@ Only the standard library and Typer are imported at start-up so ``cx --help`` is
 
 from __future__ import annotations
 
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -12,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from typer.core import TyperGroup
 
-from ._common import fail
+from ._common import fail, not_an_input
 
 if TYPE_CHECKING:
     from typer._click import core as click  # the click that typer vendors, whose Context invoke() takes
@@ -20,15 +24,40 @@ if TYPE_CHECKING:
 
 class _CxGroup(TyperGroup):
     """Every ``cx`` command runs through here: an error cx raises on purpose (:class:`nlp.errors.CxError`,
-    a bad input, a missing file, a broken model) is printed as one line without a traceback, exit 1."""
+    a bad input, a missing file, a broken model) is printed as one line without a traceback, exit 1.
+
+    While a command runs, SIGTERM and SIGHUP (``kill``, a closed terminal) end it the way Ctrl-C does,
+    by an exception, so every writer removes its temporary file (:mod:`nlp.output`): a killed ``cx``
+    leaves no half-written output. The exit status is 128 + the signal's number, as a shell reports it."""
 
     def invoke(self, ctx: click.Context) -> object:
         from nlp.errors import CxError
 
-        try:
-            return super().invoke(ctx)
-        except CxError as exc:
-            fail(str(exc))
+        with _signals_as_exit():
+            try:
+                return super().invoke(ctx)
+            except CxError as exc:
+                fail(str(exc))
+
+
+@contextmanager
+def _signals_as_exit() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():  # signal handlers belong to the main thread
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        typer.secho(f"error: stopped by {signal.Signals(signum).name}; no partial output was left",
+                    fg=typer.colors.RED, err=True)
+        raise SystemExit(128 + signum)
+
+    names = [name for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    previous = {name: signal.signal(getattr(signal, name), stop) for name in names}
+    try:
+        yield
+    finally:
+        for name, handler in previous.items():
+            signal.signal(getattr(signal, name), handler)
 
 
 app = typer.Typer(
@@ -93,17 +122,18 @@ def render(
     ] = False,
 ) -> None:
     """Draw a journey map: stages as columns, lanes, CES, drop-off, emotion and experience types."""
-    from nlp.errors import refuse_overwrite, require_file
+    from nlp.errors import require_file
 
+    from .._formats import drawing_format
     from ..convert import read_any
     from ..draw.mermaid import BackstageOnlyError
     from ..draw.render import render_journey
 
     require_file(file, "journey file")
-    refuse_overwrite(output, file)
+    not_an_input(output, file)
+    drawing_format(output)
     try:
         journey = read_any(file)
-        output.parent.mkdir(parents=True, exist_ok=True)
         written = render_journey(journey, output, color_by=color_by.value, engine=engine.value, backstage=backstage)
     except BackstageOnlyError as exc:
         fail(exc.advice("add --backstage"))
@@ -135,13 +165,17 @@ def schema(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of printing.")] = None,
 ) -> None:
     """Print the JSON Schema of journey files (for editor autocompletion)."""
+    from nlp.output import write_text
+
     from ..schema import journey_json_schema_text
 
+    if output is not None:
+        not_an_input(output)
     text = journey_json_schema_text()
     if output is None:
         typer.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        write_text(output, text)
         typer.echo(f"wrote {output}")
 
 
@@ -154,6 +188,8 @@ def demo(
     from .. import fmt
     from ..demo import run_analytics_demo, run_deliverables_demo, run_demo, run_feedback_demo
 
+    if output.exists() and not output.is_dir():
+        fail(f"the demo writes into a folder, and {output} is a file; give a folder name with -o")
     results = run_demo(output)
     typer.secho(f"cx demo: {len(results)} sample journeys validated and drawn into {output.resolve()}", bold=True)
     for result in results:

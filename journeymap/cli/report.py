@@ -30,8 +30,10 @@ def report(
 ) -> None:
     """One HTML file for the client: canvas, flow, conversion, metrics, comments, pain ranking, designed vs lived."""
     from nlp.errors import require_file
+    from nlp.output import format_of, write_text
 
-    from ..report.build import REPORT_SUFFIXES, build_report, report_sections
+    from .._formats import REPORT_FORMATS
+    from ..report.build import build_report, report_sections
 
     require_file(journey, "journey file")
     named = {"feedback": feedback, "survey": survey, "tickets": tickets, "events": events}
@@ -39,15 +41,13 @@ def report(
         if path is not None:
             require_file(path, f"table of {what}")
     not_an_input(output, journey, *named.values())
-    if output.suffix.lower() not in REPORT_SUFFIXES:
-        fail(f"the report is HTML: the output name must end in {' or '.join(REPORT_SUFFIXES)}; got {output.name!r}")
+    format_of(output, REPORT_FORMATS)
     try:
         html = build_report(journey, feedback=feedback, survey=survey, tickets=tickets, events=events, title=title,
                             text_column=text_column, touchpoint_column=touchpoint_column)
     except ValueError as exc:  # a DataError is a ValueError; Graphviz errors reach cx's handler
         fail(str(exc))
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(html, encoding="utf-8")
+    write_text(output, html)
     typer.echo(f"wrote {output}")
     sections = report_sections(html)
     typer.echo("sections: " + ", ".join(f"{key} ({heading})" for key, heading in sections))
@@ -70,12 +70,14 @@ def canvas(
     """The journey-map canvas: stages as columns, lanes for touchpoints, experience, emotion, CES, drop-off and more."""
     from nlp.errors import require_file
 
-    from ..draw.canvas import render_canvas
+    from .._formats import drawing_format
+    from ..draw.canvas import FORMATS, render_canvas
     from ..feedback import summarize_feedback
 
+    not_an_input(output, journey, feedback, compare_to)
+    drawing_format(output, FORMATS)  # checked before any reading or drawing
     designed = read_journey(journey)
     other = read_journey(compare_to) if compare_to is not None else None
-    not_an_input(output, journey, feedback, compare_to)
     if layout is not Layout.single and other is None:
         fail(f"--layout {layout.value} needs --compare-to: the other journey")
     try:
@@ -83,7 +85,6 @@ def canvas(
         if feedback is not None:
             require_file(feedback, "table of comments")
             summary = summarize_feedback(designed, feedback, touchpoint_column=touchpoint_column)
-        output.parent.mkdir(parents=True, exist_ok=True)
         written = render_canvas(designed, output, feedback=summary, compare_to=other, layout=layout.value)
     except ValueError as exc:  # a DataError is a ValueError
         fail(str(exc))

@@ -58,6 +58,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from nlp.output import write_text
+
 from ..errors import DataError
 
 if TYPE_CHECKING:
@@ -194,10 +196,8 @@ def write_mermaid(
     ...     print(out.read_text(encoding="utf-8").splitlines()[-1].strip())
     Điền phiếu trả hàng: 1: Khách, Shop
     """
-    path = Path(path)
     text = journey_to_mermaid(journey, score=score, actors=actors, backstage=backstage)
-    path.write_text(text, encoding="utf-8", newline="\n")
-    return path
+    return write_text(path, text, newline="\n")
 
 
 def touchpoint_score(touchpoint: TouchpointSpec, *, score: MermaidScore = "emotion") -> int:

@@ -8,6 +8,9 @@ import subprocess
 from pathlib import Path
 from typing import Literal
 
+from nlp.output import write_bytes
+
+from .._formats import DRAWING_FORMATS, drawing_format
 from ..errors import GraphvizNotFoundError, RenderError
 from ..journey import Journey
 from .dot import ColorBy, journey_to_dot
@@ -17,7 +20,7 @@ __all__ = ["ColorBy", "Engine", "OutputFormat", "journey_to_svg", "render_dot", 
 
 OutputFormat = Literal["svg", "png", "pdf", "dot", "mmd"]
 Engine = Literal["auto", "system", "bundled"]
-FORMATS: tuple[str, ...] = ("svg", "png", "pdf", "dot", "mmd")
+FORMATS: tuple[str, ...] = tuple(DRAWING_FORMATS.values())
 PNG_DPI = 144
 
 
@@ -53,21 +56,21 @@ def render_journey(
     Returns
     -------
     Path
-        The file written.
+        The file written (through a temporary file renamed when complete; missing folders created).
+
+    Raises
+    ------
+    DataError
+        A suffix that names no drawing format (checked before anything is drawn), or ``out``
+        naming a folder.
     """
     out = Path(out)
-    fmt = out.suffix.lower().lstrip(".")
-    if fmt not in FORMATS:
-        raise ValueError(
-            f"cannot tell the output format from {out.name!r}; the file name must end in "
-            + ", ".join(f".{f}" for f in FORMATS)
-        )
+    fmt = drawing_format(out)
     if fmt == "mmd":
         return write_mermaid(journey, out, score="ces" if color_by == "ces" else "emotion", backstage=backstage)
     source = journey_to_dot(journey, color_by=color_by)
     data = source.encode("utf-8") if fmt == "dot" else render_dot(source, fmt, engine=engine)  # type: ignore[arg-type]
-    out.write_bytes(data)
-    return out
+    return write_bytes(out, data)
 
 
 def journey_to_svg(journey: Journey, *, color_by: ColorBy = "emotion", engine: Engine = "auto") -> str:

@@ -33,9 +33,10 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
-from nlp.errors import refuse_overwrite
+from nlp.output import check_output, format_of, write_text
 
 from .. import fmt
+from .._formats import REPORT_FORMATS
 from ..journey import Journey
 from .charts import _CANVAS_READABLE, _GRAPHVIZ_READABLE, _embed_svg
 from .inputs import _describe_events, _describe_table, _Input, _load_journey
@@ -71,7 +72,7 @@ SECTIONS: dict[str, str] = {
 }
 """Section ids of the report (the HTML ``id`` of each ``<section>``) and their Vietnamese headings."""
 
-REPORT_SUFFIXES = (".html", ".htm")
+REPORT_SUFFIXES = tuple(REPORT_FORMATS)
 
 
 def _template() -> Any:
@@ -297,8 +298,12 @@ def write_report(
 
     Raises
     ------
-    ValueError
-        A suffix other than ``.html``/``.htm``, or ``path`` naming one of the input files.
+    DataError
+        A suffix other than ``.html``/``.htm``, or ``path`` naming a folder or one of the input
+        files (checked before the report is built).
+
+    The file is written through a temporary file renamed when complete (never half-written);
+    missing folders are created.
 
     Examples
     --------
@@ -311,12 +316,9 @@ def write_report(
     ...     "Nhắn Zalo đặt bàn" in out.read_text(encoding="utf-8")
     True
     """
-    out = Path(path)
-    if out.suffix.lower() not in REPORT_SUFFIXES:
-        raise ValueError(f"path must end in {' or '.join(REPORT_SUFFIXES)}; got {out.name!r}")
-    refuse_overwrite(out, journey, feedback, survey, events, tickets)
+    format_of(path, REPORT_FORMATS)
+    out = check_output(path, journey, feedback, survey, events, tickets)
     html = build_report(journey, feedback=feedback, survey=survey, events=events, tickets=tickets, title=title,
                         text_column=text_column, touchpoint_column=touchpoint_column, case_column=case_column,
                         timestamp_column=timestamp_column)
-    out.write_text(html, encoding="utf-8")
-    return out
+    return write_text(out, html)

@@ -148,9 +148,12 @@ def render_canvas(
     Raises
     ------
     ValueError
-        A suffix other than ``.svg``, ``.png`` or ``.pdf``; a journey file suffix (``.yaml``,
-        ``.yml``, ``.json``) is refused with its own message, so a journey is never overwritten by
-        its picture.
+        A suffix other than ``.svg``, ``.png`` or ``.pdf`` (a :class:`~nlp.errors.DataError`); a
+        journey file suffix (``.yaml``, ``.yml``, ``.json``) is refused with its own message, so a
+        journey is never overwritten by its picture.
+
+    The canvas is saved to a temporary file beside ``path`` and renamed when complete: a failure
+    while saving leaves no truncated file (and an older canvas untouched). Missing folders are created.
 
     Examples
     --------
@@ -169,11 +172,13 @@ def render_canvas(
     """
     import matplotlib
 
+    from nlp.output import atomic_path
+
     path = Path(path)
     fmt = _output_format(path)
     figure = journey_canvas(journey, feedback=feedback, compare_to=compare_to, layout=layout)
-    with matplotlib.rc_context(_RC):
-        figure.savefig(path, format=fmt, **_save_options(figure, fmt))
+    with matplotlib.rc_context(_RC), atomic_path(path) as temp:  # a failed save leaves no truncated file
+        figure.savefig(temp, format=fmt, **_save_options(figure, fmt))
     return path
 
 

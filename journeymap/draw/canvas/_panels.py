@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from ... import fmt
+from ..._formats import drawing_format
 from ...feedback import FeedbackNumbers
 from ...journey import Journey
 from ._style import _CHANGE_LABELS, BADGE, FORMATS, JOURNEY_SUFFIXES, MAX_PNG_PIXELS, PNG_DPI
@@ -27,13 +28,7 @@ def _output_format(path: Path) -> str:
             f"{path.name!r} has a journey file suffix ({', '.join(JOURNEY_SUFFIXES)}); the canvas is never "
             f"written over a journey file: use {', '.join(f'.{f}' for f in FORMATS[:-1])} or .{FORMATS[-1]}"
         )
-    fmt = suffix.lstrip(".")
-    if fmt not in FORMATS:
-        raise ValueError(
-            f"cannot tell the output format from {path.name!r}; the file name must end in "
-            + ", ".join(f".{f}" for f in FORMATS)
-        )
-    return fmt
+    return drawing_format(path, FORMATS)
 
 
 def _save_options(figure: Figure, fmt: str) -> dict[str, Any]:

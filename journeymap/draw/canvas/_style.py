@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Literal
 
+from ..._formats import JOURNEY_FILE_FORMATS
 from ..dot import EMOTION_FILL
 
 if TYPE_CHECKING:
@@ -15,7 +16,7 @@ CanvasLayout = Literal["single", "side_by_side", "diff"]
 _FontStyle = Literal["normal", "italic", "oblique"]
 
 FORMATS: tuple[str, ...] = ("svg", "png", "pdf")
-JOURNEY_SUFFIXES = (".yaml", ".yml", ".json")
+JOURNEY_SUFFIXES = tuple(JOURNEY_FILE_FORMATS)
 PNG_DPI = 150
 # A 60-touchpoint canvas is about 120 × 30 inches; at 150 dpi its pixel buffer would take 300 MB.
 MAX_PNG_PIXELS = 50_000_000
