@@ -12,7 +12,8 @@ import yaml
 from nlp.errors import require_file
 from nlp.output import atomic_path, write_text
 
-from ._parse import Format, format_for, parse_document, read_text
+from ._parse import Format, format_for, parse_document, read_bytes, read_text
+from .errors import JourneyValidationError, Problem, excerpt
 from .journey import Journey
 from .validation import validate_journey_data
 
@@ -33,6 +34,12 @@ _JSON_ENCODED = ("stages", "experience", "aliases", "pain_points", "opportunitie
 
 def load_journey(path: str | Path) -> Journey:
     """Load and validate a journey file (``.yaml``, ``.yml`` or ``.json``).
+
+    The file must be a regular file of at most 50 MB, in UTF-8 (or UTF-16/UTF-32 with a
+    byte-order mark), nested at most 64 levels deep; YAML aliases and merge keys work, within a
+    budget that refuses alias bombs. Every text is NFC-normalised with ``\\n`` line breaks, and may
+    not hold control characters, non-characters or invisible format characters such as U+FEFF;
+    every number must be finite. See :mod:`journeymap._parse` and :mod:`journeymap._schema`.
 
     Raises
     ------
@@ -87,9 +94,54 @@ def write_node_link(journey: Journey, path: str | Path) -> Path:
 
 
 def read_node_link(path: str | Path) -> Journey:
-    """Read node-link JSON written by :func:`write_node_link` (or networkx) and validate it."""
-    data = json.loads(read_text(require_file(path, "node-link file")))
-    return Journey.from_graph(nx.node_link_graph(data, edges="edges"))
+    """Read node-link JSON written by :func:`write_node_link` (or networkx) and validate it.
+
+    The file is read under the journey files' rules (size, nesting, NFC text; see
+    :mod:`journeymap._parse`); a file that is not node-link JSON (no ``nodes`` list, a node
+    without ``id``, an edge without ``source``/``target``) raises :class:`JourneyValidationError`
+    naming the place.
+    """
+    path = require_file(path, "node-link file")
+    source = str(path)
+    document = parse_document(read_text(path), "json", source=source)
+    data = document.data
+    problems = _node_link_problems(data)
+    if problems:
+        raise JourneyValidationError(
+            [Problem(what, where, document.line_of(at)) for what, where, at in problems], source=source
+        )
+    try:
+        graph = nx.node_link_graph(data, edges="edges")
+    except (KeyError, TypeError, ValueError, nx.NetworkXError) as exc:  # shapes checked above; kept as a guard
+        raise JourneyValidationError([Problem(f"not networkx node-link JSON: {exc}")], source=source) from None
+    return Journey.from_graph(graph, source=source)
+
+
+_NODE_LINK = "networkx node-link JSON: an object with a 'nodes' list and an 'edges' list"
+
+
+def _node_link_problems(data: Any) -> list[tuple[str, str, tuple[Any, ...]]]:
+    """``(what, where, path)`` for every way ``data`` is not node-link JSON a journey can come from."""
+    if not isinstance(data, dict):
+        return [(f"expected {_NODE_LINK}, found {type(data).__name__} {excerpt(data)}", "top level", ())]
+    problems: list[tuple[str, str, tuple[Any, ...]]] = []
+    for key, needed in (("nodes", ("id",)), ("edges", ("source", "target"))):
+        items = data.get(key)
+        if not isinstance(items, list):
+            found = "nothing" if items is None else f"{type(items).__name__} {excerpt(items)}"
+            problems.append((f"expected {_NODE_LINK}; '{key}' is {found}", key, (key,)))
+            continue
+        for index, item in enumerate(items):
+            if not isinstance(item, dict):
+                problems.append((f"expected an object, found {excerpt(item)}", f"{key}[{index}]", (key, index)))
+                continue
+            for field in needed:
+                value = item.get(field)
+                if not isinstance(value, (str, int)) or isinstance(value, bool):
+                    problems.append((f"'{field}' must be a touchpoint id (text), found {excerpt(value)}", f"{key}[{index}]", (key, index, field)))
+    if not isinstance(data.get("graph", {}), dict):
+        problems.append((f"'graph' must be an object of journey attributes, found {excerpt(data['graph'])}", "graph", ("graph",)))
+    return problems[:50]
 
 
 def write_graphml(journey: Journey, path: str | Path) -> Path:
@@ -106,13 +158,42 @@ def write_graphml(journey: Journey, path: str | Path) -> Path:
 
 
 def read_graphml(path: str | Path) -> Journey:
-    """Read GraphML written by :func:`write_graphml` and validate it."""
-    graph = nx.read_graphml(require_file(path, "GraphML file"))
-    for attrs in [graph.graph, *(a for _, a in graph.nodes(data=True))]:
+    """Read GraphML written by :func:`write_graphml` and validate it.
+
+    The file must be a regular file of at most 50 MB (as journey files). Malformed XML, a file
+    without a graph and attributes that should hold JSON but do not raise
+    :class:`JourneyValidationError` with the file and the place.
+    """
+    from xml.etree.ElementTree import ParseError
+
+    path = require_file(path, "GraphML file")
+    source = str(path)
+    raw = read_bytes(path)
+    try:
+        graph = nx.parse_graphml(raw)
+    except ParseError as exc:
+        line, column = exc.position
+        raise JourneyValidationError(
+            [Problem(f"not well-formed GraphML (XML): {_xml_reason(exc)}", f"column {column + 1}", line)], source=source
+        ) from None
+    except (nx.NetworkXError, KeyError, TypeError, ValueError) as exc:
+        raise JourneyValidationError([Problem(f"cannot read the file as GraphML: {excerpt(str(exc))}")], source=source) from None
+    for owner, attrs in [("the graph", graph.graph), *((f"node {excerpt(n)}", a) for n, a in graph.nodes(data=True))]:
         for key in _JSON_ENCODED:
             if isinstance(attrs.get(key), str):
-                attrs[key] = json.loads(attrs[key])
-    return Journey.from_graph(graph)
+                try:
+                    attrs[key] = json.loads(attrs[key])
+                except (ValueError, RecursionError):
+                    raise JourneyValidationError(
+                        [Problem(f"attribute {key!r} of {owner} must be JSON text (as cx writes it), found {excerpt(attrs[key])}")],
+                        source=source,
+                    ) from None
+    return Journey.from_graph(graph, source=source)
+
+
+def _xml_reason(exc: Exception) -> str:
+    """ElementTree's reason without its own "line 3, column 4" (the place is given separately)."""
+    return str(exc).split(": line ", 1)[0]
 
 
 class _JourneyDumper(yaml.SafeDumper):

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from ._schema import JourneySpec, TouchpointSpec, TransitionSpec
 from .errors import JourneyValidationError, Problem
+from .text import normalise_text
 
 if TYPE_CHECKING:
     from .draw.render import ColorBy
@@ -62,11 +63,11 @@ class Journey:
         persona: str | None = None,
         description: str | None = None,
     ) -> None:
-        self.graph: nx.DiGraph = nx.DiGraph(journey=title, stages=list(stages))
+        self.graph: nx.DiGraph = nx.DiGraph(journey=_text(title), stages=[_text(s) for s in stages])
         if persona is not None:
-            self.graph.graph["persona"] = persona
+            self.graph.graph["persona"] = _text(persona)
         if description is not None:
-            self.graph.graph["description"] = description
+            self.graph.graph["description"] = _text(description)
 
     # -- descriptive properties ------------------------------------------------------------------
     @property
@@ -113,6 +114,7 @@ class Journey:
     # -- building ---------------------------------------------------------------------------------
     def add_stage(self, name: str) -> None:
         """Append a stage at the end of the stage order."""
+        name = _text(name)
         if name in self.graph.graph["stages"]:
             raise JourneyValidationError([Problem(f"stage {name!r} already exists", "stages")])
         self.graph.graph["stages"].append(name)
@@ -126,6 +128,7 @@ class Journey:
             For a duplicate id, an unknown stage or any out-of-range value.
         """
         problems = []
+        stage = _text(stage)
         if touchpoint_id in self.graph:
             problems.append(Problem(f"duplicate touchpoint id {touchpoint_id!r}", f"touchpoint {touchpoint_id!r}"))
         if stage not in self.graph.graph["stages"]:
@@ -202,12 +205,15 @@ class Journey:
         return cls.from_spec(validate_journey_data(dict(data), source=source))
 
     @classmethod
-    def from_graph(cls, graph: nx.DiGraph) -> Journey:
-        """Build from a networkx graph whose attributes follow the journey file's names."""
+    def from_graph(cls, graph: nx.DiGraph, *, source: str | None = None) -> Journey:
+        """Build from a networkx graph whose attributes follow the journey file's names.
+
+        ``source`` (a file name) prefixes the message of a :class:`JourneyValidationError`.
+        """
         data: dict[str, Any] = {k: v for k, v in graph.graph.items() if k in JourneySpec.model_fields}
         data["touchpoints"] = [{"id": n, **attrs} for n, attrs in graph.nodes(data=True)]
         data["transitions"] = [{"from": u, "to": v, **attrs} for u, v, attrs in graph.edges(data=True)]
-        return cls.from_dict(data)
+        return cls.from_dict(data, source=source)
 
     def to_spec(self) -> JourneySpec:
         """The journey as a validated :class:`JourneySpec` (checks the graph's current contents)."""
@@ -253,6 +259,11 @@ class Journey:
         return self.to_dict() == other.to_dict()
 
     __hash__ = None  # type: ignore[assignment]  # mutable
+
+
+def _text(value: Any) -> Any:
+    """Text as a journey keeps it (NFC, ``\\n`` line breaks); anything else as given, for validation to judge."""
+    return normalise_text(value) if isinstance(value, str) else value
 
 
 def _validated(model: type[Any], data: dict[str, Any], where: str) -> Any:

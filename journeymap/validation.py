@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Hashable, Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
 
-from ._parse import Document
+from ._parse import MAX_DEPTH, Document
 from ._schema import JourneySpec, TouchpointSpec, TransitionSpec
-from .errors import JourneyValidationError, Problem
+from .errors import JourneyValidationError, Problem, excerpt
 from .experience import ExperienceType
-from .text import fold_diacritics
+from .text import fold_diacritics, normalise_text, text_problem
 
 __all__ = ["problem_from_pydantic", "validate_journey_data"]
 
@@ -50,6 +51,7 @@ _RANGE_ERRORS = {
     "bool_type",
     "too_short",
 }
+_OWN_MESSAGES = {"text_character", "number_too_large"}  # raised by journeymap._schema, worded for authors
 _KEYS = {
     (): list(JourneySpec.model_fields),
     ("touchpoints",): list(TouchpointSpec.model_fields),
@@ -90,6 +92,8 @@ def validate_journey_data(
       - touchpoints[0] (id 'a') → ces: must be a number from 1 (very hard) to 7 (very easy) (found 9)
     """
     document = document or Document(data)
+    if not document.normalised:
+        data = _normalised(data, 0)
     problems = list(document.problems)
     if data is None:
         problems.append(Problem("the file is empty; a journey needs 'journey', 'stages' and 'touchpoints'"))
@@ -138,11 +142,52 @@ def problem_from_pydantic(
         what += f" Allowed keys: {', '.join(allowed)}" if allowed else ""
         return Problem(what, where(parent), line)
     field = next((str(p) for p in reversed(loc) if isinstance(p, str)), "")
-    if kind in _RANGE_ERRORS and field in _ALLOWED:
+    value = error.get("input")
+    if kind == "string_type":
+        hint = _quote_hint(value, document.scalars.get(loc))
+        if hint is not None:
+            return Problem(hint, where(loc), line)
+    if kind == "string_unicode" and isinstance(value, str) and text_problem(value):  # a lone surrogate
+        return Problem(str(text_problem(value)), where(loc), line, value)
+    if kind == "finite_number":
+        message = "must be a finite number, not infinity or NaN" + (f": {_ALLOWED[field]}" if field in _ALLOWED else "")
+    elif kind in _RANGE_ERRORS and field in _ALLOWED:
         message = f"must be {_ALLOWED[field]}"
+    elif kind in _OWN_MESSAGES:
+        message = error["msg"]
     else:
         message = error["msg"][0].lower() + error["msg"][1:]
-    return Problem(message, where(loc), line, error.get("input"))
+    return Problem(message, where(loc), line, value)
+
+
+def _quote_hint(value: Any, written: str | None) -> str | None:
+    """For text that YAML read as something else: what it became and how to keep it as text."""
+    if value is None:
+        return "is empty; write the text" if written is None else f"{written!r} was read as empty (null); write it in quotes: \"{written}\""
+    if isinstance(value, bool):
+        what, text = f"the boolean {str(value).lower()}", written or str(value).lower()
+    elif isinstance(value, (int, float)):
+        what, text = f"the number {value!r}", written or repr(value)
+        if written is not None and ":" in written:
+            what += " (YAML 1.1 reads digits separated by ':' as minutes and seconds)"
+    elif isinstance(value, date):
+        what, text = f"the date {value.isoformat()}", written or value.isoformat()
+    else:
+        return None
+    return f"{text!r} was read as {what}; write it in quotes: \"{text}\""
+
+
+def _normalised(value: Any, depth: int) -> Any:
+    """``value`` with every text NFC-normalised and every line break as ``\\n`` (see :func:`normalise_text`)."""
+    if isinstance(value, str):
+        return normalise_text(value)
+    if depth > MAX_DEPTH:
+        return value
+    if isinstance(value, list):
+        return [_normalised(v, depth + 1) for v in value]
+    if isinstance(value, dict):
+        return {_normalised(k, depth + 1): _normalised(v, depth + 1) for k, v in value.items()}
+    return value
 
 
 def _describe(loc: Sequence[Hashable], data: dict[str, Any]) -> str:
@@ -154,9 +199,9 @@ def _describe(loc: Sequence[Hashable], data: dict[str, Any]) -> str:
             parts[-1] += f"[{key}]"
             item = node[key] if isinstance(node, list) and key < len(node) else None
             if isinstance(item, dict) and parts[-1].startswith("touchpoints") and "id" in item:
-                parts[-1] += f" (id {item['id']!r})"
+                parts[-1] += f" (id {excerpt(item['id'])})"
             elif isinstance(item, dict) and parts[-1].startswith("transitions"):
-                parts[-1] += f" ({item.get('from', '?')} → {item.get('to', '?')})"
+                parts[-1] += f" ({_short(item.get('from', '?'))} → {_short(item.get('to', '?'))})"
             node = item
         else:
             parts.append(str(key))
@@ -177,7 +222,7 @@ def _cross_references(data: dict[str, Any], document: Document) -> list[Problem]
             if stage in seen_stage:
                 problems.append(
                     Problem(
-                        f"stage {stage!r} is listed twice (also stages[{seen_stage[stage]}]); stage names must be unique",
+                        f"stage {excerpt(stage)} is listed twice (also stages[{seen_stage[stage]}]); stage names must be unique",
                         f"stages[{index}]",
                         document.line_of(("stages", index)),
                     )
@@ -196,7 +241,7 @@ def _cross_references(data: dict[str, Any], document: Document) -> list[Problem]
                 first = ids[tp_id]
                 problems.append(
                     Problem(
-                        f"duplicate touchpoint id {tp_id!r}; first used by touchpoints[{first}]"
+                        f"duplicate touchpoint id {excerpt(tp_id)}; first used by touchpoints[{first}]"
                         + _at_line(document.line_of(("touchpoints", first, "id"))),
                         where,
                         document.line_of(("touchpoints", index, "id")),
@@ -208,9 +253,9 @@ def _cross_references(data: dict[str, Any], document: Document) -> list[Problem]
         if stages is not None and isinstance(stage, str) and stage not in stages:
             problems.append(
                 Problem(
-                    f"stage {stage!r} is not one of the journey's stages"
+                    f"stage {excerpt(stage)} is not one of the journey's stages"
                     + (_suggest(stage, stages) or ".")
-                    + f" Stages: {', '.join(stages)}",
+                    + f" Stages: {_listed(stages)}",
                     f"{where} → stage",
                     document.line_of(("touchpoints", index, "stage")),
                 )
@@ -225,10 +270,10 @@ def _cross_references(data: dict[str, Any], document: Document) -> list[Problem]
             for key in ("from", "to"):
                 ref = tr.get(key)
                 if isinstance(ref, str) and ref not in ids:
-                    shown = ", ".join(known[:12]) + (", …" if len(known) > 12 else "")
+                    shown = _listed(known)
                     problems.append(
                         Problem(
-                            f"transition {'from' if key == 'from' else 'to'} unknown touchpoint {ref!r}"
+                            f"transition {'from' if key == 'from' else 'to'} unknown touchpoint {excerpt(ref)}"
                             + (_suggest(ref, known) or ".")
                             + f" Known ids: {shown}",
                             f"{_describe(('transitions', index), data)} → {key}",
@@ -240,9 +285,20 @@ def _cross_references(data: dict[str, Any], document: Document) -> list[Problem]
 
 def _suggest(value: str, options: Sequence[str]) -> str:
     """``"; did you mean 'x'?"`` for the closest option (ignoring case and diacritics), else ``""``."""
-    folded = {fold_diacritics(o): o for o in options}
+    if len(value) > 200:  # difflib is quadratic; nobody misspells a 200-character name
+        return ""
+    folded = {fold_diacritics(o): o for o in options if len(o) <= 200}
     hit = difflib.get_close_matches(fold_diacritics(value), list(folded), n=1, cutoff=0.6)
     return f"; did you mean {folded[hit[0]]!r}?" if hit else ""
+
+
+def _short(value: Any) -> str:
+    return value if isinstance(value, str) and len(value) <= 40 and value.isprintable() else excerpt(value)
+
+
+def _listed(names: Sequence[str], most: int = 12) -> str:
+    shown = ", ".join(_short(n) for n in names[:most])
+    return shown + (f", … ({len(names):,} in all)" if len(names) > most else "")
 
 
 def _at_line(line: int | None) -> str:

@@ -88,19 +88,19 @@ def validate(
     files: Annotated[list[Path], typer.Argument(help="Journey files (.yaml, .yml, .json).")],
 ) -> None:
     """Check journey files and report [bold]every[/bold] problem with its line and what is allowed."""
-    from nlp.errors import require_file
+    from nlp.errors import DataError, require_file
 
     from ..errors import JourneyValidationError
     from ..io import load_journey
 
     failed = 0
-    for path in files:
-        require_file(path, "journey file")
+    for path in files:  # every file is checked, whatever the ones before it held
         try:
-            journey = load_journey(path)
-        except JourneyValidationError as exc:
+            journey = load_journey(require_file(path, "journey file"))
+        except DataError as exc:  # JourneyValidationError, a missing file, …
             failed += 1
-            typer.secho(str(exc), fg=typer.colors.RED, err=True)
+            message = str(exc) if isinstance(exc, JourneyValidationError) else f"error: {exc}"
+            typer.secho(message, fg=typer.colors.RED, err=True)
             continue
         typer.secho(
             f"{path}: ok — {len(journey.stages)} stages, {journey.graph.number_of_nodes()} touchpoints, "
@@ -117,12 +117,16 @@ def render(
     output: Annotated[Path, typer.Option("--output", "-o", help="Output file: .svg, .png, .pdf, .dot, or .mmd (Mermaid).")],
     color_by: Annotated[ColorBy, typer.Option(help="Fill touchpoints by emotion, by CES, or not at all.")] = ColorBy.emotion,
     engine: Annotated[Engine, typer.Option(help="Graphviz to use: system 'dot', the bundled one, or auto.")] = Engine.auto,
+    backstage: Annotated[
+        bool, typer.Option("--backstage", help="Mermaid (.mmd) only: add the backstage touchpoints in a last section.")
+    ] = False,
 ) -> None:
     """Draw a journey map: stages as columns, lanes, CES, drop-off, emotion and experience types."""
     from nlp.errors import require_file
 
     from .._formats import drawing_format
     from ..convert import read_any
+    from ..draw.mermaid import BackstageOnlyError
     from ..draw.render import render_journey
 
     require_file(file, "journey file")
@@ -130,7 +134,9 @@ def render(
     drawing_format(output)
     try:
         journey = read_any(file)
-        written = render_journey(journey, output, color_by=color_by.value, engine=engine.value)
+        written = render_journey(journey, output, color_by=color_by.value, engine=engine.value, backstage=backstage)
+    except BackstageOnlyError as exc:
+        fail(exc.advice("add --backstage"))
     except ValueError as exc:  # JourneyValidationError is a ValueError; Graphviz errors reach cx's handler
         fail(str(exc))
     typer.echo(f"wrote {written}")

@@ -125,12 +125,21 @@ def journey_to_dot(journey: Journey, *, color_by: ColorBy = "emotion") -> str:
 
 
 def _esc(text: object) -> str:
-    """Escape text for a Graphviz HTML-like label (quotes, <, >, & and control characters)."""
-    return html.escape(str(text), quote=True).replace("\n", "<BR/>")
+    r"""Escape text for a Graphviz HTML-like label: quotes, <, >, &, line breaks and backslashes.
+
+    Graphviz expands ``\N`` (the node's name), ``\G``, ``\E``, ``\T``, ``\H`` and ``\L`` even in
+    HTML-like labels; a doubled backslash is drawn as one, so every backslash is doubled.
+    """
+    return html.escape(str(text), quote=True).replace("\\", "\\\\").replace("\n", "<BR/>")
 
 
 def _dot_string(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    r"""Escape text for a quoted DOT attribute such as ``tooltip``.
+
+    Such strings are unescaped twice (``\\`` → ``\``, then ``\N`` → the node's name), so a
+    backslash is written as four.
+    """
+    return text.replace("\\", "\\\\\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
 def _fill(attrs: dict, color_by: ColorBy) -> str:

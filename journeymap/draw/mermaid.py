@@ -60,11 +60,13 @@ from typing import TYPE_CHECKING, Literal
 
 from nlp.output import write_text
 
+from ..errors import DataError
+
 if TYPE_CHECKING:
     from .._schema import TouchpointSpec
     from ..journey import Journey
 
-__all__ = ["MermaidScore", "journey_to_mermaid", "touchpoint_score", "write_mermaid"]
+__all__ = ["BackstageOnlyError", "MermaidScore", "journey_to_mermaid", "touchpoint_score", "write_mermaid"]
 
 MermaidScore = Literal["emotion", "ces"]
 DEFAULT_ACTOR = "Khách hàng"
@@ -74,6 +76,22 @@ NEUTRAL_SCORE = 3
 _CONTROL = re.compile(r"\r\n|[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _ALWAYS = frozenset(":;#¶ﬂ")
 _KEYWORD_START = re.compile(r"(?i)journey|title\s|section\s|acctitle|accdescr")
+
+
+class BackstageOnlyError(DataError):
+    """Every touchpoint of the journey is backstage, and backstage touchpoints were not asked for.
+
+    The message tells a Python caller to pass ``backstage=True``; the command line, which calls
+    the same function, names its own option with :meth:`advice`.
+    """
+
+    def __init__(self, title: str, hidden: int) -> None:
+        self.title, self.hidden = title, hidden
+        super().__init__(self.advice("pass backstage=True"))
+
+    def advice(self, how: str) -> str:
+        """The message, with ``how`` saying how to draw the backstage touchpoints."""
+        return f"journey {self.title!r} has no frontstage touchpoint to draw; {how} to draw its {self.hidden} backstage touchpoints"
 
 
 def journey_to_mermaid(
@@ -106,9 +124,11 @@ def journey_to_mermaid(
     Raises
     ------
     ValueError
-        For a bad ``score`` or ``actors``, a touchpoint whose stage is not one of the journey's
-        stages, or a journey with nothing to show (no frontstage touchpoint and
-        ``backstage=False``).
+        For a bad ``score`` or ``actors``, or a touchpoint whose stage is not one of the journey's
+        stages.
+    BackstageOnlyError
+        A :class:`~journeymap.errors.DataError` (so a ``ValueError``): a journey with nothing to
+        show (no frontstage touchpoint and ``backstage=False``).
 
     Examples
     --------
@@ -146,10 +166,7 @@ def journey_to_mermaid(
     if backstage and hidden:
         sections.append((BACKSTAGE_SECTION, hidden))
     if not sections:
-        raise ValueError(
-            f"journey {journey.title!r} has no frontstage touchpoint to draw; "
-            f"pass backstage=True to draw its {len(hidden)} backstage touchpoints"
-        )
+        raise BackstageOnlyError(journey.title, len(hidden))
 
     lines = ["journey", f"    title {_escape(journey.title, extra='&<>')}"]
     for stage, tps in sections:

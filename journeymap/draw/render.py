@@ -30,6 +30,7 @@ def render_journey(
     *,
     color_by: ColorBy = "emotion",
     engine: Engine = "auto",
+    backstage: bool = False,
 ) -> Path:
     """Draw ``journey`` to ``out``; the suffix (``.svg``, ``.png``, ``.pdf``, ``.dot``, ``.mmd``) picks the format.
 
@@ -48,6 +49,9 @@ def render_journey(
     engine
         ``"system"`` runs the ``dot`` program on ``PATH``; ``"bundled"`` uses the Graphviz inside
         the pygraphviz wheel; ``"auto"`` (default) prefers the system one.
+    backstage
+        For ``.mmd`` only: add the backstage touchpoints in a last section (the flow diagram
+        always shows them).
 
     Returns
     -------
@@ -63,7 +67,7 @@ def render_journey(
     out = Path(out)
     fmt = drawing_format(out)
     if fmt == "mmd":
-        return write_mermaid(journey, out, score="ces" if color_by == "ces" else "emotion")
+        return write_mermaid(journey, out, score="ces" if color_by == "ces" else "emotion", backstage=backstage)
     source = journey_to_dot(journey, color_by=color_by)
     data = source.encode("utf-8") if fmt == "dot" else render_dot(source, fmt, engine=engine)  # type: ignore[arg-type]
     return write_bytes(out, data)
