@@ -173,10 +173,11 @@ class Journey:
             problems.append(Problem(f"duplicate touchpoint id {touchpoint_id!r}", f"touchpoint {touchpoint_id!r}"))
         problems.extend(self._stage_problems(touchpoint_id, stage))
         spec = _validated(
-            TouchpointSpec, {"id": touchpoint_id, "name": name, "stage": stage, **fields}, f"touchpoint {touchpoint_id!r}"
+            TouchpointSpec,
+            {"id": touchpoint_id, "name": name, "stage": stage, **fields},
+            f"touchpoint {touchpoint_id!r}",
+            problems,
         )
-        if problems:
-            raise JourneyValidationError(problems)
         self.graph.add_node(touchpoint_id, **_node_attrs(spec))
 
     def add_transition(
@@ -258,9 +259,7 @@ class Journey:
         problems = []
         if fields.get("stage") is not None:
             problems.extend(self._stage_problems(touchpoint_id, _text(fields["stage"])))
-        spec = _validated(TouchpointSpec, {"id": touchpoint_id, **data}, where)
-        if problems:
-            raise JourneyValidationError(problems)
+        spec = _validated(TouchpointSpec, {"id": touchpoint_id, **data}, where, problems)
         attrs = self.graph.nodes[touchpoint_id]
         attrs.clear()
         attrs.update(_node_attrs(spec))
@@ -288,10 +287,11 @@ class Journey:
         self._require_touchpoint(old)
         if new == old:
             return
-        where = f"touchpoint {old!r} → id"
         if new in self.graph:
-            raise JourneyValidationError([Problem(f"id {excerpt(new)} is already used by another touchpoint", where)])
-        _validated(TouchpointSpec, {**self.graph.nodes[old], "id": new}, where)
+            raise JourneyValidationError(
+                [Problem(f"id {excerpt(new)} is already used by another touchpoint", f"touchpoint {old!r} → id")]
+            )
+        _validated(TouchpointSpec, {**self.graph.nodes[old], "id": new}, f"touchpoint {old!r}")
         nodes = [(new if n == old else n, attrs) for n, attrs in self.graph.nodes(data=True)]
         edges = [(new if u == old else u, new if v == old else v, attrs) for u, v, attrs in self.graph.edges(data=True)]
         # Rebuilt in place, so the touchpoint keeps its position and anyone holding `graph` sees the change.
@@ -541,7 +541,9 @@ class Journey:
             numeric = [c for c in _TRANSITION_FIELDS if c != "label"]
             return pd.DataFrame(rows, columns=columns).astype(dict.fromkeys(numeric, "float64"))
         records = [self.touchpoint(n).model_dump(mode="json") for n in order]
-        metric_names = list(dict.fromkeys(m for r in records for m in (r.get("metrics") or {})))
+        metric_names = list(
+            dict.fromkeys(m for r in records for m, v in (r.get("metrics") or {}).items() if v is not None)
+        )
         rows = []
         for record in records:
             metrics = record.pop("metrics", None) or {}
@@ -585,19 +587,22 @@ def _text(value: Any) -> Any:
     return normalise_text(value) if isinstance(value, str) else value
 
 
-def _validated(model: type[Any], data: dict[str, Any], where: str) -> Any:
-    """``data`` (``None`` meaning absent) checked by ``model``, else every problem, placed at ``where``."""
+def _validated(model: type[Any], data: dict[str, Any], where: str, problems: Iterable[Problem] = ()) -> Any:
+    """``data`` (``None`` meaning absent) checked by ``model``; else raise its problems, placed at ``where``,
+    after the ``problems`` already found."""
+    found = list(problems)
     try:
-        return model.model_validate({k: v for k, v in data.items() if v is not None})
+        spec = model.model_validate({k: v for k, v in data.items() if v is not None})
     except ValidationError as exc:
         from ._parse import Document
         from .validation import problem_from_pydantic
 
         document = Document(data)
         keys = [field.alias or name for name, field in model.model_fields.items()]
-        raise JourneyValidationError(
-            [problem_from_pydantic(e, data, document, prefix=where, keys=keys) for e in exc.errors()]
-        ) from None
+        found += [problem_from_pydantic(e, data, document, prefix=where, keys=keys) for e in exc.errors()]
+    if found:
+        raise JourneyValidationError(found) from None
+    return spec
 
 
 def _checked_title(title: Any) -> str:
