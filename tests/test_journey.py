@@ -224,7 +224,7 @@ def test_to_frame_lists_touchpoints_in_stage_order_with_every_field():
     assert {"ces", "drop_off", "emotion", "goal", "volume", "starts", "pain_points", "metrics.csat"} <= set(frame.columns)
     assert "metrics" not in frame.columns and "metrics.nps" not in frame.columns  # only the metrics present
     row = frame.set_index("id").loc["gio_hang"]
-    assert row["ces"] == 3 and row["pain_points"] == ["Nhập mã tay"] and row["goal"] == False  # noqa: E712
+    assert row["ces"] == 3 and row["pain_points"] == ["Nhập mã tay"] and not row["goal"]
     assert frame.set_index("id").loc["ma_giam_gia", "metrics.csat"] == 70
     assert frame["ces"].dtype == "float64" and frame["goal"].dtype == bool
     frame.loc[0, "ces"] = 7  # a copy: the journey does not change
