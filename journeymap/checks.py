@@ -48,7 +48,7 @@ import networkx as nx
 from . import fmt
 from .errors import DataError, JourneyValidationError, Problem
 from .journey import Journey
-from .markov import conversion, start_distribution, transition_probabilities
+from .markov import conversion_by_goal, start_distribution, transition_probabilities
 
 __all__ = ["DEFAULT_TOLERANCE", "JourneyWarning", "WarningCode", "validate_journey"]
 
@@ -266,22 +266,22 @@ class _Checker:
                         stack.append(nxt)
         return seen
 
-    def _conversion(self) -> Any:
+    def _conversion(self) -> dict[str, float] | None:
         if not self.goals:
             return None
         try:
-            return conversion(self.graph)
+            return conversion_by_goal(self.graph)
         except DataError as exc:  # customers trapped in a loop; nothing else fails on a valid journey
             self._warn("endless_loop", "transitions", str(exc))
             return None
 
-    def _goals(self, starts: list[str], chain: Any, measured: bool) -> None:
+    def _goals(self, starts: list[str], chain: dict[str, float], measured: bool) -> None:
         reached = self._reach(starts, through_goals=False)
         total = self._starting_customers(starts) if measured else None
         for goal in self.goals:
             if goal not in reached:
                 continue  # reported by _reachability
-            share = chain.by_goal.get(goal, 0.0)
+            share = chain.get(goal, 0.0)
             if share <= _EPS:
                 self._warn("unreachable_goal", self._touchpoint(goal),
                            "the drop-off and probability figures lose every customer before this goal, so "

@@ -212,3 +212,16 @@ def test_cx_validate_prints_warnings_after_the_ok_line_and_strict_fails(tmp_path
     assert "warning [empty_stage]" in strict.output and "--strict" in strict.output
     clean = save_journey(_shop(), tmp_path / "clean.yaml")
     assert runner.invoke(app, ["validate", "--strict", str(clean)]).exit_code == 0
+
+
+def test_a_journey_of_5000_touchpoints_is_checked_in_seconds():
+    import time
+
+    j = Journey("Lớn", stages=["A"])
+    for i in range(5000):
+        j.add_touchpoint(f"t{i}", name=f"Bước {i}", stage="A", drop_off=0.001, goal=i == 4999)
+    for i in range(4999):
+        j.add_transition(f"t{i}", f"t{i + 1}")
+    began = time.perf_counter()
+    assert validate_journey(j) == []
+    assert time.perf_counter() - began < 10  # the trap search was quadratic: about 45 s
