@@ -259,3 +259,12 @@ def test_origin_is_saved_and_loaded(tmp_path, suffix):
         j.origin = "lived"  # type: ignore[assignment]
     with pytest.raises(JourneyValidationError, match=r"origin.*'designed' \(the default\) or 'discovered'"):
         loads_journey("journey: X\norigin: lived\nstages: [A]\ntouchpoints: [{id: a, name: A, stage: A}]\n")
+
+
+def test_an_unknown_keyword_lists_the_touchpoints_keys_not_the_journeys():
+    j = Journey("X", stages=["A"])
+    with pytest.raises(JourneyValidationError) as caught:
+        j.add_touchpoint("a", name="A", stage="A", chanel="app")
+    (problem,) = caught.value.problems
+    assert problem.location == "touchpoint 'a'"  # was "touchpoint 'a' → top level"
+    assert problem.message.startswith("unknown key 'chanel'; did you mean 'channel'? Allowed keys: id, name, stage, ")
