@@ -1,6 +1,7 @@
 """The names of ``import journeymap as jm``: imported on first use (see ``__init__.py``)."""
 
 from ._schema import JourneySpec, TouchpointSpec, TransitionSpec
+from .checks import JourneyWarning, validate_journey
 from .compare import JourneyComparison, compare_journeys
 from .discover import discover_journey, path_variants
 from .draw.canvas import canvas_svg, journey_canvas, render_canvas
@@ -51,6 +52,7 @@ __all__ = [
     "JourneyComparison",
     "JourneySpec",
     "JourneyValidationError",
+    "JourneyWarning",
     "MetricResult",
     "ModelFileError",
     "Problem",
@@ -92,6 +94,7 @@ __all__ = [
     "survey_metrics",
     "transition_probabilities",
     "ttr",
+    "validate_journey",
     "validate_journey_data",
     "what_if",
     "write_graphml",

@@ -152,6 +152,7 @@ class JourneySpec(BaseModel):
     journey: NonEmptyText = Field(description="Title of the journey")
     persona: Text | None = None
     description: Text | None = None
+    origin: Literal["designed", "discovered"] | None = Field(None, description="'discovered' when cx discover made it from an event log; else designed")
     stages: list[NonEmptyText] = Field(min_length=1, description="Stages, in order")
     touchpoints: list[TouchpointSpec] = Field(min_length=1)
     transitions: list[TransitionSpec] | None = Field(

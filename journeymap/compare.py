@@ -1,10 +1,15 @@
-"""Compare a designed journey (a workshop hypothesis) with the journey customers live (from the data).
+"""Compare two journeys: a design with the journey customers live, or a current state with a future one.
 
 A designed journey is drawn in a workshop; a lived journey is discovered from an event log (see
-``journeymap.discover``) or built by hand. :func:`compare_journeys` pairs their touchpoints and
-sorts every transition into "in both", "designed but never observed" and "observed but not
-designed"; :meth:`JourneyComparison.to_journey` turns the result into one journey that
+``journeymap.discover``, which marks it ``origin="discovered"``). :func:`compare_journeys` pairs
+their touchpoints and sorts every transition into "in both", "only in the first" ("designed but
+never observed") and "only in the second" ("observed but not designed");
+:meth:`JourneyComparison.to_journey` turns the result into one journey that
 :func:`journeymap.render_journey` draws for the next workshop.
+
+The texts name the two sides by what they are (:func:`side_labels`): "thiết kế" and "thực tế"
+(designed, lived) when one journey was discovered from an event log, "hiện tại" and "tương lai"
+(current, future) when both were designed.
 """
 
 from __future__ import annotations
@@ -22,20 +27,61 @@ from .resolve import RULES, Rule, TouchpointResolver, touchpoint_key
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["JourneyComparison", "Match", "compare_journeys"]
+__all__ = ["JourneyComparison", "Match", "compare_journeys", "side_labels"]
 
 Match = Literal["id", "name", "auto"]
 
+DESIGNED, LIVED = "thiết kế", "thực tế"
 LABEL_NOT_OBSERVED = "thiết kế, không thấy"
 LABEL_NOT_DESIGNED = "thực tế, ngoài thiết kế"
+# What each side is called in the English headings of `cx compare`.
+SIDE_IN_ENGLISH = {
+    DESIGNED: "the design",
+    LIVED: "the data",
+    "hiện tại": "the current state",
+    "tương lai": "the future state",
+    "kỳ trước": "the earlier log",
+    "kỳ sau": "the later log",
+}
 # Counted from the data, so on the comparison map they come from the lived journey, never the design.
 _MEASURED = ("volume", "starts", "drop_off")
 _MAX_LISTED = 20
 
 
+def side_labels(first: Journey, second: Journey) -> tuple[str, str]:
+    """What texts call two compared journeys, from their :attr:`~journeymap.Journey.origin`.
+
+    ``("thiết kế", "thực tế")`` (designed, lived) when only the second was discovered from an
+    event log, ``("thực tế", "thiết kế")`` when only the first was, ``("hiện tại", "tương lai")``
+    (current, future) when both were designed, and ``("kỳ trước", "kỳ sau")`` (earlier, later)
+    when both were discovered.
+
+    Examples
+    --------
+    >>> from journeymap import Journey
+    >>> current = Journey("Mua hàng", stages=["Mua"])
+    >>> side_labels(current, current.copy(title="Mua hàng (tương lai)"))
+    ('hiện tại', 'tương lai')
+    >>> side_labels(current, Journey("Nhật ký tháng 5", stages=["Mua"], origin="discovered"))
+    ('thiết kế', 'thực tế')
+    """
+    discovered = (first.origin == "discovered", second.origin == "discovered")
+    return {
+        (False, True): (DESIGNED, LIVED),
+        (True, False): (LIVED, DESIGNED),
+        (False, False): ("hiện tại", "tương lai"),
+        (True, True): ("kỳ trước", "kỳ sau"),
+    }[discovered]
+
+
 @dataclass(frozen=True, eq=False, repr=False)
 class JourneyComparison:
     """What :func:`compare_journeys` found; every table is a :class:`pandas.DataFrame`.
+
+    The names of the tables speak of a design and the data, the usual case; with two designed
+    journeys (a current and a future state) ``designed`` is the first journey and ``lived`` the
+    second, so ``only_designed`` is what the second drops and ``observed_not_designed`` what it
+    adds. :attr:`labels` says what the texts call each side.
 
     Touchpoint ids in a table are those of the journey the row comes from: designed ids for
     ``only_designed``, ``designed_not_observed`` and ``common``, lived ids for ``only_lived`` and
@@ -65,6 +111,9 @@ class JourneyComparison:
     common
         Transitions in both: ``from``, ``to``, ``from_name``, ``to_name``, ``designed_volume``,
         ``observed_volume``, ``designed_probability``, ``observed_probability``, in designed order.
+    labels
+        What the texts call the first and the second journey (see :func:`side_labels`), e.g.
+        ``("thiết kế", "thực tế")`` or ``("hiện tại", "tương lai")``.
     """
 
     designed: Journey
@@ -75,9 +124,18 @@ class JourneyComparison:
     designed_not_observed: pd.DataFrame
     observed_not_designed: pd.DataFrame
     common: pd.DataFrame
+    labels: tuple[str, str]
+
+    @property
+    def _classic(self) -> bool:
+        """A design against the data: the texts keep their long-standing wording."""
+        return self.labels == (DESIGNED, LIVED)
 
     def summary(self) -> str:
-        """A short Vietnamese paragraph: the counts and the three largest undesigned transitions.
+        """A short Vietnamese paragraph: the counts and the three largest transitions only in the second journey.
+
+        Against a discovered journey it speaks of design and data ("thiết kế", "thực tế"); between
+        two designed journeys of the current and the future state ("hiện tại", "tương lai").
 
         Examples
         --------
@@ -86,7 +144,7 @@ class JourneyComparison:
         >>> designed.add_touchpoint("gio_hang", name="Giỏ hàng", stage="Mua")
         >>> designed.add_touchpoint("thanh_toan", name="Thanh toán", stage="Mua")
         >>> designed.add_transition("gio_hang", "thanh_toan", volume=1000)
-        >>> lived = Journey("Nhật ký tháng 5", stages=["Hành trình"])
+        >>> lived = Journey("Nhật ký tháng 5", stages=["Hành trình"], origin="discovered")
         >>> lived.add_touchpoint("gio_hang", name="Giỏ hàng", stage="Hành trình")
         >>> lived.add_touchpoint("chat", name="Chat hỗ trợ", stage="Hành trình")
         >>> lived.add_transition("gio_hang", "chat", volume=1250)
@@ -94,7 +152,26 @@ class JourneyComparison:
         So sánh thiết kế “Mua hàng” với thực tế “Nhật ký tháng 5”: 1 điểm chạm khớp nhau, 1 chỉ có trong \
 thiết kế, 1 chỉ có trong dữ liệu; 0 chuyển tiếp có ở cả hai, 1 được thiết kế nhưng không thấy trong dữ liệu, \
 1 xảy ra ngoài thiết kế. Chuyển tiếp ngoài thiết kế nhiều nhất: Giỏ hàng → Chat hỗ trợ (1.250 lượt, 100%).
+        >>> future = designed.copy(title="Mua hàng (tương lai)")
+        >>> future.remove_transition("gio_hang", "thanh_toan")
+        >>> future.add_touchpoint("vi", name="Ví điện tử", stage="Mua")
+        >>> future.add_transition("gio_hang", "vi", volume=900)
+        >>> print(compare_journeys(designed, future).summary())
+        So sánh hiện tại “Mua hàng” với tương lai “Mua hàng (tương lai)”: 2 điểm chạm khớp nhau, 0 chỉ có ở \
+hiện tại, 1 chỉ có ở tương lai; 0 chuyển tiếp có ở cả hai, 1 chỉ có ở hiện tại, 1 chỉ có ở tương lai. \
+Chuyển tiếp chỉ có ở tương lai nhiều nhất: Giỏ hàng → Ví điện tử (900 lượt, 100%).
         """
+        first, second = self.labels
+        if not self._classic:
+            text = (
+                f"So sánh {first} “{self.designed.title}” với {second} “{self.lived.title}”: "
+                f"{len(self.matched)} điểm chạm khớp nhau, {len(self.only_designed)} chỉ có ở {first}, "
+                f"{len(self.only_lived)} chỉ có ở {second}; {len(self.common)} chuyển tiếp có ở cả hai, "
+                f"{len(self.designed_not_observed)} chỉ có ở {first}, "
+                f"{len(self.observed_not_designed)} chỉ có ở {second}."
+            )
+            return text + self._top(f" Chuyển tiếp chỉ có ở {second} nhiều nhất: ",
+                                    f" Không có chuyển tiếp nào chỉ có ở {second}.")
         text = (
             f"So sánh thiết kế “{self.designed.title}” với thực tế “{self.lived.title}”: "
             f"{len(self.matched)} điểm chạm khớp nhau, {len(self.only_designed)} chỉ có trong thiết kế, "
@@ -102,8 +179,12 @@ thiết kế, 1 chỉ có trong dữ liệu; 0 chuyển tiếp có ở cả hai,
             f"{len(self.designed_not_observed)} được thiết kế nhưng không thấy trong dữ liệu, "
             f"{len(self.observed_not_designed)} xảy ra ngoài thiết kế."
         )
+        return text + self._top(" Chuyển tiếp ngoài thiết kế nhiều nhất: ", " Không có chuyển tiếp nào ngoài thiết kế.")
+
+    def _top(self, lead: str, none: str) -> str:
+        """The three largest transitions only in the second journey, after ``lead``; else ``none``."""
         if self.observed_not_designed.empty:
-            return text + " Không có chuyển tiếp nào ngoài thiết kế."
+            return none
         top = []
         for row in self.observed_not_designed.head(3).itertuples(index=False):
             figures = []
@@ -112,7 +193,7 @@ thiết kế, 1 chỉ có trong dữ liệu; 0 chuyển tiếp có ở cả hai,
             if not fmt.is_missing(row.share):
                 figures.append(fmt.percent(row.share))
             top.append(f"{row.from_name} → {row.to_name}" + (f" ({', '.join(figures)})" if figures else ""))
-        return text + " Chuyển tiếp ngoài thiết kế nhiều nhất: " + "; ".join(top) + "."
+        return lead + "; ".join(top) + "."
 
     def to_journey(self) -> Journey:
         """One journey holding both: every touchpoint and transition, each transition labelled.
@@ -129,7 +210,13 @@ thiết kế, 1 chỉ có trong dữ liệu; 0 chuyển tiếp có ở cả hai,
         ``"thiết kế, không thấy"`` (volume 0) for a designed transition never observed,
         ``"thực tế, ngoài thiết kế"`` for an observed transition the design lacks, and for a
         transition in both the designed volume (``"thiết kế 9.000"``), which the drawing shows next
-        to the observed volume. The journey's description is :meth:`summary`.
+        to the observed volume. The journey's description is :meth:`summary` and its title ends
+        ``": thiết kế và thực tế"``.
+
+        Other pairs of journeys (see :attr:`labels`) are labelled with their own words: for a
+        current and a future state, ``"chỉ có ở hiện tại"`` (volume 0), ``"chỉ có ở tương lai"``,
+        ``"hiện tại 9.000"`` and a title ending ``": hiện tại và tương lai"``; the figures drawn
+        are then the future state's.
 
         Examples
         --------
@@ -138,7 +225,7 @@ thiết kế, 1 chỉ có trong dữ liệu; 0 chuyển tiếp có ở cả hai,
         >>> designed.add_touchpoint("gio_hang", name="Giỏ hàng", stage="Mua")
         >>> designed.add_touchpoint("thanh_toan", name="Thanh toán", stage="Mua")
         >>> designed.add_transition("gio_hang", "thanh_toan", volume=1000)
-        >>> lived = Journey("Nhật ký tháng 5", stages=["Hành trình"])
+        >>> lived = Journey("Nhật ký tháng 5", stages=["Hành trình"], origin="discovered")
         >>> lived.add_touchpoint("gio_hang", name="Giỏ hàng", stage="Hành trình", volume=1300)
         >>> lived.add_touchpoint("chat", name="Chat hỗ trợ", stage="Hành trình", volume=1250)
         >>> lived.add_transition("gio_hang", "chat", volume=1250)
@@ -163,8 +250,12 @@ thiết kế, 1 chỉ có trong dữ liệu; 0 chuyển tiếp có ở cả hai,
             to_union[node] = union_id
         lived_of = dict(zip(self.matched["designed_id"], self.matched["lived_id"]))
 
+        first, second = self.labels
+        not_observed, not_designed = (
+            (LABEL_NOT_OBSERVED, LABEL_NOT_DESIGNED) if self._classic else (f"chỉ có ở {first}", f"chỉ có ở {second}")
+        )
         union = Journey(
-            f"{designed.title}: thiết kế và thực tế",
+            f"{designed.title}: {first} và {second}",
             stages=designed.stages,
             persona=designed.persona,
             description=self.summary(),
@@ -189,14 +280,14 @@ thiết kế, 1 chỉ có trong dữ liệu; 0 chuyển tiếp có ở cả hai,
         for u, v, attrs in designed.graph.edges(data=True):
             seen = observed.get((u, v))
             if seen is None:
-                union.add_transition(u, v, volume=0, label=LABEL_NOT_OBSERVED)
+                union.add_transition(u, v, volume=0, label=not_observed)
             else:
                 planned = attrs.get("volume")
-                label = f"thiết kế {fmt.number(planned, 1, trim=True)}" if planned is not None else None
+                label = f"{first} {fmt.number(planned, 1, trim=True)}" if planned is not None else None
                 union.add_transition(u, v, **_timed(seen), label=label)
         for (u, v), attrs in observed.items():
             if not designed.graph.has_edge(u, v):
-                union.add_transition(u, v, **_timed(attrs), label=LABEL_NOT_DESIGNED)
+                union.add_transition(u, v, **_timed(attrs), label=not_designed)
         return union
 
     def __repr__(self) -> str:
@@ -215,7 +306,13 @@ thiết kế, 1 chỉ có trong dữ liệu; 0 chuyển tiếp có ở cả hai,
 
 
 def compare_journeys(designed: Journey, lived: Journey, *, match: Match = "auto") -> JourneyComparison:
-    """Compare a designed journey with the journey lived in the data.
+    """Compare a designed journey with the journey lived in the data, or a current state with a future one.
+
+    The result's texts (:meth:`~JourneyComparison.summary`, the labels of
+    :meth:`~JourneyComparison.to_journey`) speak of design and data ("thiết kế", "thực tế") when
+    ``lived`` was discovered from an event log (its ``origin`` is ``"discovered"``), and of the
+    current and the future state ("hiện tại", "tương lai") when both journeys were designed; see
+    :func:`side_labels`.
 
     Touchpoints are paired first, then every transition is sorted by whether it is designed,
     observed, or both. A transition touching an unpaired touchpoint is "designed, not observed"
@@ -224,10 +321,11 @@ def compare_journeys(designed: Journey, lived: Journey, *, match: Match = "auto"
     Parameters
     ----------
     designed
-        The journey as drawn in a workshop (the hypothesis).
+        The journey as drawn in a workshop (the hypothesis), or the current state.
     lived
         The journey as customers live it, e.g. from ``journeymap.discover.discover_journey``,
-        whose touchpoint ids are the log's values slugified and whose names are the raw values.
+        whose touchpoint ids are the log's values slugified and whose names are the raw values;
+        or the future state to compare the current one with.
     match
         How touchpoints are paired; every mode reads the lived touchpoint's id, then its name, then
         its aliases through :class:`journeymap.resolve.TouchpointResolver`, the rule that
@@ -260,7 +358,7 @@ def compare_journeys(designed: Journey, lived: Journey, *, match: Match = "auto"
     >>> designed.add_touchpoint("gio_hang", name="Giỏ hàng", stage="Đặt hàng", aliases=["gio hang"])
     >>> designed.add_touchpoint("thanh_toan", name="Thanh toán", stage="Thanh toán")
     >>> designed.add_transition("gio_hang", "thanh_toan", volume=1000)
-    >>> lived = Journey("Nhật ký sự kiện", stages=["Hành trình"])
+    >>> lived = Journey("Nhật ký sự kiện", stages=["Hành trình"], origin="discovered")
     >>> lived.add_touchpoint("gio_hang_2", name="GIỎ  HÀNG", stage="Hành trình", volume=1300)
     >>> lived.add_touchpoint("thanh_toan", name="thanh_toan", stage="Hành trình", volume=900)
     >>> lived.add_touchpoint("chat", name="Chat hỗ trợ", stage="Hành trình", volume=300)
@@ -354,6 +452,7 @@ observed_not_designed=1)
     return JourneyComparison(
         designed=designed,
         lived=lived,
+        labels=side_labels(designed, lived),
         matched=_frame(matched, ["designed_id", "lived_id", "name", "lived_name", "matched_by"]),
         only_designed=_frame(only_designed, ["id", "name", "stage"]),
         only_lived=_frame(only_lived, ["id", "name", "stage", "volume"], sort_by="volume"),

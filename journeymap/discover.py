@@ -125,7 +125,9 @@ def discover_journey(
         of visits that end there), ``median_hours`` and ``mean_hours`` (4 decimals). Touchpoints
         are added in stage order, then by mean position (then value), so the map reads left to
         right.
-        The description says, in Vietnamese, how many cases and events over which dates.
+        The description says, in Vietnamese, how many cases and events over which dates, and
+        ``origin`` is ``"discovered"`` (saved with the journey), so :func:`journeymap.compare_journeys`
+        calls it "thực tế" (lived) next to a designed journey.
 
     Raises
     ------
@@ -231,7 +233,11 @@ def _discover(
         title = DEFAULT_TITLE if reference is None else f"{reference.title} (thực tế)"
     description = _describe(log.cases, events_kept, first, last, removed_events, len(dropped), min_touchpoint_share)
     journey = Journey(
-        title, stages=stages, persona=None if reference is None else reference.persona, description=description
+        title,
+        stages=stages,
+        persona=None if reference is None else reference.persona,
+        description=description,
+        origin="discovered",
     )
     goal_set = set(goals)
     position = {s: i for i, s in enumerate(stages)}

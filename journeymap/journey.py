@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+import copy as _copy
 import itertools
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import networkx as nx
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
-from ._schema import JourneySpec, TouchpointSpec, TransitionSpec
-from .errors import JourneyValidationError, Problem
+from ._schema import JourneySpec, NonEmptyText, TouchpointSpec, TransitionSpec
+from .errors import JourneyValidationError, Problem, excerpt
 from .text import normalise_text
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from .draw.render import ColorBy
 
-__all__ = ["Journey"]
+__all__ = ["Journey", "Origin"]
 
 _LIST_FIELDS = ("experience", "aliases", "pain_points", "opportunities")
+Origin = Literal["designed", "discovered"]
+_ORIGINS = ("designed", "discovered")
+_TRANSITION_FIELDS = ("volume", "probability", "label", "median_hours", "mean_hours")
 
 
 class Journey:
@@ -38,6 +44,18 @@ class Journey:
         Stage names, in order.
     persona, description
         Optional text.
+    origin
+        How the journey was made: ``"designed"`` (drawn by people; the default) or ``"discovered"``
+        (counted from an event log by :func:`journeymap.discover.discover_journey`). It is saved with
+        the journey and decides how :func:`journeymap.compare_journeys` names the two sides
+        ("thiết kế / thực tế" against a discovered journey, "hiện tại / tương lai" between two
+        designed ones).
+
+    Editing keeps the journey valid: :meth:`update_touchpoint`, :meth:`rename_touchpoint`,
+    :meth:`remove_touchpoint`, :meth:`update_transition` and :meth:`remove_transition` check the
+    change against the journey file's contract and either make it whole or refuse it with the
+    reason, leaving the journey as it was. :meth:`copy` makes an independent copy (a future state to
+    edit), :meth:`to_frame` a table to look at.
 
     Examples
     --------
@@ -62,12 +80,15 @@ class Journey:
         stages: Iterable[str],
         persona: str | None = None,
         description: str | None = None,
+        origin: Origin | None = None,
     ) -> None:
         self.graph: nx.DiGraph = nx.DiGraph(journey=_text(title), stages=[_text(s) for s in stages])
         if persona is not None:
             self.graph.graph["persona"] = _text(persona)
         if description is not None:
             self.graph.graph["description"] = _text(description)
+        if origin is not None:
+            self.origin = origin
 
     # -- descriptive properties ------------------------------------------------------------------
     @property
@@ -85,6 +106,25 @@ class Journey:
     @property
     def stages(self) -> list[str]:
         return list(self.graph.graph["stages"])
+
+    @property
+    def origin(self) -> Origin:
+        """``"discovered"`` for a journey counted from an event log, else ``"designed"``.
+
+        Examples
+        --------
+        >>> Journey("Mua hàng", stages=["Mua"]).origin
+        'designed'
+        """
+        return "discovered" if self.graph.graph.get("origin") == "discovered" else "designed"
+
+    @origin.setter
+    def origin(self, value: Origin) -> None:
+        if value not in _ORIGINS:
+            raise JourneyValidationError(
+                [Problem(f"must be 'designed' or 'discovered' (found {excerpt(value)})", "origin")]
+            )
+        self.graph.graph["origin"] = value
 
     @property
     def touchpoints(self) -> list[TouchpointSpec]:
@@ -131,18 +171,13 @@ class Journey:
         stage = _text(stage)
         if touchpoint_id in self.graph:
             problems.append(Problem(f"duplicate touchpoint id {touchpoint_id!r}", f"touchpoint {touchpoint_id!r}"))
-        if stage not in self.graph.graph["stages"]:
-            problems.append(
-                Problem(
-                    f"stage {stage!r} is not one of the journey's stages: {', '.join(self.stages)}",
-                    f"touchpoint {touchpoint_id!r} → stage",
-                )
-            )
+        problems.extend(self._stage_problems(touchpoint_id, stage))
         spec = _validated(
-            TouchpointSpec, {"id": touchpoint_id, "name": name, "stage": stage, **fields}, f"touchpoint {touchpoint_id!r}"
+            TouchpointSpec,
+            {"id": touchpoint_id, "name": name, "stage": stage, **fields},
+            f"touchpoint {touchpoint_id!r}",
+            problems,
         )
-        if problems:
-            raise JourneyValidationError(problems)
         self.graph.add_node(touchpoint_id, **_node_attrs(spec))
 
     def add_transition(
@@ -183,10 +218,231 @@ class Journey:
         )
         self.graph.add_edge(source, target, **_edge_attrs(spec))
 
+    # -- editing ----------------------------------------------------------------------------------
+    def update_touchpoint(self, touchpoint_id: str, **fields: Any) -> None:
+        """Change some fields of a touchpoint; the others keep their values.
+
+        Every keyword of the journey file's touchpoint is accepted (``name``, ``stage``, ``ces``,
+        ``drop_off``, ``pain_points`` …) and checked as :meth:`add_touchpoint` checks it; ``None``
+        clears an optional field. A list field is replaced, not extended. The id is changed with
+        :meth:`rename_touchpoint`, which keeps the transitions.
+
+        Raises
+        ------
+        KeyError
+            When no touchpoint has that id (the message lists the ids that exist).
+        JourneyValidationError
+            For an unknown field, a value out of range, an unknown stage, or clearing ``name`` or
+            ``stage``; every problem is listed and the touchpoint is left unchanged.
+
+        Examples
+        --------
+        >>> j = Journey("Mua hàng", stages=["Đặt hàng", "Thanh toán"])
+        >>> j.add_touchpoint("gio_hang", name="Giỏ hàng", stage="Đặt hàng", ces=3, drop_off=0.34)
+        >>> j.update_touchpoint("gio_hang", ces=5, drop_off=None, pain_points=["Nhập mã giảm giá bằng tay"])
+        >>> tp = j.touchpoint("gio_hang")
+        >>> tp.ces, tp.drop_off, tp.pain_points
+        (5.0, None, ['Nhập mã giảm giá bằng tay'])
+        >>> j.update_touchpoint("gio_hang", ces=9)
+        Traceback (most recent call last):
+        ...
+        journeymap.errors.JourneyValidationError: 1 problem in journey
+          - touchpoint 'gio_hang' → ces: must be a number from 1 (very hard) to 7 (very easy) (found 9)
+        """
+        self._require_touchpoint(touchpoint_id)
+        where = f"touchpoint {touchpoint_id!r}"
+        if "id" in fields:
+            raise JourneyValidationError(
+                [Problem("the id is changed with rename_touchpoint(old, new), which keeps the transitions", f"{where} → id")]
+            )
+        data = {**self.graph.nodes[touchpoint_id], **fields}
+        problems = []
+        if fields.get("stage") is not None:
+            problems.extend(self._stage_problems(touchpoint_id, _text(fields["stage"])))
+        spec = _validated(TouchpointSpec, {"id": touchpoint_id, **data}, where, problems)
+        attrs = self.graph.nodes[touchpoint_id]
+        attrs.clear()
+        attrs.update(_node_attrs(spec))
+
+    def rename_touchpoint(self, old: str, new: str) -> None:
+        """Give a touchpoint a new id; its transitions follow, and the journey keeps its order.
+
+        Raises
+        ------
+        KeyError
+            When no touchpoint has the id ``old``.
+        JourneyValidationError
+            When ``new`` is taken or is not a valid id (lowercase letters, digits and underscores).
+
+        Examples
+        --------
+        >>> j = Journey("Mua hàng", stages=["Mua"])
+        >>> j.add_touchpoint("cart", name="Giỏ hàng", stage="Mua")
+        >>> j.add_touchpoint("pay", name="Thanh toán", stage="Mua")
+        >>> j.add_transition("cart", "pay", volume=800)
+        >>> j.rename_touchpoint("cart", "gio_hang")
+        >>> list(j.graph.edges(data="volume"))
+        [('gio_hang', 'pay', 800.0)]
+        """
+        self._require_touchpoint(old)
+        if new == old:
+            return
+        if new in self.graph:
+            raise JourneyValidationError(
+                [Problem(f"id {excerpt(new)} is already used by another touchpoint", f"touchpoint {old!r} → id")]
+            )
+        _validated(TouchpointSpec, {**self.graph.nodes[old], "id": new}, f"touchpoint {old!r}")
+        nodes = [(new if n == old else n, attrs) for n, attrs in self.graph.nodes(data=True)]
+        edges = [(new if u == old else u, new if v == old else v, attrs) for u, v, attrs in self.graph.edges(data=True)]
+        # Rebuilt in place, so the touchpoint keeps its position and anyone holding `graph` sees the change.
+        self.graph.remove_nodes_from(list(self.graph))
+        self.graph.add_nodes_from(nodes)
+        self.graph.add_edges_from(edges)
+
+    def remove_touchpoint(self, touchpoint_id: str, *, reconnect: bool = False) -> None:
+        """Remove a touchpoint and every transition into or out of it, as ``networkx`` ``remove_node`` does.
+
+        Parameters
+        ----------
+        touchpoint_id
+            The touchpoint to remove.
+        reconnect
+            Also link each touchpoint that led into it to each touchpoint it led to (a step taken
+            out of the journey, customers going straight on). A transition that already exists is
+            kept as it is; a touchpoint is not linked to itself; the new transitions carry no
+            volume or probability (set them with :meth:`update_transition`).
+
+        Raises
+        ------
+        KeyError
+            When no touchpoint has that id.
+        JourneyValidationError
+            When it is the journey's only touchpoint (a journey needs one).
+
+        Examples
+        --------
+        >>> j = Journey("Mua hàng", stages=["Mua"])
+        >>> for tp in ["gio_hang", "ma_giam_gia", "thanh_toan"]:
+        ...     j.add_touchpoint(tp, name=tp, stage="Mua")
+        >>> j.add_transition("gio_hang", "ma_giam_gia")
+        >>> j.add_transition("ma_giam_gia", "thanh_toan")
+        >>> j.remove_touchpoint("ma_giam_gia", reconnect=True)
+        >>> list(j.graph.edges)
+        [('gio_hang', 'thanh_toan')]
+        """
+        self._require_touchpoint(touchpoint_id)
+        if self.graph.number_of_nodes() == 1:
+            raise JourneyValidationError(
+                [Problem("is the journey's only touchpoint, and a journey needs at least one", f"touchpoint {touchpoint_id!r}")]
+            )
+        before = [u for u in self.graph.predecessors(touchpoint_id) if u != touchpoint_id]
+        after = [v for v in self.graph.successors(touchpoint_id) if v != touchpoint_id]
+        self.graph.remove_node(touchpoint_id)
+        if reconnect:
+            self.graph.add_edges_from((u, v) for u in before for v in after if u != v and not self.graph.has_edge(u, v))
+
+    def update_transition(self, source: str, target: str, **fields: Any) -> None:
+        """Change some fields of the transition ``source → target``; ``None`` clears a field.
+
+        The fields are those of :meth:`add_transition` (``volume``, ``probability``, ``label``,
+        ``median_hours``, ``mean_hours``), checked the same way.
+
+        Raises
+        ------
+        KeyError
+            When the journey has no such transition (the message lists those leaving ``source``).
+        JourneyValidationError
+            For an unknown field or a value out of range; the transition is left unchanged.
+
+        Examples
+        --------
+        >>> j = Journey("Mua hàng", stages=["Mua"])
+        >>> j.add_touchpoint("gio_hang", name="Giỏ hàng", stage="Mua")
+        >>> j.add_touchpoint("thanh_toan", name="Thanh toán", stage="Mua")
+        >>> j.add_transition("gio_hang", "thanh_toan", volume=800, probability=0.8)
+        >>> j.update_transition("gio_hang", "thanh_toan", probability=None, label="sau khi áp mã")
+        >>> j.graph.edges["gio_hang", "thanh_toan"]
+        {'volume': 800.0, 'label': 'sau khi áp mã'}
+        """
+        self._require_transition(source, target)
+        where = f"transition {source} → {target}"
+        fixed = [key for key in ("from", "to", "source", "target") if key in fields]
+        if fixed:
+            raise JourneyValidationError(
+                [Problem("a transition's ends are not changed; remove_transition() and add_transition() instead", f"{where} → {fixed[0]}")]
+            )
+        data = {**self.graph.edges[source, target], **fields}
+        spec = _validated(TransitionSpec, {"from": source, "to": target, **data}, where)
+        attrs = self.graph.edges[source, target]
+        attrs.clear()
+        attrs.update(_edge_attrs(spec))
+
+    def remove_transition(self, source: str, target: str) -> None:
+        """Remove the transition ``source → target``; both touchpoints stay.
+
+        Raises
+        ------
+        KeyError
+            When the journey has no such transition.
+        """
+        self._require_transition(source, target)
+        self.graph.remove_edge(source, target)
+
+    def copy(self, *, title: str | None = None) -> Journey:
+        """An independent copy: editing it never changes this journey (every list and value is copied).
+
+        ``copy.copy(journey)`` and ``copy.deepcopy(journey)`` make the same independent copy.
+
+        Parameters
+        ----------
+        title
+            A title for the copy (e.g. the future state's); by default this journey's title.
+
+        Examples
+        --------
+        >>> current = Journey("Mua hàng", stages=["Mua"])
+        >>> current.add_touchpoint("gio_hang", name="Giỏ hàng", stage="Mua", ces=3, pain_points=["Chờ lâu"])
+        >>> future = current.copy(title="Mua hàng (tương lai)")
+        >>> future.update_touchpoint("gio_hang", ces=6, pain_points=[])
+        >>> current.touchpoint("gio_hang").ces, current.touchpoint("gio_hang").pain_points
+        (3.0, ['Chờ lâu'])
+        """
+        new = type(self).__new__(type(self))
+        new.graph = _copy.deepcopy(self.graph)
+        if title is not None:
+            new.graph.graph["journey"] = _checked_title(title)
+        return new
+
+    def __copy__(self) -> Journey:
+        return self.copy()
+
+    def _require_touchpoint(self, touchpoint_id: str) -> None:
+        if touchpoint_id not in self.graph:
+            self.touchpoint(touchpoint_id)  # raises the KeyError that lists the ids
+
+    def _require_transition(self, source: str, target: str) -> None:
+        self._require_touchpoint(source)
+        self._require_touchpoint(target)
+        if not self.graph.has_edge(source, target):
+            leaving = ", ".join(f"{source} → {v}" for v in self.graph.successors(source)) or "none"
+            raise KeyError(f"no transition {source} → {target} in journey {self.title!r}; transitions from {source!r}: {leaving}")
+
+    def _stage_problems(self, touchpoint_id: str, stage: Any) -> list[Problem]:
+        if stage in self.graph.graph["stages"]:
+            return []
+        return [
+            Problem(
+                f"stage {excerpt(stage)} is not one of the journey's stages: {', '.join(self.stages)}",
+                f"touchpoint {touchpoint_id!r} → stage",
+            )
+        ]
+
     # -- conversion -----------------------------------------------------------------------------
     @classmethod
     def from_spec(cls, spec: JourneySpec) -> Journey:
-        journey = cls(spec.journey, stages=spec.stages, persona=spec.persona, description=spec.description)
+        journey = cls(
+            spec.journey, stages=spec.stages, persona=spec.persona, description=spec.description, origin=spec.origin
+        )
         for tp in spec.touchpoints:
             journey.graph.add_node(tp.id, **_node_attrs(tp))
         if spec.transitions is None:
@@ -224,13 +480,78 @@ class Journey:
     def to_dict(self) -> dict[str, Any]:
         """A plain mapping in journey-file form, with every transition listed explicitly."""
         out: dict[str, Any] = {"journey": self.title}
-        for key in ("persona", "description"):
+        for key in ("persona", "description", "origin"):
             if self.graph.graph.get(key) is not None:
                 out[key] = self.graph.graph[key]
         out["stages"] = self.stages
         out["touchpoints"] = [_tidy({"id": n, **attrs}) for n, attrs in self.graph.nodes(data=True)]
         out["transitions"] = [_tidy({"from": u, "to": v, **attrs}) for u, v, attrs in self.graph.edges(data=True)]
         return out
+
+    def to_frame(self, kind: Literal["touchpoints", "transitions"] = "touchpoints") -> pd.DataFrame:
+        """The journey as a table: one row per touchpoint, or per transition, in stage order.
+
+        Touchpoints come stage by stage (file order within a stage), with a column for every field
+        of a journey file's touchpoint, in the file's order, starting ``id``, ``name``, ``stage``. A
+        field not set holds its default: empty for a number or a text (``NaN`` / ``None``),
+        ``False`` for ``goal``, ``"frontstage"`` for ``lane`` and an empty list for a list. Lists
+        (``experience``, ``pain_points`` …) stay lists, so nothing is lost and pandas shows them as
+        ``[Chờ lâu, Thái độ]``; ``metrics`` is spread over ``metrics.csat``, ``metrics.nps`` … (one
+        column per metric any touchpoint has).
+
+        Transitions come in the order of their source touchpoint, with ``from``, ``to``,
+        ``from_name``, ``to_name`` and every field of a journey file's transition.
+
+        The table is a copy: editing it does not change the journey.
+
+        Parameters
+        ----------
+        kind : {"touchpoints", "transitions"}
+            Which table.
+
+        Examples
+        --------
+        >>> j = Journey("Mua hàng", stages=["Đặt hàng", "Thanh toán"])
+        >>> j.add_touchpoint("thanh_toan", name="Thanh toán", stage="Thanh toán", goal=True)
+        >>> j.add_touchpoint("gio_hang", name="Giỏ hàng", stage="Đặt hàng", ces=3, pain_points=["Chờ lâu"])
+        >>> j.add_transition("gio_hang", "thanh_toan", volume=800)
+        >>> j.to_frame()[["id", "name", "stage", "ces", "goal", "pain_points"]]
+                   id        name       stage  ces   goal pain_points
+        0    gio_hang    Giỏ hàng    Đặt hàng  3.0  False   [Chờ lâu]
+        1  thanh_toan  Thanh toán  Thanh toán  NaN   True          []
+        >>> j.to_frame("transitions")[["from", "to", "to_name", "volume", "probability"]]
+               from          to     to_name  volume  probability
+        0  gio_hang  thanh_toan  Thanh toán   800.0          NaN
+        """
+        import pandas as pd
+
+        if kind not in ("touchpoints", "transitions"):
+            raise ValueError(f"kind must be 'touchpoints' or 'transitions'; got {kind!r}")
+        position = {stage: i for i, stage in enumerate(self.graph.graph["stages"])}
+        order = sorted(self.graph.nodes, key=lambda n: position.get(self.graph.nodes[n].get("stage"), len(position)))
+        if kind == "transitions":
+            rank = {n: i for i, n in enumerate(order)}
+            names = dict(self.graph.nodes(data="name"))
+            edges = sorted(self.graph.edges(data=True), key=lambda edge: rank[edge[0]])
+            columns = ["from", "to", "from_name", "to_name", *_TRANSITION_FIELDS]
+            rows = [
+                {"from": u, "to": v, "from_name": names[u], "to_name": names[v], **dict.fromkeys(_TRANSITION_FIELDS), **attrs}
+                for u, v, attrs in edges
+            ]
+            numeric = [c for c in _TRANSITION_FIELDS if c != "label"]
+            return pd.DataFrame(rows, columns=columns).astype(dict.fromkeys(numeric, "float64"))
+        records = [self.touchpoint(n).model_dump(mode="json") for n in order]
+        metric_names = list(
+            dict.fromkeys(m for r in records for m, v in (r.get("metrics") or {}).items() if v is not None)
+        )
+        rows = []
+        for record in records:
+            metrics = record.pop("metrics", None) or {}
+            rows.append({**record, **{f"metrics.{m}": metrics.get(m) for m in metric_names}})
+        columns = [c for c in TouchpointSpec.model_fields if c != "metrics"] + [f"metrics.{m}" for m in metric_names]
+        frame = pd.DataFrame(rows, columns=columns)
+        numeric = [name for name, f in TouchpointSpec.model_fields.items() if f.annotation == float | None]
+        return frame.astype(dict.fromkeys([*numeric, *columns[len(columns) - len(metric_names):]], "float64"))
 
     def validate(self) -> Journey:
         """Check the current contents (the graph may have been edited directly); return ``self``."""
@@ -266,17 +587,30 @@ def _text(value: Any) -> Any:
     return normalise_text(value) if isinstance(value, str) else value
 
 
-def _validated(model: type[Any], data: dict[str, Any], where: str) -> Any:
+def _validated(model: type[Any], data: dict[str, Any], where: str, problems: Iterable[Problem] = ()) -> Any:
+    """``data`` (``None`` meaning absent) checked by ``model``; else raise its problems, placed at ``where``,
+    after the ``problems`` already found."""
+    found = list(problems)
     try:
-        return model.model_validate({k: v for k, v in data.items() if v is not None})
+        spec = model.model_validate({k: v for k, v in data.items() if v is not None})
     except ValidationError as exc:
         from ._parse import Document
         from .validation import problem_from_pydantic
 
         document = Document(data)
-        raise JourneyValidationError(
-            [problem_from_pydantic(e, data, document, prefix=where) for e in exc.errors()]
-        ) from None
+        keys = [field.alias or name for name, field in model.model_fields.items()]
+        found += [problem_from_pydantic(e, data, document, prefix=where, keys=keys) for e in exc.errors()]
+    if found:
+        raise JourneyValidationError(found) from None
+    return spec
+
+
+def _checked_title(title: Any) -> str:
+    try:
+        return str(TypeAdapter(NonEmptyText).validate_python(title))
+    except ValidationError as exc:
+        message = exc.errors()[0]["msg"]
+        raise JourneyValidationError([Problem(message[0].lower() + message[1:], "title", value=title)]) from None
 
 
 def _node_attrs(tp: TouchpointSpec) -> dict[str, Any]:

@@ -25,6 +25,7 @@ _ALLOWED: dict[str, str] = {
     "emotion": "a number from -2 (very negative) to +2 (very positive)",
     "volume": "a number of customers, 0 or more",
     "lane": "'frontstage' or 'backstage'",
+    "origin": "'designed' (the default) or 'discovered' (made from an event log)",
     "experience": "a list drawn from " + ", ".join(t.value for t in ExperienceType),
     "id": "lowercase letters, digits and underscores, e.g. 'fb_ad'",
     "from": "a touchpoint id",
@@ -118,12 +119,23 @@ def validate_journey_data(
 
 
 def problem_from_pydantic(
-    error: Mapping[str, Any], data: dict[str, Any], document: Document, *, prefix: str = ""
+    error: Mapping[str, Any],
+    data: dict[str, Any],
+    document: Document,
+    *,
+    prefix: str = "",
+    keys: Sequence[str] | None = None,
 ) -> Problem:
-    """Turn one pydantic error into a :class:`Problem` worded for journey authors."""
+    """Turn one pydantic error into a :class:`Problem` worded for journey authors.
+
+    ``prefix`` names what ``data`` is (e.g. ``touchpoint 'ekyc'``) when it is not a whole journey,
+    and ``keys`` are then the keys ``data`` may hold, listed when an unknown key is found.
+    """
     loc: tuple[int | str, ...] = tuple(error["loc"])  # pydantic's ErrorDetails["loc"]
 
     def where(path: Sequence[Hashable]) -> str:
+        if prefix and not path:
+            return prefix
         described = _describe(path, data)
         return f"{prefix} → {described}" if prefix else described
 
@@ -137,7 +149,7 @@ def problem_from_pydantic(
         return Problem(what, where(parent), line)
     if kind == "extra_forbidden":
         parent, key = loc[:-1], loc[-1]
-        allowed = _KEYS.get(tuple(p for p in parent if not isinstance(p, int)), [])
+        allowed = list(keys) if keys is not None and not parent else _KEYS.get(tuple(p for p in parent if not isinstance(p, int)), [])
         what = f"unknown key {key!r}" + (_suggest(str(key), allowed) or ".")
         what += f" Allowed keys: {', '.join(allowed)}" if allowed else ""
         return Problem(what, where(parent), line)

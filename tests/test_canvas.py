@@ -318,8 +318,9 @@ def test_diff_marks_exactly_the_touchpoints_that_changed(ecommerce):
     assert "đổi: CES 3 → 5" in texts
     assert "đổi: điểm đau" in texts
     assert "đổi: rời bỏ 2% → 1%" in texts
-    assert "So với: Mua hàng trên sàn thương mại điện tử và đổi trả — 2 điểm chạm mới, 3 điểm chạm đổi, " \
-           "1 điểm chạm bỏ" in texts
+    # two designed journeys are the current and the future state, never "thực tế" (lived)
+    assert "Tương lai so với hiện tại: Mua hàng trên sàn thương mại điện tử và đổi trả — 2 điểm chạm mới, " \
+           "3 điểm chạm đổi, 1 điểm chạm bỏ" in texts
     # the removed touchpoint is still drawn, in its old stage, after the stage's other touchpoints
     assert _by_gid(figure, "tp-voucher_mua_lai").get_position()[0] > _by_gid(figure, "tp-danh_gia").get_position()[0]
     _assert_no_overlap_and_inside_cells(figure, 72)
@@ -337,6 +338,19 @@ def test_side_by_side_stacks_the_journeys_with_shared_stages_aligned(ecommerce):
     assert _by_gid(figure, "tp-goi_y_size").get_text() == "Gợi ý size theo số đo"
     lines = _svg_texts(canvas_svg(future, compare_to=ecommerce, layout="side_by_side"))
     assert " ".join(lines["compare-tp-chat_cskh"]) == "Chat với chăm sóc khách hàng của sàn"
+    texts = [" ".join(t.get_text().split()) for t in _texts(figure)]
+    assert "So sánh với hiện tại: Mua hàng trên sàn thương mại điện tử và đổi trả" in texts
+
+
+def test_a_design_compared_with_a_discovered_journey_is_named_design_and_lived(ecommerce):
+    lived = copy.deepcopy(ecommerce)
+    lived.origin = "discovered"
+    texts = [" ".join(t.get_text().split()) for t in _texts(journey_canvas(_future(ecommerce), compare_to=lived,
+                                                                           layout="diff"))]
+    assert any(t.startswith("Thiết kế so với thực tế: Mua hàng trên sàn") for t in texts)
+    texts = [" ".join(t.get_text().split()) for t in _texts(journey_canvas(_future(ecommerce), compare_to=lived,
+                                                                           layout="side_by_side"))]
+    assert "So sánh với thực tế: Mua hàng trên sàn thương mại điện tử và đổi trả" in texts
 
 
 def test_bad_options_name_the_parameter(ecommerce):

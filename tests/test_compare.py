@@ -28,7 +28,7 @@ def _designed() -> Journey:
 
 
 def _lived() -> Journey:
-    j = Journey("Nhật ký tháng 5", stages=["Hành trình"])
+    j = Journey("Nhật ký tháng 5", stages=["Hành trình"], origin="discovered")
     j.add_touchpoint("gio_hang", name="gio_hang", stage="Hành trình", volume=1200, starts=1200, drop_off=0.25)
     j.add_touchpoint("tra_tien", name="Trả tiền", stage="Hành trình", volume=700)
     j.add_touchpoint("giao_hang_x", name="GIAO   HANG", stage="Hành trình", volume=650)
@@ -108,7 +108,7 @@ def test_match_id_ignores_names_and_match_name_ignores_ids():
 def test_names_and_aliases_match_after_folding(lived_name, designed_name, aliases, matched_by):
     designed = Journey("Thiết kế", stages=["Mua"])
     designed.add_touchpoint("gio_hang", name=designed_name, stage="Mua", aliases=aliases)
-    lived = Journey("Dữ liệu", stages=["Hành trình"])
+    lived = Journey("Dữ liệu", stages=["Hành trình"], origin="discovered")
     lived.add_touchpoint("x", name=lived_name, stage="Hành trình")
     comparison = compare_journeys(designed, lived)
     assert _records(comparison.matched, ["designed_id", "lived_id", "matched_by"]) == [("gio_hang", "x", matched_by)]
@@ -117,7 +117,7 @@ def test_names_and_aliases_match_after_folding(lived_name, designed_name, aliase
 def test_a_different_name_does_not_match():
     designed = Journey("Thiết kế", stages=["Mua"])
     designed.add_touchpoint("gio_hang", name="Giỏ hàng", stage="Mua")
-    lived = Journey("Dữ liệu", stages=["Hành trình"])
+    lived = Journey("Dữ liệu", stages=["Hành trình"], origin="discovered")
     lived.add_touchpoint("gio", name="Giỏ", stage="Hành trình")
     comparison = compare_journeys(designed, lived)
     assert comparison.matched.empty
@@ -128,7 +128,7 @@ def test_a_name_shared_by_two_designed_touchpoints_is_an_error_naming_both():
     designed = Journey("Thiết kế", stages=["Mua", "Hậu mãi"])
     designed.add_touchpoint("gio_hang", name="Giỏ hàng", stage="Mua", aliases=["voucher"])
     designed.add_touchpoint("voucher_mua_lai", name="Voucher mua lại", stage="Hậu mãi", aliases=["Voucher"])
-    lived = Journey("Dữ liệu", stages=["Hành trình"])
+    lived = Journey("Dữ liệu", stages=["Hành trình"], origin="discovered")
     lived.add_touchpoint("voucher", name="Voucher", stage="Hành trình")
     with pytest.raises(DataError) as info:
         compare_journeys(designed, lived)
@@ -144,7 +144,7 @@ def test_a_name_shared_by_two_designed_touchpoints_is_an_error_naming_both():
 def test_two_lived_spellings_of_one_designed_touchpoint_is_an_error_naming_both():
     designed = Journey("Thiết kế", stages=["Mua"])
     designed.add_touchpoint("gio_hang", name="Giỏ hàng", stage="Mua")
-    lived = Journey("Dữ liệu", stages=["Hành trình"])
+    lived = Journey("Dữ liệu", stages=["Hành trình"], origin="discovered")
     lived.add_touchpoint("gio_hang", name="gio_hang", stage="Hành trình")
     lived.add_touchpoint("gio_hang_2", name="Giỏ hàng", stage="Hành trình")
     with pytest.raises(DataError, match="designed touchpoint 'gio_hang' is matched by 2 lived touchpoints") as info:
@@ -176,6 +176,7 @@ def test_summary_gives_the_counts_and_the_three_largest_undesigned_transitions()
 def test_summary_without_volumes_or_undesigned_transitions():
     designed = _designed()
     lived = copy.deepcopy(designed)
+    lived.origin = "discovered"
     assert compare_journeys(designed, lived).summary().endswith(
         "4 chuyển tiếp có ở cả hai, 0 được thiết kế nhưng không thấy trong dữ liệu, 0 xảy ra ngoài thiết kế. "
         "Không có chuyển tiếp nào ngoài thiết kế."
@@ -256,7 +257,7 @@ def test_union_journey_renames_a_clashing_id_and_adds_a_stage_for_an_isolated_to
     designed.add_touchpoint("chat", name="Chat Zalo", stage="Liên hệ")
     designed.add_touchpoint("hotline", name="Tổng đài", stage="Liên hệ")
     designed.add_transition("chat", "hotline", volume=10)
-    lived = Journey("Dữ liệu", stages=["Hành trình"])
+    lived = Journey("Dữ liệu", stages=["Hành trình"], origin="discovered")
     lived.add_touchpoint("chat", name="Chat trên web", stage="Hành trình")
     lived.add_touchpoint("tong_dai", name="Tổng đài", stage="Hành trình")
     lived.add_touchpoint("email", name="Email", stage="Hành trình")
@@ -294,13 +295,58 @@ def test_sample_journey_against_a_modified_copy_of_itself():
         ("gio_hang", "chat_cskh", 800.0, 800 / 7200)
     ]
     assert comparison.only_designed.empty and comparison.only_lived.empty
-    assert "Giỏ hàng & áp mã giảm giá → Chat với chăm sóc khách hàng của sàn (800 lượt, 11,1%)" in comparison.summary()
+    # two designed journeys: a current and a future state, never "thực tế" (lived)
+    assert comparison.labels == ("hiện tại", "tương lai")
+    assert comparison.summary().startswith(
+        "So sánh hiện tại “Mua hàng trên sàn thương mại điện tử và đổi trả” với tương lai “Mua hàng trên sàn "
+        "thương mại điện tử và đổi trả”: 19 điểm chạm khớp nhau, 0 chỉ có ở hiện tại, 0 chỉ có ở tương lai; "
+        "25 chuyển tiếp có ở cả hai, 1 chỉ có ở hiện tại, 1 chỉ có ở tương lai. Chuyển tiếp chỉ có ở tương lai "
+        "nhiều nhất: Giỏ hàng & áp mã giảm giá → Chat với chăm sóc khách hàng của sàn (800 lượt, 11,1%)."
+    )
+    assert "thực tế" not in comparison.summary() and "thiết kế" not in comparison.summary()
     union = comparison.to_journey()
     union.validate()
+    assert union.title == "Mua hàng trên sàn thương mại điện tử và đổi trả: hiện tại và tương lai"
     assert union.graph.number_of_edges() == 27
-    assert union.graph.edges["chat_cskh", "yeu_cau_tra"]["label"] == "thiết kế, không thấy"
-    assert union.graph.edges["gio_hang", "chat_cskh"]["label"] == "thực tế, ngoài thiết kế"
-    assert 'id="edge-gio_hang-chat_cskh"' in journey_to_dot(union)
+    assert union.graph.edges["chat_cskh", "yeu_cau_tra"]["label"] == "chỉ có ở hiện tại"
+    assert union.graph.edges["gio_hang", "chat_cskh"]["label"] == "chỉ có ở tương lai"
+    assert union.graph.edges["gio_hang", "xac_nhan_don"]["label"] == "hiện tại 6.400"
+    dot = journey_to_dot(union)
+    assert 'id="edge-gio_hang-chat_cskh"' in dot and "thực tế" not in dot and "thiết kế" not in dot
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "labels"),
+    [
+        ("designed", "discovered", ("thiết kế", "thực tế")),
+        ("discovered", "designed", ("thực tế", "thiết kế")),
+        ("designed", "designed", ("hiện tại", "tương lai")),
+        ("discovered", "discovered", ("kỳ trước", "kỳ sau")),
+    ],
+)
+def test_the_sides_are_named_by_how_each_journey_was_made(first, second, labels):
+    one, other = _designed(), _lived()
+    one.origin, other.origin = first, second
+    comparison = compare_journeys(one, other)
+    assert comparison.labels == labels
+    assert comparison.summary().startswith(f"So sánh {labels[0]} “Mua hàng online” với {labels[1]} “Nhật ký tháng 5”")
+    assert comparison.to_journey().title == f"Mua hàng online: {labels[0]} và {labels[1]}"
+
+
+def test_a_discovered_journey_is_lived_after_saving_and_loading(tmp_path):
+    from journeymap import discover_journey, save_journey
+
+    events = tmp_path / "events.csv"
+    events.write_text(
+        "case_id,touchpoint,timestamp\n1,gio_hang,2026-05-01 10:00\n1,thanh_toan,2026-05-01 10:05\n"
+        "2,gio_hang,2026-05-01 11:00\n2,chat,2026-05-01 11:02\n",
+        encoding="utf-8",
+    )
+    lived = load_journey(save_journey(discover_journey(events), tmp_path / "lived.yaml"))
+    assert lived.origin == "discovered"
+    comparison = compare_journeys(_designed(), lived)
+    assert comparison.labels == ("thiết kế", "thực tế")
+    assert comparison.summary().startswith("So sánh thiết kế “Mua hàng online” với thực tế “Hành trình thực tế”")
 
 
 def test_undesigned_touchpoint_goes_to_the_stage_of_its_heaviest_sender_else_receiver():
@@ -308,7 +354,7 @@ def test_undesigned_touchpoint_goes_to_the_stage_of_its_heaviest_sender_else_rec
     designed.add_touchpoint("hotline", name="Tổng đài", stage="Liên hệ")
     designed.add_touchpoint("xu_ly", name="Xử lý yêu cầu", stage="Giải quyết")
     designed.add_transition("hotline", "xu_ly", volume=100)
-    lived = Journey("Dữ liệu", stages=["Hành trình"])
+    lived = Journey("Dữ liệu", stages=["Hành trình"], origin="discovered")
     # the isolated "email" comes first: adding its stage must not pull the others into that stage
     for node, name in [("email", "Email"), ("hotline", "Tổng đài"), ("xu_ly", "Xử lý"), ("khieu_nai", "Khiếu nại"),
                        ("tu_tim", "Tự tìm")]:

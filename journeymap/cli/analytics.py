@@ -277,15 +277,19 @@ def pain(
 
 
 def compare(
-    designed: Annotated[Path, typer.Argument(help="The designed journey file.")],
-    lived: Annotated[Path, typer.Argument(help="The lived journey (e.g. from cx discover).")],
+    designed: Annotated[Path, typer.Argument(help="The designed journey file (or the current state).")],
+    lived: Annotated[Path, typer.Argument(help="The lived journey (from cx discover), or the future state.")],
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Draw both in one diagram (.svg, .png, .pdf) or save it as a journey (.yaml).")] = None,
 ) -> None:
-    """Designed versus lived: transitions designed but never taken, taken but never designed."""
+    """Designed versus lived (transitions designed but never taken, taken but never designed), or current versus future state.
+
+    A journey made by cx discover is the lived one ("thực tế"); two designed journeys are compared as
+    the current ("hiện tại") and the future ("tương lai") state.
+    """
     from nlp.output import format_of
 
     from .._formats import DRAWING_FORMATS, JOURNEY_FILE_FORMATS
-    from ..compare import compare_journeys
+    from ..compare import DESIGNED, LIVED, SIDE_IN_ENGLISH, compare_journeys
     from ..draw.render import render_journey
 
     kind = None
@@ -298,10 +302,16 @@ def compare(
     except ValueError as exc:  # a DataError is a ValueError
         fail(str(exc))
     typer.echo(comparison.summary())
-    for title, frame in (("Observed but not designed", comparison.observed_not_designed),
-                         ("Designed but never observed", comparison.designed_not_observed),
-                         ("Touchpoints designed, never seen", comparison.only_designed),
-                         ("Touchpoints seen, not designed", comparison.only_lived)):
+    if comparison.labels == (DESIGNED, LIVED):
+        headings = ("Observed but not designed", "Designed but never observed", "Touchpoints designed, never seen",
+                    "Touchpoints seen, not designed")
+    else:
+        first, second = (SIDE_IN_ENGLISH[label] for label in comparison.labels)
+        headings = (f"Transitions only in {second}", f"Transitions only in {first}", f"Touchpoints only in {first}",
+                    f"Touchpoints only in {second}")
+    frames = (comparison.observed_not_designed, comparison.designed_not_observed, comparison.only_designed,
+              comparison.only_lived)
+    for title, frame in zip(headings, frames):
         if len(frame):
             typer.secho(f"\n{title}", bold=True)
             _show(frame)

@@ -86,10 +86,19 @@ class Engine(str, Enum):
 @app.command()
 def validate(
     files: Annotated[list[Path], typer.Argument(help="Journey files (.yaml, .yml, .json).")],
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail (exit 1) on modelling warnings too, not only on errors.")
+    ] = False,
 ) -> None:
-    """Check journey files and report [bold]every[/bold] problem with its line and what is allowed."""
+    """Check journey files and report [bold]every[/bold] problem with its line and what is allowed.
+
+    A valid file may still get modelling warnings (an orphan or unreachable touchpoint, an empty stage,
+    a goal nobody reaches, volumes that contradict drop-off or probabilities, steps after a goal),
+    printed after its ok line; they do not fail the check unless --strict is given.
+    """
     from nlp.errors import DataError, require_file
 
+    from ..checks import validate_journey
     from ..errors import JourneyValidationError
     from ..io import load_journey
 
@@ -97,17 +106,26 @@ def validate(
     for path in files:  # every file is checked, whatever the ones before it held
         try:
             journey = load_journey(require_file(path, "journey file"))
+            found = validate_journey(journey)
         except DataError as exc:  # JourneyValidationError, a missing file, …
             failed += 1
             message = str(exc) if isinstance(exc, JourneyValidationError) else f"error: {exc}"
             typer.secho(message, fg=typer.colors.RED, err=True)
             continue
+        counted = f", {len(found)} warning{'s' if len(found) != 1 else ''}" if found else ""
         typer.secho(
             f"{path}: ok — {len(journey.stages)} stages, {journey.graph.number_of_nodes()} touchpoints, "
-            f"{journey.graph.number_of_edges()} transitions",
+            f"{journey.graph.number_of_edges()} transitions{counted}",
             fg=typer.colors.GREEN,
         )
+        for warning in found:
+            typer.secho(f"  - warning [{warning.code}] {warning}", fg=typer.colors.YELLOW)
+        if strict and found:
+            failed += 1
     if failed:
+        if strict:
+            typer.secho(f"error: {failed} of {len(files)} file(s) failed (--strict counts warnings)",
+                        fg=typer.colors.RED, err=True)
         raise typer.Exit(1)
 
 

@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ...compare import side_labels
 from ...feedback import feedback_numbers
 from ...journey import Journey
 from ._page import _draw
@@ -50,6 +51,9 @@ def journey_canvas(
         ``compare_to``: added touchpoints ("mới", green), removed ones ("bỏ", grey, drawn from
         ``compare_to`` in their old stage), and changed ones ("đổi", orange: any annotation
         differs) with the list of changes (e.g. ``CES 3 → 5 · điểm đau``) under the name.
+        The two states are named as :func:`journeymap.compare.side_labels` names them: "hiện tại" and
+        "tương lai" (current, future) for two designed journeys, "thực tế" for one discovered from an
+        event log (e.g. "Tương lai so với hiện tại: …" above a diff).
 
     Returns
     -------
@@ -110,7 +114,7 @@ def journey_canvas(
             panels = [
                 _single_panel(journey, numbers, prefix=""),
                 _single_panel(compare_to, feedback_numbers(compare_to, None), prefix="compare-",
-                              caption=f"So sánh với: {compare_to.title}"),
+                              caption=f"So sánh với {side_labels(compare_to, journey)[0]}: {compare_to.title}"),
             ]
         else:
             assert compare_to is not None

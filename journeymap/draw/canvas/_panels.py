@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ... import fmt
 from ..._formats import drawing_format
+from ...compare import side_labels
 from ...feedback import FeedbackNumbers
 from ...journey import Journey
 from ._style import _CHANGE_LABELS, BADGE, FORMATS, JOURNEY_SUFFIXES, MAX_PNG_PIXELS, PNG_DPI
@@ -108,8 +109,10 @@ def _diff_panel(before: Journey, after: Journey, feedback: dict[str, FeedbackNum
         keep = [n for n in ids if n in removed or n in order.get(key, [])]
         order[key] = _merge_order(order.get(key, []), keep)
     counts = {kind: sum(1 for s in status.values() if s.kind == kind) for kind in BADGE}
+    then, now = side_labels(before, after)
     subtitle = (
-        f"So với: {before.title} — " + ", ".join(f"{counts[k]} điểm chạm {BADGE[k][0]}" for k in BADGE)
+        f"{now.capitalize()} so với {then}: {before.title} — "
+        + ", ".join(f"{counts[k]} điểm chạm {BADGE[k][0]}" for k in BADGE)
     )
     return _Panel(
         journey=after,
