@@ -191,7 +191,10 @@ def _fact_value(value: Any) -> Any:
     return value
 
 
-FactText = Annotated[str, BeforeValidator(_fact_value), AfterValidator(_clean_text)]
+FactText = Annotated[
+    str, BeforeValidator(_fact_value), AfterValidator(_clean_text),
+    WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "number"}]}),
+]
 
 
 class PersonaSpec(BaseModel):
@@ -257,7 +260,8 @@ class CustomLaneSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", title="Custom canvas row")
 
     title: NonEmptyText = Field(description="Row title shown on the canvas, e.g. 'Chính sách', 'Hệ thống'")
-    key: TouchpointId = Field(
+    key: TouchpointId | None = Field(
+        None,
         description="Key touchpoints use in their 'lanes' mapping: lowercase letters, digits, underscore; "
         "when left out, the title folded (đ→d, no diacritics, '_' between words), e.g. 'chinh_sach'"
     )

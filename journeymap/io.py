@@ -29,7 +29,8 @@ __all__ = [
 ]
 
 # Attributes that GraphML cannot hold natively (lists and mappings) travel as JSON text.
-_JSON_ENCODED = ("stages", "experience", "aliases", "pain_points", "opportunities", "metrics")
+_JSON_ENCODED = ("stages", "experience", "aliases", "pain_points", "opportunities", "metrics", "personas", "lanes",
+                 "stage_info", "by_persona")
 
 
 def load_journey(path: str | Path) -> Journey:
