@@ -34,12 +34,15 @@ from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal, NoReturn
+from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 import yaml
 
 from .errors import JourneyValidationError, Problem, excerpt
 from .text import describe_char, normalise_text
+
+if TYPE_CHECKING:
+    from ._formats import JourneyFormat
 
 __all__ = ["MAX_ALIAS_VALUES", "MAX_DEPTH", "MAX_FILE_BYTES", "Document", "format_for", "parse_document", "read_bytes", "read_text"]
 
@@ -93,14 +96,16 @@ class Document:
         return line
 
 
-def format_for(path: Path) -> Format:
+def format_for(path: Path) -> JourneyFormat:
+    """The journey file format of ``path`` (:data:`journeymap._formats.JOURNEY_FILE_FORMATS`), else a
+    :class:`JourneyValidationError` naming the file and the suffixes allowed."""
     from nlp.errors import DataError
 
     from ._formats import JOURNEY_FILE_FORMATS, journey_format
 
     try:
         # the name only: the message is prefixed with the path already
-        return journey_format(Path(path.name), JOURNEY_FILE_FORMATS)  # type: ignore[return-value]  # yaml or json
+        return journey_format(Path(path.name), JOURNEY_FILE_FORMATS)
     except DataError as exc:
         raise JourneyValidationError([Problem(str(exc))], source=str(path)) from None
 
