@@ -200,7 +200,7 @@ class _Table:
     """The rows of one sheet (or CSV file) under its header row, blank rows left out."""
 
     name: str
-    header: list[tuple[int, str]]  # (column index, header text)
+    header: list[tuple[int, str, str]]  # (column index, header text, the header cell's label)
     rows: list[tuple[str, dict[int, _Cell]]]  # (row label, cells by column index)
 
 
@@ -227,20 +227,20 @@ class _Reader:
         if table is None:
             return []
         known = _headers(columns)
-        keys: dict[int, tuple[str, Column | None]] = {}
-        for index, text in table.header:
+        keys: dict[int, tuple[str, Column | None, str]] = {}
+        for index, text, where in table.header:
             column = known.get(_fold_header(text))
             if column is not None:
-                keys[index] = (column.key, column)
+                keys[index] = (column.key, column, text)
                 continue
             lane = extra(text) if extra is not None else None
             if lane is not None:
-                keys[index] = (f"lanes.{lane}", None)
+                keys[index] = (f"lanes.{lane}", None, text)
                 continue
             self.problem(f"unknown column {excerpt(text)}; the columns of this sheet are "
                          + ", ".join(c.header for c in columns) + (" and one column per row of your own (Hàng bản đồ)"
                                                                    if extra is not None else ""),
-                         f"{table.name}, header")
+                         where)
         out: list[dict[str, Any]] = []
         for row_label, cells in table.rows:
             entry: dict[str, Any] = {}
@@ -249,7 +249,8 @@ class _Reader:
             for index, cell in cells.items():
                 if index not in keys:
                     continue
-                key, column = keys[index]
+                key, column, header = keys[index]
+                cell = _Cell(cell.value, f"{cell.label} ({header})", cell.percent)
                 value = self.convert(cell, column.kind if column else "text")
                 if value is None:
                     continue
@@ -429,7 +430,7 @@ def _table(name: str, rows: list[tuple[str, list[_Cell]]], columns: Sequence[Col
     known = _headers(columns)
     for position, (_, cells) in enumerate(rows):
         if any(isinstance(c.value, str) and _fold_header(c.value) in known for c in cells):
-            header = [(i, _text_of(c.value)) for i, c in enumerate(cells) if c.value is not None and _text_of(c.value)]
+            header = [(i, _text_of(c.value), c.label) for i, c in enumerate(cells) if c.value is not None and _text_of(c.value)]
             body = [
                 (label, {i: c for i, c in enumerate(cells) if c.value is not None and _text_of(c.value) != ""})
                 for label, cells in rows[position + 1:]
@@ -545,14 +546,20 @@ def _validated(reader: _Reader, data: dict[str, Any]) -> Journey:
         spec = None
     if problems or spec is None:
         problems.sort(key=lambda p: (p.line is None, p.line or 0))
-        shown = [
-            Problem(p.message, reader.labels[p.line], None, p.value) if p.line is not None and p.line < len(reader.labels)
-            and (not p.location or "→" not in p.location or "!" in reader.labels[p.line])
-            else Problem(p.message, f"{reader.labels[p.line]}, {p.location}" if p.line is not None else p.location, None, p.value)
-            for p in problems
-        ]
+        shown = [_placed(p, reader.labels) for p in problems]
         raise JourneyValidationError(shown, source=reader.source)
     return Journey.from_spec(spec)
+
+
+def _placed(problem: Problem, labels: list[str]) -> Problem:
+    """``problem`` placed by its cell (``Điểm chạm!I7 (Tỷ lệ rời bỏ)``), or by its row followed by the place in
+    the journey when no one cell holds it (a missing key, a duplicate id)."""
+    if problem.line is None or problem.line >= len(labels):
+        return problem
+    label = labels[problem.line]
+    is_cell = label.endswith(")")  # a cell's label ends with its column's header in brackets; a row's does not
+    where = label if is_cell or not problem.location else f"{label}, {problem.location}"
+    return Problem(problem.message, where, None, problem.value)
 
 
 def _xlsx_rows(sheet: Any, values: Any) -> list[tuple[str, list[_Cell]]]:
