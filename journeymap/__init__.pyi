@@ -1,6 +1,6 @@
 """The names of ``import journeymap as jm``: imported on first use (see ``__init__.py``)."""
 
-from ._schema import JourneySpec, TouchpointSpec, TransitionSpec
+from ._schema import CustomLaneSpec, JourneySpec, PersonaSpec, StageSpec, TouchpointSpec, TransitionSpec
 from .compare import JourneyComparison, compare_journeys
 from .discover import discover_journey, path_variants
 from .draw.canvas import canvas_svg, journey_canvas, render_canvas
@@ -37,11 +37,14 @@ from .report import build_report, report_sections, write_report
 from .samples import sample_journey_paths
 from .schema import journey_json_schema
 from .simulate import simulate_events
+from .spreadsheet import read_journey_csv, read_journey_xlsx, write_journey_csv, write_journey_xlsx
+from .starter import write_starter_journey
 from .validation import validate_journey_data
 
 __version__: str
 
 __all__ = [
+    "CustomLaneSpec",
     "CxError",
     "DataError",
     "ExperienceType",
@@ -53,8 +56,10 @@ __all__ = [
     "JourneyValidationError",
     "MetricResult",
     "ModelFileError",
+    "PersonaSpec",
     "Problem",
     "RenderError",
+    "StageSpec",
     "TouchpointSpec",
     "TransitionSpec",
     "WorkingCalendar",
@@ -78,6 +83,8 @@ __all__ = [
     "pain_ranking",
     "path_variants",
     "read_graphml",
+    "read_journey_csv",
+    "read_journey_xlsx",
     "read_node_link",
     "removal_effects",
     "render_canvas",
@@ -95,7 +102,10 @@ __all__ = [
     "validate_journey_data",
     "what_if",
     "write_graphml",
+    "write_journey_csv",
+    "write_journey_xlsx",
     "write_mermaid",
     "write_node_link",
     "write_report",
+    "write_starter_journey",
 ]

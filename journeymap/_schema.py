@@ -266,7 +266,10 @@ class CustomLaneSpec(BaseModel):
         "when left out, the title folded (đ→d, no diacritics, '_' between words), e.g. 'chinh_sach'"
     )
 
-    _key = model_validator(mode="before")(classmethod(lambda cls, data: _lane_key(data)))
+    @model_validator(mode="before")
+    @classmethod
+    def _key(cls, data: Any) -> Any:
+        return _lane_key(data)
 
 
 StageEntry = Annotated[

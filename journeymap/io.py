@@ -63,7 +63,7 @@ def load_journey(path: str | Path) -> Journey:
         from .spreadsheet import read_journey_csv, read_journey_xlsx
 
         return read_journey_xlsx(path) if fmt == "xlsx" else read_journey_csv(path)
-    return loads_journey(read_text(path), fmt, source=str(path))
+    return loads_journey(read_text(path), "json" if fmt == "json" else "yaml", source=str(path))
 
 
 def loads_journey(text: str, fmt: Format = "yaml", *, source: str | None = None) -> Journey:
@@ -95,7 +95,7 @@ def save_journey(journey: Journey, path: str | Path) -> Path:
         from .spreadsheet import write_journey_csv, write_journey_xlsx
 
         return write_journey_xlsx(journey, path) if fmt == "xlsx" else write_journey_csv(journey, path)
-    text = dumps_journey(journey, fmt)
+    text = dumps_journey(journey, "json" if fmt == "json" else "yaml")
     return write_text(path, text)
 
 

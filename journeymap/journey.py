@@ -87,7 +87,7 @@ class Journey:
         """The journey's personas; a journey with only the older ``persona`` text has one persona of that name."""
         declared = self.graph.graph.get("personas") or []
         if not declared and self.persona is not None:
-            return [PersonaSpec(name=self.persona)]
+            return [PersonaSpec.model_validate({"name": self.persona})]
         return [PersonaSpec.model_validate(p) for p in declared]
 
     @property

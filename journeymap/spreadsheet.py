@@ -376,7 +376,7 @@ def _split_list(text: str) -> list[str]:
         if _BULLET.match(line):
             items.append(line[2:])
         elif line.strip() and items:
-            items[-1] += "\n" + (line[2:] if line.startswith("  ") else line)
+            items[-1] += "\n" + line.removeprefix("  ")
     return items
 
 
@@ -757,22 +757,22 @@ _GUIDE = (
     "Bản đồ hành trình khách hàng: cách điền workbook này",
     "",
     "• Hành trình: tên hành trình (bắt buộc) và mô tả.",
-    "• Persona: mỗi persona một dòng. Mục tiêu, Nỗi bực dọc: mỗi ý một dòng trong ô (Alt+Enter để xuống dòng). "
-    "Thông tin: mỗi dòng 'Nhãn: giá trị', ví dụ 'Tuổi: 32'.",
-    "• Giai đoạn: các giai đoạn theo thứ tự, từ trên xuống. Mục tiêu, KPI (mỗi KPI một dòng), Thời gian "
-    "('1–2 ngày', hoặc một số giờ) là tuỳ chọn.",
-    "• Điểm chạm: mỗi điểm chạm một dòng. Chỉ cần Tên và Giai đoạn; Mã có thể để trống (cx tạo từ Tên, "
-    "ví dụ 'Trả kỳ đầu' → tra_ky_dau).",
-    "  Làn: frontstage (khách thấy) hoặc backstage (hậu trường). Trải nghiệm: sense, feel, think, act, relate "
-    "(nhiều loại cách nhau bằng dấu phẩy).",
-    "  CES: 1 (rất khó) … 7 (rất dễ). Cảm xúc: −2 … +2. Tỷ lệ rời bỏ: 0,25 hoặc 25%. Đích, Khoảnh khắc quyết "
-    "định: 'có' hoặc để trống.",
+    ("• Persona: mỗi persona một dòng. Mục tiêu, Nỗi bực dọc: mỗi ý một dòng trong ô (Alt+Enter để xuống dòng). "
+     "Thông tin: mỗi dòng 'Nhãn: giá trị', ví dụ 'Tuổi: 32'."),
+    ("• Giai đoạn: các giai đoạn theo thứ tự, từ trên xuống. Mục tiêu, KPI (mỗi KPI một dòng), Thời gian "
+     "('1–2 ngày', hoặc một số giờ) là tuỳ chọn."),
+    ("• Điểm chạm: mỗi điểm chạm một dòng. Chỉ cần Tên và Giai đoạn; Mã có thể để trống (cx tạo từ Tên, "
+     "ví dụ 'Trả kỳ đầu' → tra_ky_dau)."),
+    ("  Làn: frontstage (khách thấy) hoặc backstage (hậu trường). Trải nghiệm: sense, feel, think, act, relate "
+     "(nhiều loại cách nhau bằng dấu phẩy)."),
+    ("  CES: 1 (rất khó) … 7 (rất dễ). Cảm xúc: −2 … +2. Tỷ lệ rời bỏ: 0,25 hoặc 25%. Đích, Khoảnh khắc quyết "
+     "định: 'có' hoặc để trống."),
     "  Điểm đau, Cơ hội, Tên gọi khác: mỗi ý một dòng trong ô. Chỉ số khác: mỗi dòng 'tên: số', ví dụ 'fcr: 72%'.",
-    "• Hàng bản đồ (tuỳ chọn): các hàng của bản đồ từ trên xuống. Hàng có sẵn ghi mã (" + ", ".join(BUILTIN_LANES)
-    + "); hàng riêng của nhóm ghi Mã và Tiêu đề, rồi thêm một cột cùng tiêu đề ở sheet Điểm chạm.",
+    ("• Hàng bản đồ (tuỳ chọn): các hàng của bản đồ từ trên xuống. Hàng có sẵn ghi mã (" + ", ".join(BUILTIN_LANES)
+     + "); hàng riêng của nhóm ghi Mã và Tiêu đề, rồi thêm một cột cùng tiêu đề ở sheet Điểm chạm."),
     "• Theo persona (tuỳ chọn): giá trị khác nhau theo persona (cảm xúc, tỷ lệ rời bỏ …) của một điểm chạm.",
-    "• Chuyển tiếp: khách đi từ điểm chạm nào (Từ) sang điểm chạm nào (Đến), ghi Mã hoặc Tên. Để trống cả sheet: "
-    "các điểm chạm nối theo thứ tự liệt kê.",
+    ("• Chuyển tiếp: khách đi từ điểm chạm nào (Từ) sang điểm chạm nào (Đến), ghi Mã hoặc Tên. Để trống cả sheet: "
+     "các điểm chạm nối theo thứ tự liệt kê."),
     "",
     "Kiểm tra: cx validate ten_file.xlsx   Chuyển sang YAML: cx convert ten_file.xlsx -o ten_file.yaml",
 )

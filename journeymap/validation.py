@@ -261,7 +261,8 @@ def _cross_references(data: dict[str, Any], document: Document) -> list[Problem]
     lanes_raw = data.get("lanes")
     lane_keys = [_lane_key(lane) for lane in lanes_raw] if isinstance(lanes_raw, list) else []
     problems += _unique(lane_keys, "lanes", "canvas row", document, data)
-    custom_lanes = [_lane_key(lane) for lane in lanes_raw if isinstance(lane, dict)] if isinstance(lanes_raw, list) else []
+    custom_lanes = [k for lane in lanes_raw if isinstance(lane, dict) and (k := _lane_key(lane)) is not None] \
+        if isinstance(lanes_raw, list) else []
     for index, lane in enumerate(lanes_raw if isinstance(lanes_raw, list) else []):
         key = _lane_key(lane)
         if isinstance(lane, dict) and key in BUILTIN_LANES:
@@ -306,16 +307,16 @@ def _cross_references(data: dict[str, Any], document: Document) -> list[Problem]
         lanes = tp.get("lanes")
         for key in lanes if isinstance(lanes, dict) else []:
             if isinstance(key, str) and key not in custom_lanes:
-                known = f" Rows of your own: {_listed(custom_lanes)}" if custom_lanes else ""
+                rows = f" Rows of your own: {_listed(custom_lanes)}" if custom_lanes else ""
                 problems.append(Problem(
                     f"{excerpt(key)} is not the key of a row of your own in the journey's 'lanes' list"
                     + (_suggest(key, custom_lanes) or ".")
-                    + (known or " Declare it first, e.g. lanes: [name, {title: 'Chính sách', key: chinh_sach}, emotion]"),
+                    + (rows or " Declare it first, e.g. lanes: [name, {title: 'Chính sách', key: chinh_sach}, emotion]"),
                     f"{where} → lanes", document.line_of(("touchpoints", index, "lanes", key)),
                 ))
 
     transitions = data.get("transitions")
-    if isinstance(transitions, list) and ids:
+    if isinstance(transitions, list) and isinstance(touchpoints, list) and ids:
         known = list(ids)
         resolver = None
         for index, tr in enumerate(transitions):

@@ -289,13 +289,13 @@ def test_by_persona_names_the_older_persona_text_too():
 
 
 @pytest.mark.parametrize(("change", "expected"), [
-    ("by_persona: {Chi Lan: {emotion: 1}}", "line 6, touchpoints[0] (id 'a') → by_persona: 'Chi Lan' is not one of the "
-                                             "journey's personas; did you mean 'Chị Lan'? Personas: Chị Lan"),
+    ("by_persona: {Chi Lan: {emotion: 1}}", ("line 6, touchpoints[0] (id 'a') → by_persona: 'Chi Lan' is not one of the "
+                                             "journey's personas; did you mean 'Chị Lan'? Personas: Chị Lan")),
     ("personas: [Bà Hoa]", "→ personas: 'Bà Hoa' is not one of the journey's personas"),
     ("by_persona: {Chị Lan: {emotion: 5}}", "→ by_persona → Chị Lan → emotion: must be a number from -2"),
     ("by_persona: {Chị Lan: {feeling: 1}}", "by_persona → Chị Lan: unknown key 'feeling'. Allowed keys: emotion, drop_off"),
-    ("lanes: {chinh_sch: x}", "→ lanes: 'chinh_sch' is not the key of a row of your own in the journey's 'lanes' list; "
-                              "did you mean 'chinh_sach'?"),
+    ("lanes: {chinh_sch: x}", ("→ lanes: 'chinh_sch' is not the key of a row of your own in the journey's 'lanes' list; "
+                              "did you mean 'chinh_sach'?")),
     ("moment_of_truth: có", "→ moment_of_truth: must be true or false"),
 ])
 def test_wrong_shapes_of_the_new_touchpoint_fields_are_worded_for_authors(change, expected):

@@ -9,15 +9,22 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.styles import numbers
+from test_authoring import RICH
 from typer.testing import CliRunner
 
-from journeymap import Journey, JourneyValidationError, DataError, load_journey, loads_journey, sample_journey_paths, save_journey
+from journeymap import (
+    DataError,
+    Journey,
+    JourneyValidationError,
+    load_journey,
+    loads_journey,
+    sample_journey_paths,
+    save_journey,
+)
 from journeymap.cli.main import app
 from journeymap.convert import convert_journey
 from journeymap.spreadsheet import SHEETS, TOUCHPOINT_COLUMNS, read_journey_xlsx, write_journey_xlsx
 from journeymap.starter import STARTER_YAML, starter_journey, write_starter_journey
-
-from test_authoring import RICH
 
 # -- lossless round trips -----------------------------------------------------------------------------------
 
@@ -60,7 +67,7 @@ def _text(lines: int = 3) -> st.SearchStrategy[str]:
 
 def _floats(low: float, high: float) -> st.SearchStrategy[float]:
     """Numbers as a spreadsheet keeps them: 16 significant digits (openpyxl writes '%.16g'; Excel shows 15)."""
-    return st.floats(low, high, allow_nan=False).map(lambda x: float("%.16g" % x))
+    return st.floats(low, high, allow_nan=False).map(lambda x: float(f"{x:.16g}"))
 
 
 _share = _floats(0, 1) | st.sampled_from([0, 1, 0.25, 0.125])
