@@ -147,7 +147,8 @@ BuiltinLane = Literal[
     "pain_points", "opportunities", "metrics", "feedback", "description",
 ]
 #: The tags of the unions below: they appear in pydantic's error locations, and validation drops them.
-UNION_TAGS = frozenset({"stage name", "stage details", "built-in row", "custom row", "fact list", "fact mapping"})
+UNION_TAGS = frozenset({"stage name", "stage details", "built-in row", "custom row", "fact list", "fact mapping",
+                        "duration text", "hours"})
 
 
 def _by_type(text_tag: str, mapping_tag: str) -> Discriminator:
@@ -232,6 +233,16 @@ class PersonaVariantSpec(BaseModel):
     does: Text | None = Field(None, description="What this persona does here")
 
 
+_HOURS = re.compile(r"\s*[0-9]+(?:[.,][0-9]+)?\s*")
+
+
+def _hours(value: Any) -> Any:
+    """A duration written as a plain number in text (``"48"``, a spreadsheet cell) is hours, as ``48`` is."""
+    if isinstance(value, str) and _HOURS.fullmatch(value):
+        return float(value.strip().replace(",", "."))
+    return _exact_number(value)
+
+
 class StageSpec(BaseModel):
     """A stage with details. A stage may also be written as its name alone."""
 
@@ -240,11 +251,15 @@ class StageSpec(BaseModel):
     name: NonEmptyText = Field(description="Tên giai đoạn, unique in the journey")
     goal: Text | None = Field(None, description="Mục tiêu of the customer (or the business) in this stage")
     kpis: list[Text] = Field(default_factory=list, description="KPI: what is measured in this stage")
-    duration: Text | Annotated[float, Field(allow_inf_nan=False, ge=0)] | None = Field(
-        None, description="Thời gian: text such as '1–2 ngày', or a number of hours"
+    duration: Annotated[
+        Annotated[
+            Annotated[Text, Tag("duration text")] | Annotated[float, Field(allow_inf_nan=False, ge=0), Tag("hours")],
+            Discriminator(lambda v: "hours" if isinstance(v, (int, float)) and not isinstance(v, bool) else "duration text"),
+        ] | None,
+        BeforeValidator(_hours),
+    ] = Field(
+        None, description="Thời gian: text such as '1–2 ngày', or a number of hours (a number alone, even in quotes)"
     )
-
-    _exact = _exact_numbers("duration")
 
 
 def _lane_key(data: Any) -> Any:
