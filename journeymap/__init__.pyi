@@ -1,6 +1,6 @@
 """The names of ``import journeymap as jm``: imported on first use (see ``__init__.py``)."""
 
-from ._schema import JourneySpec, TouchpointSpec, TransitionSpec
+from ._schema import CustomLaneSpec, JourneySpec, PersonaSpec, StageSpec, TouchpointSpec, TransitionSpec
 from .checks import JourneyWarning, validate_journey
 from .compare import JourneyComparison, compare_journeys
 from .discover import discover_journey, path_variants
@@ -38,11 +38,14 @@ from .report import build_report, report_sections, write_report
 from .samples import sample_journey_paths
 from .schema import journey_json_schema
 from .simulate import simulate_events
+from .spreadsheet import read_journey_csv, read_journey_xlsx, write_journey_csv, write_journey_xlsx
+from .starter import write_starter_journey
 from .validation import validate_journey_data
 
 __version__: str
 
 __all__ = [
+    "CustomLaneSpec",
     "CxError",
     "DataError",
     "ExperienceType",
@@ -55,8 +58,10 @@ __all__ = [
     "JourneyWarning",
     "MetricResult",
     "ModelFileError",
+    "PersonaSpec",
     "Problem",
     "RenderError",
+    "StageSpec",
     "TouchpointSpec",
     "TransitionSpec",
     "WorkingCalendar",
@@ -80,6 +85,8 @@ __all__ = [
     "pain_ranking",
     "path_variants",
     "read_graphml",
+    "read_journey_csv",
+    "read_journey_xlsx",
     "read_node_link",
     "removal_effects",
     "render_canvas",
@@ -98,7 +105,10 @@ __all__ = [
     "validate_journey_data",
     "what_if",
     "write_graphml",
+    "write_journey_csv",
+    "write_journey_xlsx",
     "write_mermaid",
     "write_node_link",
     "write_report",
+    "write_starter_journey",
 ]

@@ -16,10 +16,13 @@ from nlp.output import format_of
 __all__ = ["DRAWING_FORMATS", "JOURNEY_FILE_FORMATS", "JOURNEY_FORMATS", "REPORT_FORMATS", "drawing_format",
            "journey_format"]
 
-JourneyFormat = Literal["yaml", "json", "node-link", "graphml"]
+JourneyFormat = Literal["yaml", "json", "xlsx", "csv", "node-link", "graphml"]
 
-#: Journey files proper: what :func:`journeymap.load_journey` reads and :func:`journeymap.save_journey` writes.
-JOURNEY_FILE_FORMATS: Mapping[str, JourneyFormat] = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
+#: Journey files proper: what :func:`journeymap.load_journey` reads and :func:`journeymap.save_journey` writes
+#: (the workbook and the CSV files: :mod:`journeymap.spreadsheet`).
+JOURNEY_FILE_FORMATS: Mapping[str, JourneyFormat] = {
+    ".yaml": "yaml", ".yml": "yaml", ".json": "json", ".xlsx": "xlsx", ".touchpoints.csv": "csv",
+}
 #: Every file a journey can be read from or written to (:func:`journeymap.convert.read_any`).
 JOURNEY_FORMATS: Mapping[str, JourneyFormat] = {
     **JOURNEY_FILE_FORMATS, ".node-link.json": "node-link", ".nodelink.json": "node-link", ".graphml": "graphml",

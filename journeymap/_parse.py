@@ -34,12 +34,15 @@ from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal, NoReturn
+from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 import yaml
 
 from .errors import JourneyValidationError, Problem, excerpt
 from .text import describe_char, normalise_text
+
+if TYPE_CHECKING:
+    from ._formats import JourneyFormat
 
 __all__ = ["MAX_ALIAS_VALUES", "MAX_DEPTH", "MAX_FILE_BYTES", "Document", "format_for", "parse_document", "read_bytes", "read_text"]
 
@@ -93,14 +96,16 @@ class Document:
         return line
 
 
-def format_for(path: Path) -> Format:
+def format_for(path: Path) -> JourneyFormat:
+    """The journey file format of ``path`` (:data:`journeymap._formats.JOURNEY_FILE_FORMATS`), else a
+    :class:`JourneyValidationError` naming the file and the suffixes allowed."""
     from nlp.errors import DataError
 
     from ._formats import JOURNEY_FILE_FORMATS, journey_format
 
     try:
         # the name only: the message is prefixed with the path already
-        return journey_format(Path(path.name), JOURNEY_FILE_FORMATS)  # type: ignore[return-value]  # yaml or json
+        return journey_format(Path(path.name), JOURNEY_FILE_FORMATS)
     except DataError as exc:
         raise JourneyValidationError([Problem(str(exc))], source=str(path)) from None
 
@@ -478,6 +483,7 @@ class _Builder:
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             message = f"YAML syntax error: {exc.problem or exc}" + (f" ({exc.context})" if exc.context else "")
+            message += _syntax_hint(exc, text)
             line = mark.line + 1 if mark is not None else None
             location = f"column {mark.column + 1}" if mark is not None else ""
             raise JourneyValidationError([Problem(message, location, line)], source=self.source) from None
@@ -684,6 +690,52 @@ class _Builder:
     @property
     def constructor(self) -> Any:
         return _CONSTRUCTOR
+
+
+def _line_text(text: str, line: int) -> str:
+    """Line ``line`` (0-based) of ``text``, shortened for a message."""
+    lines = text.split("\n")
+    shown = lines[line].rstrip("\r") if 0 <= line < len(lines) else ""
+    return shown if len(shown) <= 100 else shown[:100] + "…"
+
+
+_KEY_VALUE = re.compile(r"^(\s*(?:-\s+)?)([^\s:#'\"][^:#]*?):\s+(.+?)\s*$")
+
+
+def _syntax_hint(exc: yaml.MarkedYAMLError, text: str) -> str:
+    """What most likely caused a YAML syntax error in a journey file, and how to write it instead.
+
+    Designers type names and notes as they speak them: ``name: Tư vấn: gói vay`` (a second ``": "``
+    starts a key), ``[Tờ trình qua 3 cấp ký, mỗi cấp 1–2 ngày`` (a bracket list split at commas and
+    left open), ``name: "Tư vấn" gói vay`` (a quote that ends before the text does).
+    """
+    problem, context = str(exc.problem or ""), str(exc.context or "")
+    mark = exc.problem_mark
+    if mark is None:
+        return ""
+    line = _line_text(text, mark.line)
+    if problem.startswith("mapping values are not allowed"):
+        found = _KEY_VALUE.match(line)
+        fix = ""
+        if found is not None:
+            indent, key, value = found.groups()
+            quoted = value.replace("\\", "\\\\").replace('"', '\\"')
+            fix = f'; put the text in double quotes: {indent.strip() + " " if indent.strip() else ""}{key}: "{quoted}"'
+        return (f". Line {mark.line + 1} reads: {line.strip()!r}. A colon followed by a space (': ') inside a text "
+                f"starts a new key in YAML, so text holding ': ' must be quoted{fix}")
+    if "flow sequence" in context or "flow mapping" in context:
+        opened = exc.context_mark.line + 1 if exc.context_mark is not None else mark.line + 1
+        start = _line_text(text, opened - 1).strip()
+        brackets = "[ ]" if "sequence" in context else "{ }"
+        return (f". The list in {brackets} that opens on line {opened} ({start!r}) is not closed where YAML expects, "
+                "often because an item holds a comma, a colon and a space, or a bracket: inside brackets a comma "
+                "separates items. Put such an item in double quotes, e.g. [\"Tờ trình qua 3 cấp ký, mỗi cấp 1–2 ngày\"], "
+                "or write the list one item per line, each starting with '- '")
+    if "block mapping" in context or "block sequence" in context:
+        return (f". Line {mark.line + 1} reads: {line.strip()!r}. A text that starts with a quote must end with the "
+                "same quote, and a text holding ': ', ' #' or starting with [ { \" ' must be quoted whole, e.g. "
+                "name: \"Tư vấn \\\"gói vay\\\" 3 ngày\"")
+    return ""
 
 
 def _resolve(text: str, plain: bool) -> str:

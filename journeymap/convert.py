@@ -19,7 +19,7 @@ def kind_of(path: str | Path) -> Kind:
     """What a path holds, from its name (``x.node-link.json`` is node-link, ``x.json`` a journey);
     else a :class:`~nlp.errors.DataError` (a ``ValueError``) listing the suffixes allowed."""
     fmt = journey_format(path)
-    return "journey" if fmt in ("yaml", "json") else fmt  # type: ignore[return-value]
+    return "journey" if fmt in ("yaml", "json", "xlsx", "csv") else fmt  # type: ignore[return-value]
 
 
 def read_any(path: str | Path) -> Journey:

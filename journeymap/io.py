@@ -29,11 +29,13 @@ __all__ = [
 ]
 
 # Attributes that GraphML cannot hold natively (lists and mappings) travel as JSON text.
-_JSON_ENCODED = ("stages", "experience", "aliases", "pain_points", "opportunities", "metrics")
+_JSON_ENCODED = ("stages", "experience", "aliases", "pain_points", "opportunities", "metrics", "personas", "lanes",
+                 "stage_info", "by_persona")
 
 
 def load_journey(path: str | Path) -> Journey:
-    """Load and validate a journey file (``.yaml``, ``.yml`` or ``.json``).
+    """Load and validate a journey file (``.yaml``, ``.yml``, ``.json``, a workbook ``.xlsx`` or the CSV
+    files ``X.touchpoints.csv`` …; see :mod:`journeymap.spreadsheet` for the last two).
 
     The file must be a regular file of at most 50 MB, in UTF-8 (or UTF-16/UTF-32 with a
     byte-order mark), nested at most 64 levels deep; YAML aliases and merge keys work, within a
@@ -57,7 +59,11 @@ def load_journey(path: str | Path) -> Journey:
     """
     path = require_file(path, "journey file")
     fmt = format_for(path)
-    return loads_journey(read_text(path), fmt, source=str(path))
+    if fmt == "xlsx" or fmt == "csv":
+        from .spreadsheet import read_journey_csv, read_journey_xlsx
+
+        return read_journey_xlsx(path) if fmt == "xlsx" else read_journey_csv(path)
+    return loads_journey(read_text(path), "json" if fmt == "json" else "yaml", source=str(path))
 
 
 def loads_journey(text: str, fmt: Format = "yaml", *, source: str | None = None) -> Journey:
@@ -77,13 +83,19 @@ def dumps_journey(journey: Journey, fmt: Format = "yaml") -> str:
 
 
 def save_journey(journey: Journey, path: str | Path) -> Path:
-    """Validate and write the journey as YAML or JSON, chosen by the file suffix.
+    """Validate and write the journey as YAML, JSON, a workbook (``.xlsx``) or the CSV files
+    (``X.touchpoints.csv``), chosen by the file suffix.
 
     Like every writer of cx, it writes a temporary file beside ``path`` and renames it when done
     (no half-written file, ever) and creates missing folders.
     """
     path = Path(path)
-    text = dumps_journey(journey, format_for(path))
+    fmt = format_for(path)
+    if fmt == "xlsx" or fmt == "csv":
+        from .spreadsheet import write_journey_csv, write_journey_xlsx
+
+        return write_journey_xlsx(journey, path) if fmt == "xlsx" else write_journey_csv(journey, path)
+    text = dumps_journey(journey, "json" if fmt == "json" else "yaml")
     return write_text(path, text)
 
 

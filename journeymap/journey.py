@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import networkx as nx
 from pydantic import TypeAdapter, ValidationError
 
-from ._schema import JourneySpec, NonEmptyText, TouchpointSpec, TransitionSpec
+from ._schema import CustomLaneSpec, JourneySpec, NonEmptyText, PersonaSpec, StageSpec, TouchpointSpec, TransitionSpec
 from .errors import JourneyValidationError, Problem, excerpt
 from .text import normalise_text
 
@@ -21,7 +21,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Journey", "Origin"]
 
-_LIST_FIELDS = ("experience", "aliases", "pain_points", "opportunities")
+# Touchpoint fields left out of the graph (and of saved files) when empty or false.
+_LIST_FIELDS = ("experience", "aliases", "pain_points", "opportunities", "personas", "by_persona", "lanes")
+_FLAGS = ("goal", "moment_of_truth")
 Origin = Literal["designed", "discovered"]
 _ORIGINS = ("designed", "discovered")
 _TRANSITION_FIELDS = ("volume", "probability", "label", "median_hours", "mean_hours")
@@ -33,7 +35,9 @@ class Journey:
     The journey *is* its :attr:`graph`, a plain :class:`networkx.DiGraph`: nodes are touchpoint ids
     carrying the touchpoint's annotations as attributes (``name``, ``stage``, ``ces``, ``drop_off``,
     ``emotion``, ``experience``, ``pain_points``, ``metrics`` …), edges carry ``volume``,
-    ``probability`` and ``label``, and ``graph.graph`` holds the title, persona and ordered stages.
+    ``probability`` and ``label``, and ``graph.graph`` holds the title, persona and ordered stage
+    names, plus, when the file gives them, ``personas`` (a list of persona mappings), ``lanes`` (the
+    canvas rows) and ``stage_info`` (``{stage name: {goal, kpis, duration}}``).
     Every networkx algorithm runs on it unchanged.
 
     Parameters
@@ -98,6 +102,32 @@ class Journey:
     @property
     def persona(self) -> str | None:
         return self.graph.graph.get("persona")
+
+    @property
+    def personas(self) -> list[PersonaSpec]:
+        """The journey's personas; a journey with only the older ``persona`` text has one persona of that name."""
+        declared = self.graph.graph.get("personas") or []
+        if not declared and self.persona is not None:
+            return [PersonaSpec.model_validate({"name": self.persona})]
+        return [PersonaSpec.model_validate(p) for p in declared]
+
+    @property
+    def stage_info(self) -> dict[str, StageSpec]:
+        """Every stage's details (``goal``, ``kpis``, ``duration``), by stage name, in stage order."""
+        info = self.graph.graph.get("stage_info") or {}
+        return {s: StageSpec.model_validate({"name": s, **info.get(s, {})}) for s in self.stages}
+
+    @property
+    def lanes(self) -> list[str | CustomLaneSpec] | None:
+        """The canvas rows the file asks for, top to bottom (``None``: the canvas's default rows).
+
+        A built-in row is its key (see :data:`journeymap._schema.BUILTIN_LANES`); a row of the team's
+        own is a :class:`CustomLaneSpec` whose text each touchpoint gives in its ``lanes`` mapping.
+        """
+        lanes = self.graph.graph.get("lanes")
+        if lanes is None:
+            return None
+        return [lane if isinstance(lane, str) else CustomLaneSpec.model_validate(lane) for lane in lanes]
 
     @property
     def description(self) -> str | None:
@@ -441,8 +471,20 @@ class Journey:
     @classmethod
     def from_spec(cls, spec: JourneySpec) -> Journey:
         journey = cls(
-            spec.journey, stages=spec.stages, persona=spec.persona, description=spec.description, origin=spec.origin
+            spec.journey, stages=spec.stage_names, persona=spec.persona, description=spec.description, origin=spec.origin
         )
+        attrs = journey.graph.graph
+        if spec.personas:
+            attrs["personas"] = [_dropped_empty(p.model_dump(mode="json", exclude_none=True)) for p in spec.personas]
+        info = {
+            s.name: details
+            for s in spec.stages
+            if not isinstance(s, str) and (details := _dropped_empty(s.model_dump(mode="json", exclude={"name"}, exclude_none=True)))
+        }
+        if info:
+            attrs["stage_info"] = info
+        if spec.lanes is not None:
+            attrs["lanes"] = [lane if isinstance(lane, str) else lane.model_dump(mode="json") for lane in spec.lanes]
         for tp in spec.touchpoints:
             journey.graph.add_node(tp.id, **_node_attrs(tp))
         if spec.transitions is None:
@@ -467,6 +509,8 @@ class Journey:
         ``source`` (a file name) prefixes the message of a :class:`JourneyValidationError`.
         """
         data: dict[str, Any] = {k: v for k, v in graph.graph.items() if k in JourneySpec.model_fields}
+        if isinstance(data.get("stages"), list) and isinstance(graph.graph.get("stage_info"), dict):
+            data["stages"] = _stage_entries(data["stages"], graph.graph["stage_info"])
         data["touchpoints"] = [{"id": n, **attrs} for n, attrs in graph.nodes(data=True)]
         data["transitions"] = [{"from": u, "to": v, **attrs} for u, v, attrs in graph.edges(data=True)]
         return cls.from_dict(data, source=source)
@@ -479,11 +523,14 @@ class Journey:
 
     def to_dict(self) -> dict[str, Any]:
         """A plain mapping in journey-file form, with every transition listed explicitly."""
+        attrs = self.graph.graph
         out: dict[str, Any] = {"journey": self.title}
-        for key in ("persona", "description", "origin"):
-            if self.graph.graph.get(key) is not None:
-                out[key] = self.graph.graph[key]
-        out["stages"] = self.stages
+        for key in ("persona", "personas", "description", "origin"):
+            if attrs.get(key) is not None and attrs[key] != []:
+                out[key] = _tidy(attrs[key])
+        out["stages"] = _tidy(_stage_entries(self.stages, attrs.get("stage_info") or {}))
+        if attrs.get("lanes") is not None:
+            out["lanes"] = attrs["lanes"]
         out["touchpoints"] = [_tidy({"id": n, **attrs}) for n, attrs in self.graph.nodes(data=True)]
         out["transitions"] = [_tidy({"from": u, "to": v, **attrs}) for u, v, attrs in self.graph.edges(data=True)]
         return out
@@ -615,14 +662,24 @@ def _checked_title(title: Any) -> str:
 
 def _node_attrs(tp: TouchpointSpec) -> dict[str, Any]:
     attrs = tp.model_dump(mode="json", exclude={"id"}, exclude_none=True)
-    if not attrs.get("goal"):
-        attrs.pop("goal", None)
-    for key in _LIST_FIELDS:
+    for key in (*_FLAGS, *_LIST_FIELDS):
         if not attrs.get(key):
             attrs.pop(key, None)
     if "metrics" in attrs:
         attrs["metrics"] = {k: v for k, v in attrs["metrics"].items() if v is not None}
+    if "by_persona" in attrs:
+        attrs["by_persona"] = {name: _dropped_empty(values) for name, values in attrs["by_persona"].items()}
     return attrs
+
+
+def _dropped_empty(values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` without empty lists and mappings (the defaults a file need not write)."""
+    return {k: v for k, v in values.items() if v != [] and v != {}}
+
+
+def _stage_entries(names: list[str], info: Mapping[str, Any]) -> list[Any]:
+    """Stages as a journey file writes them: a name alone, or a mapping when the stage has details."""
+    return [{"name": name, **info[name]} if info.get(name) else name for name in names]
 
 
 def _edge_attrs(tr: TransitionSpec) -> dict[str, Any]:

@@ -10,9 +10,20 @@ from typing import Any
 from pydantic import ValidationError
 
 from ._parse import MAX_DEPTH, Document
-from ._schema import JourneySpec, TouchpointSpec, TransitionSpec
+from ._schema import (
+    BUILTIN_LANES,
+    UNION_TAGS,
+    CustomLaneSpec,
+    JourneySpec,
+    PersonaSpec,
+    PersonaVariantSpec,
+    StageSpec,
+    TouchpointSpec,
+    TransitionSpec,
+)
 from .errors import JourneyValidationError, Problem, excerpt
 from .experience import ExperienceType
+from .resolve import fill_touchpoint_ids, resolver_of_entries, touchpoint_ids
 from .text import fold_diacritics, normalise_text, text_problem
 
 __all__ = ["problem_from_pydantic", "validate_journey_data"]
@@ -20,20 +31,24 @@ __all__ = ["problem_from_pydantic", "validate_journey_data"]
 # What each field allows, in words a CX designer reads without knowing pydantic.
 _ALLOWED: dict[str, str] = {
     "ces": "a number from 1 (very hard) to 7 (very easy)",
-    "drop_off": "a share from 0 to 1 (0.4 means 40% leave here)",
-    "probability": "a share from 0 to 1",
+    "drop_off": "a share from 0 to 1 (0.4 means 40% leave here), or a percentage such as '40%'",
+    "probability": "a share from 0 to 1, or a percentage such as '25%'",
     "emotion": "a number from -2 (very negative) to +2 (very positive)",
     "volume": "a number of customers, 0 or more",
     "lane": "'frontstage' or 'backstage'",
     "origin": "'designed' (the default) or 'discovered' (made from an event log)",
     "experience": "a list drawn from " + ", ".join(t.value for t in ExperienceType),
     "id": "lowercase letters, digits and underscores, e.g. 'fb_ad'",
-    "from": "a touchpoint id",
-    "to": "a touchpoint id",
-    "csat": "a percentage from 0 to 100",
+    "from": "a touchpoint id or name",
+    "to": "a touchpoint id or name",
+    "csat": "a percentage from 0 to 100 (85 or '85%')",
     "nps": "a score from -100 to 100",
     "ttr_hours": "a number of hours, 0 or more",
     "goal": "true or false",
+    "moment_of_truth": "true or false",
+    "duration": "text such as '1–2 ngày', or a number of hours (0 or more)",
+    "key": "lowercase letters, digits and underscores, e.g. 'chinh_sach'",
+    "lanes": "a list of canvas rows: a built-in row (" + ", ".join(BUILTIN_LANES) + ") or {title: ..., key: ...}",
     "stages": "a non-empty list of stage names, in order",
     "touchpoints": "a non-empty list of touchpoints",
 }
@@ -57,7 +72,11 @@ _KEYS = {
     (): list(JourneySpec.model_fields),
     ("touchpoints",): list(TouchpointSpec.model_fields),
     ("transitions",): [f.alias or name for name, f in TransitionSpec.model_fields.items()],
+    ("stages",): list(StageSpec.model_fields),
+    ("personas",): list(PersonaSpec.model_fields),
+    ("lanes",): list(CustomLaneSpec.model_fields),
 }
+_VARIANT_KEYS = list(PersonaVariantSpec.model_fields)
 
 
 def validate_journey_data(
@@ -95,6 +114,7 @@ def validate_journey_data(
     document = document or Document(data)
     if not document.normalised:
         data = _normalised(data, 0)
+    data = fill_touchpoint_ids(data)
     problems = list(document.problems)
     if data is None:
         problems.append(Problem("the file is empty; a journey needs 'journey', 'stages' and 'touchpoints'"))
@@ -131,7 +151,8 @@ def problem_from_pydantic(
     ``prefix`` names what ``data`` is (e.g. ``touchpoint 'ekyc'``) when it is not a whole journey,
     and ``keys`` are then the keys ``data`` may hold, listed when an unknown key is found.
     """
-    loc: tuple[int | str, ...] = tuple(error["loc"])  # pydantic's ErrorDetails["loc"]
+    # pydantic's ErrorDetails["loc"], without the tags of the schema's unions (not written in the file)
+    loc: tuple[int | str, ...] = tuple(p for p in error["loc"] if p not in UNION_TAGS)
 
     def where(path: Sequence[Hashable]) -> str:
         if prefix and not path:
@@ -149,7 +170,11 @@ def problem_from_pydantic(
         return Problem(what, where(parent), line)
     if kind == "extra_forbidden":
         parent, key = loc[:-1], loc[-1]
-        allowed = list(keys) if keys is not None and not parent else _KEYS.get(tuple(p for p in parent if not isinstance(p, int)), [])
+        named = tuple(p for p in parent if not isinstance(p, int))
+        if keys is not None and not parent:
+            allowed = list(keys)
+        else:
+            allowed = _VARIANT_KEYS if named[-2:-1] == ("by_persona",) else _KEYS.get(named, [])
         what = f"unknown key {key!r}" + (_suggest(str(key), allowed) or ".")
         what += f" Allowed keys: {', '.join(allowed)}" if allowed else ""
         return Problem(what, where(parent), line)
@@ -184,6 +209,11 @@ def _quote_hint(value: Any, written: str | None) -> str | None:
             what += " (YAML 1.1 reads digits separated by ':' as minutes and seconds)"
     elif isinstance(value, date):
         what, text = f"the date {value.isoformat()}", written or value.isoformat()
+    elif isinstance(value, dict) and len(value) == 1 and all(isinstance(v, (str, int, float)) for v in value.values()):
+        key, rest = next(iter(value.items()))
+        text = f"{key}: {rest}"
+        return (f"{excerpt(text)} was read as a mapping, because a colon followed by a space starts a key in YAML; "
+                f"write the text in quotes: \"{text}\"")
     else:
         return None
     return f"{text!r} was read as {what}; write it in quotes: \"{text}\""
@@ -222,24 +252,40 @@ def _describe(loc: Sequence[Hashable], data: dict[str, Any]) -> str:
 
 
 def _cross_references(data: dict[str, Any], document: Document) -> list[Problem]:
-    """Checks that span several keys: unique ids and stages, known stages and endpoints."""
+    """Checks that span several keys: unique ids, stages, personas and rows; known stages, endpoints,
+    personas and rows."""
     problems: list[Problem] = []
     stages_raw = data.get("stages")
-    stages = [s for s in stages_raw if isinstance(s, str)] if isinstance(stages_raw, list) else None
-    if isinstance(stages_raw, list):
-        seen_stage: dict[str, int] = {}
-        for index, stage in enumerate(stages_raw):
-            if not isinstance(stage, str):
-                continue
-            if stage in seen_stage:
-                problems.append(
-                    Problem(
-                        f"stage {excerpt(stage)} is listed twice (also stages[{seen_stage[stage]}]); stage names must be unique",
-                        f"stages[{index}]",
-                        document.line_of(("stages", index)),
-                    )
-                )
-            seen_stage.setdefault(stage, index)
+    stage_names = [_entry_name(s) for s in stages_raw] if isinstance(stages_raw, list) else []
+    stages = [s for s in stage_names if s is not None] if isinstance(stages_raw, list) else None
+    problems += _unique(stage_names, "stages", "stage", document, data)
+
+    personas_raw = data.get("personas")
+    persona_names = [_entry_name(p) for p in personas_raw] if isinstance(personas_raw, list) else []
+    problems += _unique(persona_names, "personas", "persona", document, data)
+    declared = [p for p in persona_names if p is not None]
+    if declared and isinstance(data.get("persona"), str):
+        problems.append(Problem(
+            "give either 'persona' (one persona, as text) or 'personas' (a list), not both; "
+            "move this text into 'personas' (e.g. as a persona's name or description)",
+            "persona", document.line_of(("persona",)),
+        ))
+    elif isinstance(data.get("persona"), str):
+        declared = [data["persona"]]
+
+    lanes_raw = data.get("lanes")
+    lane_keys = [_lane_key(lane) for lane in lanes_raw] if isinstance(lanes_raw, list) else []
+    problems += _unique(lane_keys, "lanes", "canvas row", document, data)
+    custom_lanes = [k for lane in lanes_raw if isinstance(lane, dict) and (k := _lane_key(lane)) is not None] \
+        if isinstance(lanes_raw, list) else []
+    for index, lane in enumerate(lanes_raw if isinstance(lanes_raw, list) else []):
+        key = _lane_key(lane)
+        if isinstance(lane, dict) and key in BUILTIN_LANES:
+            problems.append(Problem(
+                f"the key {excerpt(key)} of this row of your own is a built-in row's; give the row another key, "
+                f"or write just {key} in the list to use the built-in row",
+                f"lanes[{index}] → key", document.line_of(("lanes", index, "key")),
+            ))
 
     ids: dict[str, int] = {}
     touchpoints = data.get("touchpoints")
@@ -272,26 +318,93 @@ def _cross_references(data: dict[str, Any], document: Document) -> list[Problem]
                     document.line_of(("touchpoints", index, "stage")),
                 )
             )
+        problems += _persona_references(tp, index, where, declared, document)
+        lanes = tp.get("lanes")
+        for key in lanes if isinstance(lanes, dict) else []:
+            if isinstance(key, str) and key not in custom_lanes:
+                rows = f" Rows of your own: {_listed(custom_lanes)}" if custom_lanes else ""
+                problems.append(Problem(
+                    f"{excerpt(key)} is not the key of a row of your own in the journey's 'lanes' list"
+                    + (_suggest(key, custom_lanes) or ".")
+                    + (rows or " Declare it first, e.g. lanes: [name, {title: 'Chính sách', key: chinh_sach}, emotion]"),
+                    f"{where} → lanes", document.line_of(("touchpoints", index, "lanes", key)),
+                ))
 
     transitions = data.get("transitions")
-    if isinstance(transitions, list) and ids:
+    if isinstance(transitions, list) and isinstance(touchpoints, list) and ids:
         known = list(ids)
+        resolver = None
         for index, tr in enumerate(transitions):
             if not isinstance(tr, dict):
                 continue
             for key in ("from", "to"):
                 ref = tr.get(key)
-                if isinstance(ref, str) and ref not in ids:
-                    shown = _listed(known)
-                    problems.append(
-                        Problem(
-                            f"transition {'from' if key == 'from' else 'to'} unknown touchpoint {excerpt(ref)}"
-                            + (_suggest(ref, known) or ".")
-                            + f" Known ids: {shown}",
-                            f"{_describe(('transitions', index), data)} → {key}",
-                            document.line_of(("transitions", index, key)),
-                        )
-                    )
+                if not isinstance(ref, str) or ref in ids:
+                    continue
+                if resolver is None:
+                    resolver = resolver_of_entries(touchpoints, touchpoint_ids(touchpoints))
+                match = resolver.find(ref)
+                if match.ambiguous:
+                    what = (f"transition {key} {excerpt(ref)} names {len(match.ids)} touchpoints ({match.by}): "
+                            f"{resolver.describe(match)}; write the id of the one meant")
+                else:
+                    what = (f"transition {key} unknown touchpoint {excerpt(ref)} (no touchpoint has this id or name)"
+                            + (_suggest(ref, known) or ".") + f" Known ids: {_listed(known)}")
+                problems.append(Problem(what, f"{_describe(('transitions', index), data)} → {key}",
+                                        document.line_of(("transitions", index, key))))
+    return problems
+
+
+def _entry_name(entry: Any) -> str | None:
+    """The name of a stage or persona written as text or as a mapping with ``name``."""
+    if isinstance(entry, dict):
+        entry = entry.get("name")
+    return entry if isinstance(entry, str) else None
+
+
+def _lane_key(lane: Any) -> str | None:
+    """The key of a canvas row: a built-in row's name, or a row of one's own's key (or folded title)."""
+    if isinstance(lane, dict):
+        from ._schema import CustomLaneSpec
+
+        key = lane.get("key")
+        if key is None and isinstance(lane.get("title"), str):
+            return CustomLaneSpec.model_validate({"title": lane["title"]}).key if lane["title"].strip() else None
+        return key if isinstance(key, str) else None
+    return lane if isinstance(lane, str) else None
+
+
+def _unique(names: Sequence[str | None], key: str, what: str, document: Document, data: dict[str, Any]) -> list[Problem]:
+    """A problem for each name listed a second time under ``key``."""
+    problems = []
+    seen: dict[str, int] = {}
+    for index, name in enumerate(names):
+        if name is None:
+            continue
+        if name in seen:
+            problems.append(Problem(
+                f"{what} {excerpt(name)} is listed twice (also {key}[{seen[name]}]); {what} names must be unique",
+                f"{key}[{index}]", document.line_of((key, index)),
+            ))
+        seen.setdefault(name, index)
+    return problems
+
+
+def _persona_references(tp: dict[str, Any], index: int, where: str, declared: list[str], document: Document) -> list[Problem]:
+    """A touchpoint's ``personas`` and ``by_persona`` must name the journey's personas."""
+    problems = []
+    named = [(("personas", i), p) for i, p in enumerate(tp["personas"])] if isinstance(tp.get("personas"), list) else []
+    named += [(("by_persona", p), p) for p in tp["by_persona"]] if isinstance(tp.get("by_persona"), dict) else []
+    for path, name in named:
+        if not isinstance(name, str) or name in declared:
+            continue
+        if declared:
+            allowed = _suggest(name, declared) or "."
+            allowed += f" Personas: {_listed(declared)}"
+        else:
+            allowed = ". The journey declares no persona: list them under 'personas' first"
+        problems.append(Problem(f"{excerpt(name)} is not one of the journey's personas{allowed}",
+                                f"{where} → {path[0]}", document.line_of(("touchpoints", index, *path))))
     return problems
 
 

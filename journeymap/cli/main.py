@@ -162,10 +162,10 @@ def render(
 
 @app.command()
 def convert(
-    file: Annotated[Path, typer.Argument(help="Input: .yaml, .yml, .json, .node-link.json or .graphml.")],
+    file: Annotated[Path, typer.Argument(help="Input: .yaml, .yml, .json, .xlsx, .touchpoints.csv, .node-link.json or .graphml.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Output, format chosen by suffix.")],
 ) -> None:
-    """Convert between journey files (YAML/JSON), networkx node-link JSON and GraphML."""
+    """Convert between journey files (YAML/JSON), spreadsheets (.xlsx, CSV), node-link JSON and GraphML."""
     from nlp.errors import require_file
 
     from ..convert import convert_journey
@@ -176,6 +176,18 @@ def convert(
     except ValueError as exc:  # JourneyValidationError and DataError are ValueErrors
         fail(str(exc))
     typer.echo(f"wrote {written}")
+
+
+@app.command()
+def new(
+    file: Annotated[Path, typer.Argument(help="The journey to create: .yaml (with guidance comments) or .xlsx.")],
+    xlsx: Annotated[bool, typer.Option("--xlsx", help="Write the spreadsheet template (adds .xlsx to a name without a suffix).")] = False,
+) -> None:
+    """Start a journey: a starter file with Vietnamese guidance that validates as it is."""
+    from ..starter import write_starter_journey
+
+    written = write_starter_journey(file, xlsx=xlsx)
+    typer.echo(f"wrote {written}; fill it in, then: cx validate {written}")
 
 
 @app.command()
