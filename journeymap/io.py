@@ -100,7 +100,8 @@ def save_journey(journey: Journey, path: str | Path) -> Path:
 
 
 def write_node_link(journey: Journey, path: str | Path) -> Path:
-    """Write networkx node-link JSON (``networkx.node_link_data``)."""
+    """Validate and write networkx node-link JSON (``networkx.node_link_data``)."""
+    journey.validate()  # a graph edited by hand must not put what the contract refuses into the file
     data = nx.node_link_data(journey.graph, edges="edges")
     return write_text(path, json.dumps(data, ensure_ascii=False, indent=2))
 
@@ -157,8 +158,11 @@ def _node_link_problems(data: Any) -> list[tuple[str, str, tuple[Any, ...]]]:
 
 
 def write_graphml(journey: Journey, path: str | Path) -> Path:
-    """Write GraphML (Gephi, yEd, Cytoscape); list and mapping attributes are stored as JSON text."""
+    """Validate and write GraphML (Gephi, yEd, Cytoscape); list and mapping attributes are stored as
+    JSON text. Validation first: text the contract refuses (control characters, …) would make
+    malformed XML."""
     path = Path(path)
+    journey.validate()
     graph = journey.graph.copy()
     for attrs in [graph.graph, *(a for _, a in graph.nodes(data=True))]:
         for key in _JSON_ENCODED:

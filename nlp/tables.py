@@ -619,6 +619,16 @@ def excel_safe(value: Any) -> Any:
 _XLSX_CELL_LIMIT = 32_767
 
 
+def _exact_only_as_text(value: Any) -> bool:
+    """Whether an .xlsx cell can hold ``value`` exactly only as text: a whole number beyond 2**53, or
+    a date-time with a time zone."""
+    import numbers
+
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return abs(int(value)) > 2**53
+    return getattr(value, "tzinfo", None) is not None
+
+
 class TableWriter:
     """Write DataFrame chunks to CSV, TSV, JSONL or XLSX, chosen by the output's suffix.
 
@@ -703,6 +713,13 @@ class TableWriter:
         for column, value in zip(columns, values):
             if isinstance(value, float) and math.isnan(value):
                 cells.append(None)
+            elif _exact_only_as_text(value):
+                # Excel keeps numbers as doubles (a whole number above 2**53 loses its last digits) and
+                # has no time zones: such values go in as text, exactly as they read
+                text = value.isoformat() if hasattr(value, "isoformat") else str(int(value))
+                cell = WriteOnlyCell(self._sheet, value=text)
+                cell.data_type = "s"
+                cells.append(cell)
             elif isinstance(value, str):
                 where = f"{self.path}: row {row}, column {str(column)!r}" if row > 1 else f"{self.path}: column name"
                 if len(value) > _XLSX_CELL_LIMIT:

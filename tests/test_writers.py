@@ -514,3 +514,29 @@ def test_atomic_folder_refuses_a_file(tmp_path):
     a_file.write_text("x", encoding="utf-8")
     with pytest.raises(DataError, match="is a file"), atomic_folder(a_file):
         pass
+
+
+def test_xlsx_keeps_big_ids_and_time_zones_exact_as_text(tmp_path):
+    """Excel holds numbers as doubles and has no time zones: such values are written as their text."""
+    out = tmp_path / "out.xlsx"
+    opened = pd.Timestamp("2026-12-07 10:00", tz="Asia/Ho_Chi_Minh")
+    writer = TableWriter(out)
+    writer.write(pd.DataFrame({"id": [9007199254740993, 12], "opened_at": [opened, opened], "n": [1.5, 2.0]}))
+    writer.close()
+    sheet = load_workbook(out).active
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert rows[0] == ("9007199254740993", "2026-12-07T10:00:00+07:00", 1.5)
+    assert rows[1][0] == 12  # an ordinary whole number stays a number
+
+
+@pytest.mark.parametrize("suffix", [".graphml", ".json"])
+def test_graph_writers_validate_a_journey_edited_through_the_graph(tmp_path, suffix):
+    """GraphML and node-link writers check the contract, as save_journey does: no malformed XML."""
+    journey = jm.load_journey(data_dir() / "journeys" / "mua_hang_va_doi_tra.yaml")
+    first = next(iter(journey.graph.nodes))
+    journey.graph.nodes[first]["name"] = "Giỏ\x01hàng"  # bypasses update_touchpoint's checks
+    out = tmp_path / f"j{suffix}"
+    writer = jm.io.write_graphml if suffix == ".graphml" else jm.io.write_node_link
+    with pytest.raises(DataError, match="control character"):
+        writer(journey, out)
+    assert not out.exists()
