@@ -31,8 +31,10 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import io
 import json
+import math
 import os
 import re
 import shutil
@@ -46,8 +48,8 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, Phase, assume, settings
-from hypothesis import given as hypothesis_given
+from conftest import GOOD  # tests/conftest.py: a small valid journey
+from hypothesis import HealthCheck, Phase, assume, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -56,7 +58,7 @@ from journeymap.cli import app
 try:  # the outputs are our own files, but a hardened parser costs nothing when it is there
     from defusedxml import ElementTree as XML  # type: ignore[import-not-found]
 except ImportError:  # pragma: no cover - depends on the environment
-    from xml.etree import ElementTree as XML  # noqa: N814
+    from xml.etree import ElementTree as XML
 
 
 # -- settings --------------------------------------------------------------------------------------
@@ -68,17 +70,20 @@ _BASE = settings(
     derandomize=not LONG,
     database=None,
     print_blob=True,
-    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],  # no slow "explain"
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
 )
 
 
-def fuzz(examples: int) -> settings:
-    """The settings of one property: ``examples`` in CI, 20 times more in the long run."""
-    return settings(_BASE, max_examples=examples * (20 if LONG else 1))
+def fuzz(examples: int, *, shrink: bool = True) -> settings:
+    """The settings of one property: ``examples`` in CI, 20 times more in the long run.
+
+    ``shrink=False`` for a property marked ``xfail`` (a known failure in another part of issue 15): CI
+    spends no minutes shrinking an example nobody will read; the long run still shrinks it."""
+    phases = [Phase.explicit, Phase.reuse, Phase.generate, Phase.target]  # no "explain": slow, and rarely helps
+    phases += [Phase.shrink] if shrink or LONG else []
+    return settings(_BASE, max_examples=examples * (20 if LONG else 1), phases=phases)
 
 
-given = hypothesis_given
 runner = CliRunner()
 READERS_TABLES = "issue 15 readers (nlp/tables.py, journeymap/_eventlog.py): "
 READERS_JOURNEYS = "issue 15 readers (journeymap/_parse.py, io.py, validation): "
@@ -299,8 +304,8 @@ def _raw_mutations(text: str, suffix: str, draw: st.DrawFn) -> bytes:
     if kind == "alias" and suffix != ".json":
         return b"a: &a [x, y]\nb: &b [*a, *a, *a]\nc: &c [*b, *b, *b]\njourney: *c\nstages: *b\ntouchpoints: *c\n"
     if kind == "merge" and suffix != ".json":
-        return ("base: &b {stage: A, name: X}\njourney: J\nstages: [A]\n"
-                "touchpoints:\n  - <<: *b\n    id: a\n  - <<: *b\n    id: b\n").encode()
+        return (b"base: &b {stage: A, name: X}\njourney: J\nstages: [A]\n"
+                b"touchpoints:\n  - <<: *b\n    id: a\n  - <<: *b\n    id: b\n")
     if kind == "dup-key":
         return (text + ("\njourney: khác\n" if suffix != ".json" else "")).encode()
     if kind == "empty":
@@ -351,7 +356,7 @@ def garbled_journey_files(draw: st.DrawFn) -> tuple[str, bytes]:
 
 # -- checking what cx did ---------------------------------------------------------------------------
 
-MAX_LINE = 1_000  # a readable message cuts long values to an excerpt
+MAX_LINE = 2_000  # a readable message cuts long values to an excerpt (20 of them fit)
 MAX_MESSAGE = 20_000
 
 
@@ -688,7 +693,7 @@ def test_a_broken_journey_is_refused_with_a_message(base: Path, file: tuple[str,
         _check_broken(where, *file)
 
 
-@fuzz(25)
+@fuzz(25, shrink=False)
 @given(file=garbled_journey_files())
 @pytest.mark.xfail(strict=False, reason=READERS_JOURNEYS + "YAML ReaderError (a NUL or \\x0b byte, UTF-32) "
                    "escapes as a traceback")
@@ -697,7 +702,7 @@ def test_a_garbled_journey_file_is_refused_with_a_message(base: Path, file: tupl
         _check_broken(where, *file)
 
 
-@fuzz(15)
+@fuzz(15, shrink=False)
 @given(file=broken_journey_files(control=True))
 @pytest.mark.xfail(strict=False, reason=READERS_JOURNEYS + "control characters and non-characters pass validation, "
                    "then make malformed SVG/GraphML or a Graphviz syntax error")
@@ -706,7 +711,7 @@ def test_control_characters_in_a_journey_are_refused_or_written_well_formed(base
         _check_broken(where, *file)
 
 
-@fuzz(10)
+@fuzz(10, shrink=False)
 @given(data=journeys())
 @pytest.mark.xfail(strict=False, reason=READERS_JOURNEYS + "text is not NFC-normalised when read: 'did you mean "
                    "Nhận biết?' for the same stage")
@@ -780,13 +785,10 @@ ODD_TIMES = ["", " ", "not a date", "2026-02-29T10:00:00", "2026-13-01T00:00:00"
 BAD_ANSWERS = ["11", "-1", "abc", "7.5", "nan", "NaN", "inf", "-inf", "1e400", str(10**30), "9" * 400, " 9 ",
                "9.0", "=9", "١٠", "９", "TRUE", "4,5", "0x9"]
 GOOD_IDS = ["fb_ad", "ekyc", "doi_chieu", "chuyen_khoan"]  # the touchpoints of tests/conftest.py's journey (doi_chieu: backstage)
-MOMENTS = st.datetimes(min_value=__import__("datetime").datetime(2000, 1, 1),
-                       max_value=__import__("datetime").datetime(2099, 12, 31))
+MOMENTS = st.datetimes(min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2099, 12, 31))
 
 
-def _when(moment: Any, style: str) -> str:
-    if style == "utc":
-        return moment.strftime(TIME_STYLES[style])
+def _when(moment: dt.datetime, style: str) -> str:
     return moment.strftime(TIME_STYLES[style])
 
 
@@ -811,8 +813,6 @@ def _table_bytes(draw: st.DrawFn, suffix: str, header: list[str], rows: list[lis
 @st.composite
 def surveys(draw: st.DrawFn, *, clean: bool) -> Survey:
     """Survey answers and tickets; ``clean``: valid answers only, with the expected metrics."""
-    from datetime import timedelta
-
     suffix = draw(st.sampled_from([".csv", ".tsv", ".xlsx", ".jsonl"]))
     metrics = draw(st.lists(st.sampled_from(["nps", "csat", "ces", "ttr"]), min_size=1, max_size=4, unique=True))
     header = ["touchpoint"] + [m for m in metrics if m != "ttr"] + (["opened_at", "resolved_at"] if "ttr" in metrics else [])
@@ -834,7 +834,7 @@ def surveys(draw: st.DrawFn, *, clean: bool) -> Survey:
         if "ttr" in metrics:
             opened = draw(MOMENTS).replace(microsecond=0 if style != "micro" else draw(st.integers(0, 999_999)))
             hours = draw(st.integers(0, 2000)) / 4
-            resolved = opened + timedelta(hours=hours)
+            resolved = opened + dt.timedelta(hours=hours)
             answers["ttr"].append(hours)
             row += [_when(opened, style), _when(resolved, style)]
         rows.append(row)
@@ -898,8 +898,10 @@ def test_metrics_of_bad_answers_fail_with_a_message_or_count_what_they_skip(base
                     column = header.index(f"{metric}_n")
                     assert sum(int(float(row[column] or 0)) for row in rows) <= len(survey.rows)
             for row in rows:  # no inf or NaN written as a number
-                for value in row:
-                    assert not (isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))))
+                for name, value in zip(header, row):
+                    if name != "touchpoint":
+                        assert not (isinstance(value, float) and not math.isfinite(value)), row
+                        assert str(value).lower() not in ("inf", "-inf", "infinity", "-infinity", "nan"), row
         assert source.read_bytes() == survey.raw
 
 
@@ -927,7 +929,7 @@ def event_logs(draw: st.DrawFn) -> EventLog:
     for case in cases:
         start = draw(MOMENTS)
         for step in range(draw(st.integers(1, 5))):
-            moment = start + __import__("datetime").timedelta(minutes=draw(st.integers(0, 10_000)) + step)
+            moment = start + dt.timedelta(minutes=draw(st.integers(0, 10_000)) + step)
             events.append((case, draw(st.sampled_from(pool)), _when(moment, style)))
     events = draw(st.permutations(events))  # logs are not sorted
     odd = draw(st.integers(0, 2)) == 0
@@ -1003,9 +1005,9 @@ def feedback_tables(draw: st.DrawFn) -> Comments:
 
 @fuzz(20)
 @given(table=feedback_tables(), out_suffix=st.sampled_from([".csv", ".xlsx"]))
-def test_pain_ranks_every_touchpoint_once(base: Path, good_text_: str, table: Comments, out_suffix: str) -> None:
+def test_pain_ranks_every_touchpoint_once(base: Path, table: Comments, out_suffix: str) -> None:
     with folder(base) as where:
-        journey = write_file(where, "j.yaml", good_text_.encode())
+        journey = write_file(where, "j.yaml", GOOD.encode())
         source = table.write(where)
         out, written = where / f"pain{out_suffix}", where / "with-feedback.yaml"
         result = invoke("pain", journey, "-f", source, "-t", table.text_column, "-o", out, "--write-journey", written)
@@ -1017,22 +1019,15 @@ def test_pain_ranks_every_touchpoint_once(base: Path, good_text_: str, table: Co
         assert source.read_bytes() == table.raw
 
 
-@pytest.fixture(scope="module")
-def good_text_() -> str:
-    from conftest import GOOD
-
-    return GOOD
-
-
 # -- the HTML report -----------------------------------------------------------------------------------
 
 @pytest.mark.slow
 @fuzz(6)
 @given(table=feedback_tables(), survey=surveys(clean=False), log=event_logs())
-def test_report_is_whole_html_with_user_text_escaped(base: Path, good_text_: str, table: Comments, survey: Survey,
+def test_report_is_whole_html_with_user_text_escaped(base: Path, table: Comments, survey: Survey,
                                                      log: EventLog) -> None:
     with folder(base) as where:
-        journey = write_file(where, "j.yaml", good_text_.replace("Quảng cáo Facebook", MARKUP).encode())
+        journey = write_file(where, "j.yaml", GOOD.replace("Quảng cáo Facebook", MARKUP).encode())
         comments = table.write(where)
         answers = write_file(where, f"survey{survey.suffix}", survey.raw)
         events = write_file(where, "events.csv", log.raw)
@@ -1070,7 +1065,7 @@ def ragged_csv(draw: st.DrawFn) -> Comments:
     return Comments(".csv", table.header, kept, table.text_column, buffer.getvalue().encode())
 
 
-@fuzz(20)
+@fuzz(20, shrink=False)
 @given(table=ragged_csv())
 @pytest.mark.xfail(strict=False, reason=READERS_TABLES + "a trailing comma on every row makes pandas take the "
                    "first column as the index: ids vanish and columns shift")
@@ -1097,8 +1092,13 @@ def test_classify_of_control_characters_keeps_them_or_names_the_cell(base: Path,
             assert re.search(r"row \d+, column ", result.output), result.output  # it names the cell
 
 
-@fuzz(20)
+LATE_KEY = Comments(".jsonl", ["id", "text", "kênh"], [["1", "ổn", None], ["2", "tệ", "Zalo"]], "text",
+                    '{"id": "1", "text": "ổn"}\n{"id": "2", "text": "tệ", "kênh": "Zalo"}\n'.encode())
+
+
+@fuzz(20, shrink=False)
 @given(table=comment_tables(suffixes=(".csv", ".jsonl", ".xlsx")), chunk=st.integers(1, 3))
+@example(table=LATE_KEY, chunk=1)
 @pytest.mark.xfail(strict=False, reason=READERS_TABLES + "JSONL keys first seen after the first chunk land under "
                    "the wrong headers")
 def test_classify_in_small_chunks_keeps_every_row_in_place(base: Path, shipped_model: Any, table: Comments,
@@ -1119,7 +1119,7 @@ def test_classify_in_small_chunks_keeps_every_row_in_place(base: Path, shipped_m
 
 # -- security ----------------------------------------------------------------------------------------
 
-def test_no_command_opens_a_network_connection(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, good_text_: str) -> None:
+def test_no_command_opens_a_network_connection(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """cx works offline: nothing it runs in-process resolves a host name or connects anywhere."""
     import socket
 
@@ -1129,7 +1129,7 @@ def test_no_command_opens_a_network_connection(tmp_path: Path, monkeypatch: pyte
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket.socket, "connect", refuse)
-    journey = write_file(tmp_path, "j.yaml", good_text_.encode())
+    journey = write_file(tmp_path, "j.yaml", GOOD.encode())
     comments = write_file(tmp_path, "c.csv", "id,text,touchpoint\n1,Chờ lâu quá,ekyc\n2,ổn,fb_ad\n".encode())
     events = write_file(tmp_path, "e.csv", b"case_id,touchpoint,timestamp\nA,fb_ad,2026-01-01 10:00\nA,ekyc,2026-01-01 11:00\n")
     for command in (["classify", comments, "-t", "text", "-o", tmp_path / "out.xlsx"],
@@ -1192,3 +1192,18 @@ def test_xlsx_output_refuses_a_non_character_instead_of_writing_a_broken_workboo
     result = invoke("classify", comments, "-t", "text", "-o", tmp_path / "out.csv")  # CSV holds it exactly
     assert result.exit_code == 0, result.output
     assert "lỗi \ufffe ở đây" in (tmp_path / "out.csv").read_text(encoding="utf-8-sig")
+
+
+def test_a_long_bad_value_in_comments_is_quoted_as_an_excerpt_with_its_length(tmp_path: Path) -> None:
+    """A 5,000-digit 'sentiment' printed whole made a 5,000-character error line (cx pain, canvas,
+    report). Now the value is cut, with its length."""
+    journey = write_file(tmp_path, "j.yaml", GOOD.encode())
+    comments = write_file(tmp_path, "c.csv", f"id,text,sentiment,touchpoint\n1,Chờ lâu quá,{'9' * 5000},ekyc\n"
+                                             f"2,ổn,positive,{'x' * 3000}\n".encode())
+    result = invoke("pain", journey, "-f", comments)
+    assert_clean_failure(result)
+    assert "(5,000 characters)" in result.output or "(3,000 characters)" in result.output, result.output
+    comments.write_text(f"id,text,sentiment_confidence\n1,ổn,{'x' * 4000}\n", encoding="utf-8")
+    result = invoke("pain", journey, "-f", comments)
+    assert_clean_failure(result)
+    assert "(4,000 characters)" in result.output, result.output
