@@ -63,6 +63,9 @@ except ImportError:  # pragma: no cover - depends on the environment
 
 # -- settings --------------------------------------------------------------------------------------
 
+# Random text holds characters DejaVu Sans has no glyph for (CJK, say): drawn as boxes, with a warning.
+pytestmark = pytest.mark.filterwarnings("ignore:Glyph .* missing from font")
+
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
 LONG = PROFILE == "long"
 _BASE = settings(
