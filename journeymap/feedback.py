@@ -47,6 +47,7 @@ FEEDBACK_METRICS = ("comments", "negative_share", "neutral_share", "positive_sha
 
 _SENTIMENTS = ("negative", "neutral", "positive")
 _MAX_LISTED = 20
+_SHOWN_CHARS = 50  # of a value quoted in a message; a longer one is cut, its length given
 
 
 def attach_feedback(
@@ -304,7 +305,7 @@ def summarize_feedback(
     if unknown:
         raise DataError(
             f"{source}: column 'touchpoints' names touchpoints that are not in journey {journey.title!r}: "
-            f"{_listed(f'{row}: {tp!r}' for row, tp in unknown)}; ids: {', '.join(ids)}"
+            f"{_listed(f'{row}: {_shown(tp)}' for row, tp in unknown)}; ids: {', '.join(ids)}"
         )
 
     status = frame["text_status"].tolist()
@@ -466,7 +467,7 @@ def feedback_numbers(journey: Journey, summary: pd.DataFrame | None = None) -> d
             ("top_causes", top, counted is not None),
         ):
             if not ok:
-                bad[column].append(f"index {label!r}: {value!r}")
+                bad[column].append(f"index {label!r}: {_shown(value)}")
         if count is not None and fraction is not None and counted is not None:
             out[label] = FeedbackNumbers(count, fraction if count else None, counted)
     allowed = {
@@ -538,6 +539,15 @@ def _is_blank(value: Any) -> bool:
     return _is_missing(value) or (isinstance(value, str) and not value.strip())
 
 
+def _shown(value: Any) -> str:
+    """``repr(value)`` for a message; a long value cut to an excerpt that says how long it is."""
+    text = repr(value)
+    if len(text) <= _SHOWN_CHARS:
+        return text
+    size = len(value) if isinstance(value, str) else len(text)
+    return f"{text[:_SHOWN_CHARS]}… ({size:,} characters)"
+
+
 def _listed(items: Any) -> str:
     items = list(items)
     shown = ", ".join(items[:_MAX_LISTED])
@@ -570,9 +580,9 @@ def _touchpoints_from_column(
             continue
         found.append(None)
         if match.ambiguous:
-            ambiguous.append(f"{rows[position]}: {value!r} ({match.by} of {resolver.describe(match)})")
+            ambiguous.append(f"{rows[position]}: {_shown(value)} ({match.by} of {resolver.describe(match)})")
         else:
-            unknown.append(f"{rows[position]}: {value!r}")
+            unknown.append(f"{rows[position]}: {_shown(value)}")
     problems = []
     if unknown:
         problems.append(f"values that are no touchpoint's id, name or alias in {_listed(unknown)}")
@@ -581,7 +591,7 @@ def _touchpoints_from_column(
     if problems:
         raise DataError(
             f"{source}: column {column!r} has " + "; ".join(problems)
-            + f". Allowed: a touchpoint id, name or alias of journey {journey.title!r}, or empty to match by "
+            + f". Allowed: a touchpoint id, name or alias of journey {_shown(journey.title)}, or empty to match by "
             f"the text; ids: {', '.join(map(str, journey.graph.nodes))}"
         )
     return found
@@ -614,7 +624,7 @@ def _normalize_classified(
                 values.append(_as_id_list(value))
             except TypeError:
                 values.append([])
-                bad.append(f"{rows[position]}: {value!r}")
+                bad.append(f"{rows[position]}: {_shown(value)}")
         if bad:
             raise DataError(
                 f"{source}: column {column!r} must hold lists of label ids or comma-separated ids; got {_listed(bad)}"
@@ -629,7 +639,7 @@ def _normalize_classified(
     if not check_sentiment or "sentiment" not in frame.columns:
         return
     bad_sentiment = [
-        f"{rows[p]}: {s!r}"
+        f"{rows[p]}: {_shown(s)}"
         for p, s in enumerate(frame["sentiment"].tolist())
         if status[p] == "ok" and s not in _SENTIMENTS
     ]
@@ -654,7 +664,7 @@ def _floats(values: list[Any], column: str, rows: list[str], source: str) -> lis
             out.append(float(value))
         except (TypeError, ValueError):
             out.append(math.nan)
-            bad.append(f"{rows[position]}: {value!r}")
+            bad.append(f"{rows[position]}: {_shown(value)}")
     if bad:
         raise DataError(f"{source}: column {column!r} must hold numbers (or be empty); got {_listed(bad)}")
     return out

@@ -11,7 +11,7 @@ from nlp.text import fold_diacritics
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["describe_char", "flatten_lists", "fold_diacritics", "normalise_text", "text_problem"]
+__all__ = ["describe_char", "excerpt", "flatten_lists", "fold_diacritics", "normalise_text", "text_problem"]
 
 
 def _flat(value: Any) -> Any:
@@ -109,3 +109,27 @@ def text_problem(text: str) -> str | None:
     else:
         kind, advice = "the invisible character", "delete it"
     return f"contains {kind} {describe_char(char)} at character {found.start() + 1:,}; {advice}"
+
+
+def excerpt(text: str, limit: int) -> str:
+    """``text`` when it has at most ``limit`` characters; else its start and ``…``, ``limit`` in all.
+
+    For drawings, where a label cannot grow without end (Graphviz refuses an HTML label over 16 KB):
+    the full text stays in the journey file and in the drawing's tooltip. The cut never separates
+    a letter from its combining marks (Vietnamese typed in NFD), and ends at a word's end when
+    one is near.
+
+    Examples
+    --------
+    >>> excerpt("Giỏ hàng", 20), excerpt("Xác thực khuôn mặt", 10)
+    ('Giỏ hàng', 'Xác thực…')
+    """
+    if len(text) <= limit:
+        return text
+    end = max(limit - 1, 0)
+    space = text.rfind(" ", 0, end + 1)
+    if space > end // 2:  # at a word's end when one is near
+        end = space
+    while end > 0 and unicodedata.combining(text[end]):
+        end -= 1
+    return text[:end].rstrip() + "…"

@@ -617,6 +617,10 @@ def excel_safe(value: Any) -> Any:
 
 # Excel keeps at most 32,767 characters in a cell; openpyxl would cut the rest off silently.
 _XLSX_CELL_LIMIT = 32_767
+# Characters XML 1.0 cannot hold, so neither can an .xlsx sheet: control characters other than tab and
+# line breaks (openpyxl refuses these), surrogates and U+FFFE/U+FFFF (openpyxl writes those, making a
+# workbook that neither Excel nor openpyxl can open).
+_NOT_IN_XLSX = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _exact_only_as_text(value: Any) -> bool:
@@ -707,7 +711,6 @@ class TableWriter:
 
     def _xlsx_row(self, values: Any, columns: Any, row: int) -> list[Any]:
         from openpyxl.cell import WriteOnlyCell
-        from openpyxl.utils.exceptions import IllegalCharacterError
 
         cells: list[Any] = []
         for column, value in zip(columns, values):
@@ -725,12 +728,13 @@ class TableWriter:
                 if len(value) > _XLSX_CELL_LIMIT:
                     raise DataError(f"{where} holds {len(value):,} characters; an .xlsx cell holds at most "
                                     f"{_XLSX_CELL_LIMIT:,}. Write .csv, .tsv or .jsonl to keep the whole text.")
-                try:
-                    cell = WriteOnlyCell(self._sheet, value=value)
-                except IllegalCharacterError:
-                    bad = next(ch for ch in value if ord(ch) < 32 and ch not in "\t\n\r")
-                    raise DataError(f"{where} holds the control character U+{ord(bad):04X}, which an .xlsx file "
-                                    "cannot store. Write .csv, .tsv or .jsonl, or remove it from the input.") from None
+                bad = _NOT_IN_XLSX.search(value)
+                if bad is not None:
+                    code = ord(bad.group())
+                    kind = "control character" if code < 32 else "surrogate" if code < 0xE000 else "non-character"
+                    raise DataError(f"{where} holds the {kind} U+{code:04X}, which an .xlsx file "
+                                    "cannot store. Write .csv, .tsv or .jsonl, or remove it from the input.")
+                cell = WriteOnlyCell(self._sheet, value=value)
                 cell.data_type = "s"  # text stays text: never a formula ("=…") or an error value ("#N/A")
                 cells.append(cell)
             else:

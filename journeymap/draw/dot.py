@@ -12,6 +12,7 @@ from typing import Literal
 from .. import fmt
 from ..experience import ExperienceType
 from ..journey import Journey
+from ..text import excerpt
 from .layout import JourneyLayout, layout_journey
 
 __all__ = ["ColorBy", "journey_to_dot"]
@@ -36,6 +37,11 @@ BACK_EDGE_COLOR = "#8e5ea2"
 EXIT_COLOR = "#c0392b"
 LEGEND_HEIGHT = 118.0
 LEGEND_CENTRE_X = 350.0  # the legend hugs the left margin
+# The most characters a label shows of a title, persona, stage, channel or transition label, and a
+# tooltip of a touchpoint's name, pain points and opportunities; the rest ends in "…" (names in a box:
+# layout.NAME_LINES lines). Graphviz refuses any string over 16 KB, which a long enough text would
+# otherwise make; the journey file keeps every word.
+TITLE_CHARS, PERSONA_CHARS, STAGE_CHARS, CHANNEL_CHARS, EDGE_LABEL_CHARS, TOOLTIP_CHARS = 200, 300, 80, 40, 80, 2000
 
 
 def journey_to_dot(journey: Journey, *, color_by: ColorBy = "emotion") -> str:
@@ -76,7 +82,7 @@ def journey_to_dot(journey: Journey, *, color_by: ColorBy = "emotion") -> str:
     ]
     out.append(_title_node(journey, layout, pt))
     for i, (stage, (left, right)) in enumerate(zip(journey.stages, layout.stage_spans)):
-        label = f"<<B>{i + 1}. {_esc(stage)}</B>>"
+        label = f"<<B>{i + 1}. {_esc(excerpt(stage, STAGE_CHARS))}</B>>"
         out.append(
             f'  "stage:{i}" [id="stage-{i}", shape=box, style="rounded,filled", fillcolor="#34495e", color="#34495e",'
             f' fontcolor=white, fontsize=11, fixedsize=true, width={(right - left - 6) / 72:.3f}, height={30 / 72:.3f},'
@@ -152,7 +158,7 @@ def _fill(attrs: dict, color_by: ColorBy) -> str:
 
 def _node_label(attrs: dict, name_lines: list[str]) -> str:
     name = "<BR/>".join(_esc(line) for line in name_lines)
-    meta = [_esc(attrs["channel"])] if attrs.get("channel") else []
+    meta = [_esc(excerpt(attrs["channel"], CHANNEL_CHARS))] if attrs.get("channel") else []
     if attrs.get("ces") is not None:
         meta.append(f"CES {fmt.number(attrs['ces'], 1, trim=True)}/7")
     if attrs.get("goal"):
@@ -181,7 +187,7 @@ def _tooltip(attrs: dict) -> str:
         parts.append("Cơ hội: " + "; ".join(attrs["opportunities"]))
     if attrs.get("metrics"):
         parts.append("Chỉ số: " + ", ".join(f"{k} {fmt.number(v, 1, trim=True)}" for k, v in attrs["metrics"].items()))
-    return "\n".join(parts)
+    return excerpt("\n".join(parts), TOOLTIP_CHARS)
 
 
 def _edge_text(attrs: dict) -> str:
@@ -191,7 +197,7 @@ def _edge_text(attrs: dict) -> str:
     if attrs.get("probability") is not None:
         parts.append(fmt.percent(attrs["probability"]))
     if attrs.get("label"):
-        parts.append(_esc(attrs["label"]))
+        parts.append(_esc(excerpt(attrs["label"], EDGE_LABEL_CHARS)))
     return " · ".join(parts)
 
 
@@ -232,10 +238,10 @@ def _lane_labels(layout: JourneyLayout, pt) -> list[str]:
 
 def _title_node(journey: Journey, layout: JourneyLayout, pt) -> str:
     width = min(layout.width - 40, 1600.0)
-    rows = [f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="17"><B>{_esc(journey.title)}</B></FONT></TD></TR>']
+    rows = [f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="17"><B>{_esc(excerpt(journey.title, TITLE_CHARS))}</B></FONT></TD></TR>']
     if journey.persona:
         rows.append(
-            f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="10" COLOR="#455a64">Chân dung khách hàng: {_esc(journey.persona)}'
+            f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="10" COLOR="#455a64">Chân dung khách hàng: {_esc(excerpt(journey.persona, PERSONA_CHARS))}'
             "</FONT></TD></TR>"
         )
     return (

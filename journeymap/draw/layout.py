@@ -17,11 +17,13 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ..journey import Journey
+from ..text import excerpt
 
-__all__ = ["EdgeRoute", "JourneyLayout", "NodeBox", "layout_journey", "wrap_text"]
+__all__ = ["EdgeRoute", "JourneyLayout", "NodeBox", "layout_journey", "name_lines", "wrap_text"]
 
 NODE_W = 180.0
 NAME_CHARS = 24
+NAME_LINES = 8  # a box shows at most this many lines of a name; the tooltip shows all of it
 GAP_X = 96.0
 STAGE_PAD = 16.0
 LEFT_MARGIN = 118.0
@@ -104,6 +106,19 @@ def wrap_text(text: str, width: int = NAME_CHARS) -> list[str]:
     return lines
 
 
+def name_lines(text: str, width: int = NAME_CHARS, most: int = NAME_LINES) -> list[str]:
+    """:func:`wrap_text` of a touchpoint's name, at most ``most`` lines: a longer name ends in ``…``
+    (the drawing's tooltip holds it whole).
+
+    >>> name_lines("Một tên rất dài " * 3, 10, 2)
+    ['Một tên', 'rất dài…']
+    """
+    lines = wrap_text(text, width)
+    if len(lines) <= most:
+        return lines
+    return [*lines[: most - 1], excerpt(lines[most - 1] + " " + lines[most], width)]
+
+
 def node_height(name_lines: int, chip_rows: int) -> float:
     return 16.0 + 16.0 * name_lines + 15.0 + 19.0 * chip_rows
 
@@ -137,7 +152,7 @@ def layout_journey(journey: Journey, *, legend_height: float = 0.0) -> JourneyLa
         column = first_column[stage_index[attrs["stage"]]] + step[node] % MAX_STEPS
         cells[(column, attrs.get("lane", "frontstage"))].append(node)
 
-    wrapped = {n: wrap_text(graph.nodes[n]["name"]) for n in graph.nodes}
+    wrapped = {n: name_lines(graph.nodes[n]["name"]) for n in graph.nodes}
     chips = {n: (1 if len(graph.nodes[n].get("experience", [])) <= 3 else 2) for n in graph.nodes}
     heights = {n: node_height(len(wrapped[n]), chips[n]) for n in graph.nodes}
 
