@@ -11,7 +11,6 @@ from ._cells import _Cell, _cell, _darker, _emotion_y, _metric_lines, _Placed
 from ._panels import _merge_order, _Panel, _signed
 from ._style import (
     _BACKSTAGE_NAME_LABEL,
-    _ROWS,
     ABSENT_HEADER_FILL,
     BACKSTAGE_CARD,
     BADGE,
@@ -100,6 +99,10 @@ def _longest(p: _Painter, attrs: dict[str, Any]) -> float:
             need = max(need, p.longest_word(text, BODY_PT) + BULLET_INDENT + 2 * PAD_X)
     for line in _metric_lines(attrs.get("metrics") or {}):
         need = max(need, p.longest_word(line, BODY_PT) + 2 * PAD_X)
+    texts = [attrs.get(key) for key in ("owner", "does", "thinks", "says", "description")]
+    for text in [*texts, *(attrs.get("lanes") or {}).values()]:
+        if text:
+            need = max(need, p.longest_word(text, BODY_PT, "normal") + 2 * PAD_X)
     return need
 
 
@@ -117,7 +120,7 @@ def _rows(p: _Painter, panel: _Panel, columns: _Columns, lane: str) -> list[_Row
     if not placed:
         return []
     rows = []
-    for key, title in _ROWS:
+    for key, title in panel.rows:
         cells = {}
         for node, (_, width) in placed.items():
             cell = _cell(p, panel, key, node, width - 2 * PAD_X)
@@ -128,7 +131,8 @@ def _rows(p: _Painter, panel: _Panel, columns: _Columns, lane: str) -> list[_Row
         text = _BACKSTAGE_NAME_LABEL if key == "name" and lane == "backstage" else title
         label_width = LABEL_W - 2 * PAD_X - (26 if key == "emotion" else 0)
         label = _Cell()
-        label.add(p.label(text, width=label_width, size=LABEL_PT, weight="bold", gid=f"{panel.prefix}row-{lane}-{key}"))
+        gid = f"{panel.prefix}row-{lane}-{key.replace(':', '-')}"
+        label.add(p.label(text, width=label_width, size=LABEL_PT, weight="bold", gid=gid))
         if key == "emotion":
             for value in (2, 0, -2):
                 tick = p.label(_signed(value), width=24, size=SMALL_PT, color=MUTED, ha="right", va="baseline")
@@ -277,8 +281,8 @@ def _draw_emotion(
     for stage in columns.stages:
         for node in panel.order.get((row.lane, stage), []):
             status = panel.status.get(node)
-            if status is not None and status.kind == "removed":
-                continue
+            if status is not None and status.kind == "removed" or node in panel.excluded:
+                continue  # the curve runs on to the next touchpoint this customer meets
             emotion = panel.nodes[node].get("emotion")
             left, width = placed[node]
             if emotion is None:
@@ -287,7 +291,10 @@ def _draw_emotion(
                 continue
             point = (left + width / 2, top + _emotion_y(emotion))
             run.append(point)
-            p.marker(*point, face=EMOTION_FILL[max(-2, min(2, round(emotion)))])
+            moment = bool(panel.nodes[node].get("moment_of_truth"))
+            # A moment of truth is a diamond on the curve, as on its card.
+            p.marker(*point, face=EMOTION_FILL[max(-2, min(2, round(emotion)))], shape="D" if moment else "o",
+                     size=11.0 if moment else 12.0)
     for i, points in enumerate(r for r in runs if len(r) > 1):
         p.curve(points, gid=f"{panel.prefix}emotion-curve" + (f"-{i}" if i else ""))
 
