@@ -5,9 +5,8 @@ from __future__ import annotations
 import copy as _copy
 import itertools
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Literal
-
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 
 import networkx as nx
 from pydantic import TypeAdapter, ValidationError

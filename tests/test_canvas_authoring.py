@@ -255,3 +255,45 @@ def test_cx_canvas_persona_draws_that_view_and_names_the_choices(tmp_path):
     assert "its personas: 'Chị Mai', 'Anh Tuấn'" in result.output
     assert not (tmp_path / "x.svg").exists()
     assert "Traceback" not in result.output
+
+
+# -- flow diagram, Mermaid, report ------------------------------------------------------------------
+
+
+def test_the_flow_diagram_marks_moments_of_truth_with_a_gold_border_and_a_legend_entry(loan):
+    from journeymap.draw.dot import MOMENT_COLOR, journey_to_dot
+
+    dot = journey_to_dot(loan)
+    line = next(x for x in dot.splitlines() if x.startswith('  "tu_van_rm" ['))
+    assert f'color="{MOMENT_COLOR}", penwidth=2.6' in line and "◆ quyết định" in line
+    plain = next(x for x in dot.splitlines() if x.startswith('  "nop_ho_so" ['))
+    assert MOMENT_COLOR not in plain
+    assert "viền vàng ◆ = khoảnh khắc quyết định" in dot
+    assert "khoảnh khắc quyết định" not in journey_to_dot(load_journey(ECOMMERCE))
+
+
+def test_mermaid_names_moments_of_truth_and_lists_the_personas_who_meet_each_step(loan):
+    from journeymap.draw.mermaid import journey_to_mermaid
+
+    lines = journey_to_mermaid(loan).splitlines()
+    assert "      ◆ Gặp chuyên viên tư vấn tại chi nhánh: 4: Chị Mai, Anh Tuấn" in lines
+    assert "      Công cụ tính khoản vay trên ứng dụng: 4: Chị Mai" in lines  # personas: [Chị Mai]
+    assert "      Nộp hồ sơ vay: 2: Khách" in journey_to_mermaid(loan, actors="Khách").splitlines()
+
+
+def test_the_report_shows_a_card_per_persona_near_the_top_with_an_embedded_photo(tmp_path):
+    from journeymap.report.build import build_report
+
+    (tmp_path / "mai.png").write_bytes(b"")  # unreadable: initials
+    text = LOAN.read_text(encoding="utf-8").replace("  - name: Anh Tuấn\n", "  - name: Anh Tuấn\n    photo: tuan.png\n")
+    (tmp_path / "vay.yaml").write_text(text, encoding="utf-8")
+    _portrait(tmp_path / "tuan.png")
+    html = build_report(tmp_path / "vay.yaml")
+    assert html.index('id="persona-0"') < html.index('id="persona-1"') < html.index('<section id="canvas"')
+    assert "<h3>Chị Mai</h3>" in html and "<h3>Anh Tuấn</h3>" in html
+    assert '<div class="avatar" aria-hidden="true">CM</div>' in html
+    assert '<img class="avatar" src="data:image/png;base64,' in html and 'alt="Ảnh Anh Tuấn"' in html
+    assert "“Tôi buôn bán mười năm nay, có tiền thật mà ngân hàng cứ đòi sao kê lương.”" in html
+    assert "<li><b>Tuổi:</b> 31</li>" in html
+    assert "Chân dung khách hàng:</b>" not in html  # the one-line persona is for older journeys
+    assert "Chân dung khách hàng:</b> Nữ nhân viên văn phòng" in build_report(ECOMMERCE)

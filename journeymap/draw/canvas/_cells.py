@@ -9,7 +9,7 @@ from typing import Any
 from ... import fmt
 from ...experience import ExperienceType
 from ...feedback import FEEDBACK_METRICS, FeedbackNumbers
-from ..dot import CES_FILL, CHIP_FILL, EXIT_COLOR
+from ..dot import CES_FILL, CHIP_FILL, EXIT_COLOR, MOMENT_COLOR
 from ._panels import _number, _Panel, _signed
 from ._style import (
     BACKSTAGE_CARD,
@@ -22,8 +22,10 @@ from ._style import (
     CURVE_COLOR,
     EMOTION_H,
     EMOTION_PAD,
+    EXCLUDED_TEXT,
     GOAL_EDGE,
     INK,
+    MOMENT_TEXT,
     MUTED,
     NAME_PT,
     NEGATIVE_FILL,
@@ -33,9 +35,6 @@ from ._style import (
     PAIN_COLOR,
     ROW_TITLES,
     SMALL_PT,
-    EXCLUDED_TEXT,
-    MOMENT_COLOR,
-    MOMENT_TEXT,
     TOP_CAUSES,
     _FontStyle,
 )

@@ -9,20 +9,19 @@ from ... import fmt
 from ..._schema import PersonaSpec, StageSpec
 from ...experience import ExperienceType
 from ...journey import Journey
-from ..dot import CES_FILL, CHIP_FILL, EMOTION_FILL, EMOTION_NAME, EXIT_COLOR, STAGE_FILL
+from ..dot import CES_FILL, CHIP_FILL, EMOTION_FILL, EMOTION_NAME, EXIT_COLOR, MOMENT_COLOR, STAGE_FILL
+from ..photo import initials, persona_photo
 from ._cells import _bullets, _Cell, _cell, _darker, _emotion_y, _metric_lines, _Placed
 from ._panels import _merge_order, _Panel, _signed
 from ._style import (
     _BACKSTAGE_NAME_LABEL,
     ABSENT_HEADER_FILL,
     AVATAR_D,
-    CARD_EDGE,
-    PAIN_COLOR,
-    PERSONA_CARD_W,
     BACKSTAGE_CARD,
     BADGE,
     BODY_PT,
     BULLET_INDENT,
+    CARD_EDGE,
     CELL_MAX,
     CELL_W,
     CES_NAME,
@@ -35,12 +34,13 @@ from ._style import (
     LABEL_PT,
     LABEL_W,
     MARGIN,
-    MOMENT_COLOR,
     MUTED,
     NAME_PT,
     NEGATIVE_FILL,
     PAD_X,
     PAD_Y,
+    PAIN_COLOR,
+    PERSONA_CARD_W,
     ROW_MIN,
     SMALL_PT,
     STAGE_DETAILS_LABEL,
@@ -51,7 +51,7 @@ from ._style import (
     VISIBILITY_H,
     VISIBILITY_LABEL,
 )
-from ._text import _baseline, _Label, _Painter, _nfc
+from ._text import _baseline, _Label, _Painter
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -75,7 +75,7 @@ class _Avatar:
         if self.image is None:
             p.figure.add_artist(Circle(centre, radius, facecolor=HEADER_FILL, edgecolor="none",
                                        transform=p.transform, zorder=3))
-            text = p.label(_initials(self.persona.name), width=AVATAR_D, size=NAME_PT + 3, weight="bold",
+            text = p.label(initials(self.persona.name), width=AVATAR_D, size=NAME_PT + 3, weight="bold",
                            color="white", ha="center", va="baseline")
             p.place(text, centre[0], centre[1] + _baseline(NAME_PT + 3), p.clip(left, top, AVATAR_D, AVATAR_D))
             return
@@ -89,40 +89,15 @@ class _Avatar:
         p.figure.add_artist(ring)
 
 
-def _initials(name: str) -> str:
-    """The first letters of the first and last words before any comma: ``Chị Mai`` → ``CM``.
-
-    >>> _initials("Chị Mai"), _initials("Lan, nhân viên văn phòng"), _initials("Nguyễn Thị Ánh")
-    ('CM', 'L', 'NÁ')
-    """
-    words = _nfc(name).split(",")[0].split() or _nfc(name).split()
-    letters = [words[0][0]] + ([words[-1][0]] if len(words) > 1 else [])
-    return "".join(letters).upper()
-
-
 def _photo(journey: Journey, photo: str | None) -> NDArray[Any] | None:
-    """The persona's photo as a square RGBA array, or None: no photo, a web address, a missing or
-    unreadable file (the card then shows initials; a drawing never fails over a photo)."""
-    if not photo or "://" in photo:
+    """The persona's photo as a square RGBA array, upside down for the canvas's downward y; or None."""
+    picture = persona_photo(journey, photo)
+    if picture is None:
         return None
-    from pathlib import Path
+    import numpy as np
 
-    path = Path(photo).expanduser()
-    if not path.is_absolute():
-        path = (journey.folder or Path.cwd()) / path
-    try:
-        import numpy as np
-        from PIL import Image, ImageOps
+    return np.asarray(picture)[::-1]
 
-        with Image.open(path) as opened:
-            picture = ImageOps.exif_transpose(opened).convert("RGBA")
-        side = min(picture.size)
-        left, top = (picture.width - side) // 2, (picture.height - side) // 2
-        picture = picture.crop((left, top, left + side, top + side)).resize((192, 192))
-        # Flipped because the canvas's y grows downwards.
-        return np.asarray(picture)[::-1]
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError, MemoryError):
-        return None  # not a readable image: initials instead
 
 # -- geometry ---------------------------------------------------------------------------------------
 

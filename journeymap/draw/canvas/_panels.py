@@ -15,7 +15,7 @@ from ...compare import side_labels
 from ...errors import DataError, excerpt
 from ...feedback import FeedbackNumbers
 from ...journey import Journey
-from ._style import _CHANGE_LABELS, _ROWS, ROW_TITLES, BADGE, FORMATS, JOURNEY_SUFFIXES, MAX_PNG_PIXELS, PNG_DPI
+from ._style import _CHANGE_LABELS, _ROWS, BADGE, FORMATS, JOURNEY_SUFFIXES, MAX_PNG_PIXELS, PNG_DPI, ROW_TITLES
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -88,7 +88,6 @@ ROW_TITLES: dict[str, str] = {
 _ROWS: tuple[tuple[str, str], ...] = tuple((key, ROW_TITLES[key]) for key in DEFAULT_LANES)
 """The rows of a journey without ``lanes``, top to bottom (a row no touchpoint has data for is left out)."""
 STAGE_DETAILS_LABEL = "Mục tiêu giai đoạn"
-MOMENT_COLOR = "#b7791f"
 MOMENT_TEXT = "◆ khoảnh khắc quyết định"
 EXCLUDED_TEXT = "không áp dụng cho persona này"
 PERSONA_CARD_W = 330.0
