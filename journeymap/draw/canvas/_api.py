@@ -196,7 +196,7 @@ def render_canvas(
     >>> render_canvas(j, "canvas.yaml")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ValueError: 'canvas.yaml' has a journey file suffix (.yaml, .yml, .json); ... use .svg, .png or .pdf
+    ValueError: 'canvas.yaml' has a journey file suffix (...); ... use .svg, .png or .pdf
     """
     import matplotlib
 
