@@ -139,8 +139,11 @@ BUILTIN_LANES: tuple[str, ...] = (
     "pain_points", "opportunities", "metrics", "feedback", "description",
 )
 #: The canvas rows, in order, of a journey without ``lanes``.
+#: A row no touchpoint has data for is left out, so ``owner`` and ``does`` / ``thinks`` / ``says`` show only
+#: in journeys that fill them in.
 DEFAULT_LANES: tuple[str, ...] = (
-    "name", "experience", "emotion", "ces", "drop_off", "pain_points", "opportunities", "metrics", "feedback",
+    "name", "owner", "experience", "does", "thinks", "says", "emotion", "ces", "drop_off", "pain_points",
+    "opportunities", "metrics", "feedback",
 )
 BuiltinLane = Literal[
     "name", "channel", "owner", "experience", "emotion", "ces", "drop_off", "thinks", "says", "does",
@@ -393,7 +396,7 @@ class JourneySpec(BaseModel):
         + ", ".join(BUILTIN_LANES)
         + ") or a row of the team's own as {title: 'Chính sách', key: chinh_sach} (key optional: the title "
         "folded), whose text each touchpoint gives in its 'lanes' mapping. When absent, the canvas shows "
-        + ", ".join(DEFAULT_LANES),
+        + ", ".join(DEFAULT_LANES) + " (each only when some touchpoint fills it in)",
     )
     touchpoints: list[TouchpointSpec] = Field(min_length=1)
     transitions: list[TransitionSpec] | None = Field(

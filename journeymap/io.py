@@ -62,8 +62,11 @@ def load_journey(path: str | Path) -> Journey:
     if fmt == "xlsx" or fmt == "csv":
         from .spreadsheet import read_journey_csv, read_journey_xlsx
 
-        return read_journey_xlsx(path) if fmt == "xlsx" else read_journey_csv(path)
-    return loads_journey(read_text(path), "json" if fmt == "json" else "yaml", source=str(path))
+        journey = read_journey_xlsx(path) if fmt == "xlsx" else read_journey_csv(path)
+    else:
+        journey = loads_journey(read_text(path), "json" if fmt == "json" else "yaml", source=str(path))
+    journey.folder = Path(path).resolve().parent  # persona photos are read relative to the file
+    return journey
 
 
 def loads_journey(text: str, fmt: Format = "yaml", *, source: str | None = None) -> Journey:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy as _copy
 import itertools
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import networkx as nx
@@ -76,6 +77,12 @@ class Journey:
     >>> nx.shortest_path(j.graph, "fb_ad", "ekyc")
     ['fb_ad', 'ekyc']
     """
+
+    #: The folder of the file the journey was loaded from (set by :func:`journeymap.load_journey`; ``None``
+    #: for a journey built in code, read from text or a spreadsheet in memory). A persona's ``photo``
+    #: path is read relative to it (to the working folder when ``None``). Not part of the journey's
+    #: contents: saving and ``==`` ignore it; :meth:`copy` keeps it.
+    folder: Path | None = None
 
     def __init__(
         self,
@@ -439,6 +446,7 @@ class Journey:
         """
         new = type(self).__new__(type(self))
         new.graph = _copy.deepcopy(self.graph)
+        new.folder = self.folder
         if title is not None:
             new.graph.graph["journey"] = _checked_title(title)
         return new

@@ -262,7 +262,8 @@ def test_the_richer_model_loads_and_saves_back_equal():
     jsonschema.validate(yaml.safe_load(RICH), journey_json_schema())
 
 
-@pytest.mark.parametrize("path", sample_journey_paths(), ids=lambda p: p.stem)
+# vay_mua_nha.yaml is the sample written with the richer model (personas, lanes, moments of truth).
+@pytest.mark.parametrize("path", [p for p in sample_journey_paths() if p.stem != "vay_mua_nha"], ids=lambda p: p.stem)
 def test_existing_journeys_save_exactly_as_before(path):
     journey = load_journey(path)
     text = dumps_journey(journey)

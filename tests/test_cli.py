@@ -7,7 +7,7 @@ import sys
 import pandas as pd
 from typer.testing import CliRunner
 
-from journeymap import load_journey
+from journeymap import load_journey, sample_journey_paths
 from journeymap.cli import app
 
 runner = CliRunner()
@@ -83,7 +83,7 @@ def test_demo_renders_every_sample(tmp_path):
     result = runner.invoke(app, ["demo", "-o", str(out)])
     assert result.exit_code == 0, result.output
     files = sorted(p.suffix for p in out.iterdir())
-    assert files.count(".svg") == files.count(".png") == files.count(".pdf") == 4
+    assert files.count(".svg") == files.count(".png") == files.count(".pdf") == len(sample_journey_paths())
     assert str(out.resolve()) in result.output
     classified = out / "feedback_sample.classified.csv"
     assert classified.is_file() and "held-out comments of the bundled corpus classified" in result.output

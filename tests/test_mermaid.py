@@ -193,12 +193,14 @@ def test_samples_export_every_frontstage_touchpoint_in_order(path):
     journey = load_journey(path)
     parsed = _parse(journey_to_mermaid(journey))
     assert parsed["title"] == journey.title
-    actor = journey.persona.split(",")[0].strip()
+    everyone = [p.name.split(",")[0].strip() for p in journey.personas]
     expected = []
     for stage in journey.stages:
         front = [tp for tp in journey.touchpoints if tp.stage == stage and tp.lane == "frontstage"]
         if front:
-            expected.append((stage, [(tp.name, touchpoint_score(tp), [actor]) for tp in front]))
+            # A moment of truth starts with "◆ "; a step met by some personas only lists them.
+            expected.append((stage, [(("◆ " if tp.moment_of_truth else "") + tp.name, touchpoint_score(tp),
+                                      [a for a in everyone if a in tp.personas] or everyone) for tp in front]))
     assert parsed["sections"] == expected
     assert {score for _, tasks in parsed["sections"] for _, score, _ in tasks} <= {1, 2, 3, 4, 5}
     backstage = [tp.name for tp in journey.touchpoints if tp.lane == "backstage"]

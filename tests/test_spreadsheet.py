@@ -33,6 +33,10 @@ from journeymap.starter import STARTER_YAML, starter_journey, write_starter_jour
 def test_every_sample_journey_round_trips_through_xlsx_and_csv(tmp_path, path):
     journey = load_journey(path)
     assert load_journey(save_journey(journey, tmp_path / "j.xlsx")) == journey
+    if path.stem == "vay_mua_nha":  # personas, stage details, custom rows: more than the CSV files hold
+        with pytest.raises(DataError, match="which would be lost. Write .xlsx"):
+            save_journey(journey, tmp_path / "j.touchpoints.csv")
+        return
     assert load_journey(save_journey(journey, tmp_path / "j.touchpoints.csv")) == journey
 
 

@@ -66,8 +66,12 @@ def canvas(
     touchpoint_column: Annotated[str, typer.Option(help="Column naming each row's touchpoint (id, name or alias); without it, or where a cell is empty, comments are matched by the aliases they mention.")] = TOUCHPOINT_COLUMN,
     compare_to: Annotated[Path | None, typer.Option(help="The other state (e.g. the current journey when JOURNEY is the future one).")] = None,
     layout: Annotated[Layout, typer.Option(help="One canvas; both states stacked; or one canvas marking what changed.")] = Layout.single,
+    persona: Annotated[str | None, typer.Option(help="Draw the journey as this persona (a name from the journey's personas) lives it: their by_persona values, touchpoints they do not meet greyed.")] = None,
 ) -> None:
-    """The journey-map canvas: stages as columns, lanes for touchpoints, experience, emotion, CES, drop-off and more."""
+    """The journey-map canvas: stages as columns, lanes for touchpoints, experience, emotion, CES, drop-off and more.
+
+    Rows follow the journey's `lanes` (rows of the team's own too); persona cards, stage goals and
+    moments of truth are drawn when the journey gives them."""
     from nlp.errors import require_file
 
     from .._formats import drawing_format
@@ -85,7 +89,8 @@ def canvas(
         if feedback is not None:
             require_file(feedback, "table of comments")
             summary = summarize_feedback(designed, feedback, touchpoint_column=touchpoint_column)
-        written = render_canvas(designed, output, feedback=summary, compare_to=other, layout=layout.value)
+        written = render_canvas(designed, output, feedback=summary, compare_to=other, layout=layout.value,
+                                persona=persona)
     except ValueError as exc:  # a DataError is a ValueError
         fail(str(exc))
     typer.echo(f"wrote {written}")

@@ -35,6 +35,7 @@ STAGE_FILL = ("#f6f8fb", "#edf1f6")
 EDGE_COLOR = "#51606b"
 BACK_EDGE_COLOR = "#8e5ea2"
 EXIT_COLOR = "#c0392b"
+MOMENT_COLOR = "#b7791f"  # a moment of truth's border and marker, here and on the canvas
 LEGEND_HEIGHT = 118.0
 LEGEND_CENTRE_X = 350.0  # the legend hugs the left margin
 # The most characters a label shows of a title, persona, stage, channel or transition label, and a
@@ -96,10 +97,12 @@ def journey_to_dot(journey: Journey, *, color_by: ColorBy = "emotion") -> str:
         attrs = journey.graph.nodes[node]
         style = "rounded,filled" + (",dashed" if box.lane == "backstage" else "")
         goal = attrs.get("goal", False)
+        moment = attrs.get("moment_of_truth", False)
         tooltip = _tooltip(attrs)
+        edge = "#1e8449" if goal else (MOMENT_COLOR if moment else "#455a64")
         out.append(
             f'  "{node}" [id="tp-{node}", shape=box, style="{style}", fillcolor="{_fill(attrs, color_by)}",'
-            f' color="{"#1e8449" if goal else "#455a64"}", penwidth={2.6 if goal else 1.2},'
+            f' color="{edge}", penwidth={2.6 if goal or moment else 1.2},'
             f' fixedsize=true, width={box.w / 72:.3f}, height={box.h / 72:.3f}, pos="{pt(box.x, box.y)}",'
             f' tooltip="{_dot_string(tooltip)}", label={_node_label(attrs, box.name_lines)}];'
         )
@@ -125,7 +128,8 @@ def journey_to_dot(journey: Journey, *, color_by: ColorBy = "emotion") -> str:
             f'  "{route.source}" -> "{route.target}" [id="edge-{route.source}-{route.target}", color="{color}",'
             f' penwidth={width:.2f}, pos="e,{pt(*route.end)} {spline}"{extras}];'
         )
-    out.append(_legend_node(layout, color_by, pt, max_volume))
+    moments = any(attrs.get("moment_of_truth") for _, attrs in journey.graph.nodes(data=True))
+    out.append(_legend_node(layout, color_by, pt, max_volume, moments=moments))
     out.append("}")
     return "\n".join(out) + "\n"
 
@@ -163,6 +167,8 @@ def _node_label(attrs: dict, name_lines: list[str]) -> str:
         meta.append(f"CES {fmt.number(attrs['ces'], 1, trim=True)}/7")
     if attrs.get("goal"):
         meta.append("★ mục tiêu")
+    if attrs.get("moment_of_truth"):
+        meta.append(f'<FONT COLOR="{MOMENT_COLOR}"><B>◆ quyết định</B></FONT>')
     rows = [
         f'<TR><TD COLSPAN="3"><FONT POINT-SIZE="10.5"><B>{name}</B></FONT></TD></TR>',
         f'<TR><TD COLSPAN="3"><FONT POINT-SIZE="8.5" COLOR="#37474f">{" · ".join(meta) or " "}</FONT></TD></TR>',
@@ -250,7 +256,7 @@ def _title_node(journey: Journey, layout: JourneyLayout, pt) -> str:
     )
 
 
-def _legend_node(layout: JourneyLayout, color_by: ColorBy, pt, max_volume: float) -> str:
+def _legend_node(layout: JourneyLayout, color_by: ColorBy, pt, max_volume: float, *, moments: bool = False) -> str:
     swatch = '<TD BGCOLOR="{}" WIDTH="14" HEIGHT="12"> </TD><TD ALIGN="LEFT"><FONT POINT-SIZE="8">{}</FONT></TD>'
     if color_by == "emotion":
         title = "Màu = cảm xúc"
@@ -270,7 +276,9 @@ def _legend_node(layout: JourneyLayout, color_by: ColorBy, pt, max_volume: float
     symbols = (
         f'<FONT POINT-SIZE="8">{volume} · <FONT COLOR="{BACK_EDGE_COLOR}">mũi tên tím = quay lại / lặp</FONT> · '
         f'<FONT COLOR="{EXIT_COLOR}">mũi tên đỏ = khách rời bỏ (%)</FONT> · viền nét đứt = hậu trường · '
-        f'viền xanh đậm ★ = mục tiêu</FONT>'
+        f'viền xanh đậm ★ = mục tiêu'
+        + (f' · <FONT COLOR="{MOMENT_COLOR}">viền vàng ◆ = khoảnh khắc quyết định</FONT>' if moments else "")
+        + '</FONT>'
     )
     rows = [
         f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="9"><B>Chú giải</B> · {title}</FONT></TD></TR>',

@@ -22,7 +22,12 @@ How a journey becomes that diagram (wording ready for the README):
   6 → 4, 7 → 5). One with neither scores 3, neutral. ``score="ces"`` looks at the CES first
   and the emotion second.
 - The actor is the persona up to its first comma ("Khách hàng" when the journey has no persona),
-  or the names given as ``actors=``; every task gets the same actors.
+  or the names given as ``actors=``; every task gets the same actors. A journey with several
+  ``personas`` has each persona (its name up to the first comma) as an actor, and a task lists only
+  the personas its touchpoint's ``personas`` names (all of them when it names none), so Mermaid
+  shows who meets which step.
+- A moment of truth (``moment_of_truth: true``) starts its task name with "◆ ". Mermaid's journey
+  diagram has no classes or styles for a task, so the marker is in the name.
 - Text is written in UTF-8, Unicode NFC, so Vietnamese diacritics stay as they are. Characters
   that Mermaid would read as syntax are written as Mermaid entity codes, ``#`` + decimal code
   point + ``;`` (``#58;`` for ":"), which Mermaid turns back into the character when it draws
@@ -112,7 +117,8 @@ def journey_to_mermaid(
         its CES; ``"ces"`` uses the CES first and the emotion second. Neither gives 3.
     actors
         Actor names for every task; default: the persona up to its first comma, or
-        "Khách hàng" when there is no persona.
+        "Khách hàng" when there is no persona; the journey's personas, each task listing those who
+        meet it, when it declares ``personas``.
     backstage
         Add the backstage touchpoints in a last section named "Hậu trường".
 
@@ -145,7 +151,12 @@ def journey_to_mermaid(
           Chờ khám #35;2#59; quá lâu: 2: Chị Lan
     """
     _check_score(score)
-    actor_text = ", ".join(_escape(a, extra=",") for a in _actor_names(journey, actors))
+    names = _actor_names(journey, actors)
+    per_persona = actors is None and bool(journey.graph.graph.get("personas"))
+
+    def actor_text(tp: TouchpointSpec) -> str:
+        meets = [n for n, p in zip(names, journey.personas) if p.name in tp.personas] if per_persona else []
+        return ", ".join(_escape(a, extra=",") for a in (meets or names))
 
     by_stage: dict[str, list[TouchpointSpec]] = {stage: [] for stage in journey.stages}
     hidden: list[TouchpointSpec] = []
@@ -171,7 +182,11 @@ def journey_to_mermaid(
     lines = ["journey", f"    title {_escape(journey.title, extra='&<>')}"]
     for stage, tps in sections:
         lines.append(f"    section {_escape(stage)}")
-        lines.extend(f"      {_task_name(tp.name)}: {touchpoint_score(tp, score=score)}: {actor_text}" for tp in tps)
+        lines.extend(
+            f"      {_task_name(('◆ ' if tp.moment_of_truth else '') + tp.name)}: {touchpoint_score(tp, score=score)}:"
+            f" {actor_text(tp)}"
+            for tp in tps
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -228,6 +243,8 @@ def _round_half_up(value: float) -> int:
 
 def _actor_names(journey: Journey, actors: str | Sequence[str] | None) -> list[str]:
     if actors is None:
+        if journey.graph.graph.get("personas"):
+            return [_CONTROL.sub(" ", p.name).split(",")[0].strip() or p.name for p in journey.personas]
         persona = _CONTROL.sub(" ", journey.persona or "").split(",")[0].strip()
         return [persona or DEFAULT_ACTOR]
     names = [actors] if isinstance(actors, str) else list(actors)

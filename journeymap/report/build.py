@@ -230,6 +230,7 @@ def build_report(
         "journey": {
             "title": journey.title,
             "persona": journey.persona,
+            "personas": _persona_cards(journey),
             "description": journey.description,
             "stages": journey.stages,
             "touchpoints": journey.graph.number_of_nodes(),
@@ -251,6 +252,34 @@ def build_report(
     present = [key for key in SECTIONS if key in ("canvas", "flow") or context[key] is not None]
     context["present"] = present
     return _template().render(**context)
+
+
+def _persona_cards(journey: Journey) -> list[dict[str, Any]]:
+    """What the report's persona cards show, for a journey that declares ``personas`` (the older
+    one-line ``persona`` stays a line under the title). The photo is embedded (a small PNG as a data
+    address), so the report stays one file; without a readable photo, the initials."""
+    import base64
+    import io
+
+    from ..draw.photo import initials, persona_photo
+
+    if not journey.graph.graph.get("personas"):
+        return []
+    cards = []
+    for persona in journey.personas:
+        picture = persona_photo(journey, persona.photo, size=160)
+        photo = None
+        if picture is not None:
+            buffer = io.BytesIO()
+            picture.save(buffer, format="PNG")
+            photo = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+        facts = list(persona.facts.items()) if isinstance(persona.facts, dict) else [(None, f) for f in persona.facts]
+        cards.append({
+            "name": persona.name, "initials": initials(persona.name), "photo": photo, "quote": persona.quote,
+            "description": persona.description, "goals": persona.goals, "frustrations": persona.frustrations,
+            "facts": facts,
+        })
+    return cards
 
 
 def report_sections(html: str) -> list[tuple[str, str]]:

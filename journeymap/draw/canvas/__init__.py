@@ -6,7 +6,10 @@ inside its stage, in journey order. The rows, top to bottom, are the stage heade
 touchpoints (name, channel), the experience types, an emotion curve, CES, drop-off, pain points,
 opportunities, metrics and, when comments are attached, their main causes. Below a dashed line
 of visibility the backstage touchpoints sit in their stage columns with their own rows. A row
-that no touchpoint has data for is left out.
+that no touchpoint has data for is left out. A journey's ``lanes`` list picks the rows and their
+order, rows of the team's own included; its personas get cards under the title, its stage goals,
+KPIs and durations a row under the stage headers, and a moment of truth a gold card and a diamond
+on the emotion curve. ``persona=`` draws one persona's view (see :func:`journey_canvas`).
 
 Drawing uses matplotlib's object API only (a :class:`matplotlib.figure.Figure` with an Agg canvas,
 never :mod:`matplotlib.pyplot`), so notebooks and servers keep their own figures and backend.
@@ -27,7 +30,9 @@ with combining marks shows as one glyph per letter) and never read as mathtext: 
 shows literally.
 
 SVG elements carry ids: ``title``, ``stage-<i>``, ``tp-<touchpoint id>`` (the touchpoint's name),
-``row-<lane>-<row>``, ``badge-<touchpoint id>`` (``layout="diff"``), ``emotion-curve``,
+``row-<lane>-<row>`` (``row-<lane>-custom-<key>`` for a row of the team's own), ``row-stage-details``,
+``stage-<i>-goal`` / ``-kpis`` / ``-duration``, ``moment-<touchpoint id>``, ``persona-<i>`` (a card),
+``persona-name-<i>``, ``persona-view``, ``badge-<touchpoint id>`` (``layout="diff"``), ``emotion-curve``,
 ``visibility-line``, ``visibility-label`` and ``legend``; in ``layout="side_by_side"`` the lower
 journey's ids start with ``compare-``.
 

@@ -26,6 +26,7 @@ def journey_canvas(
     feedback: pd.DataFrame | None = None,
     compare_to: Journey | None = None,
     layout: CanvasLayout = "single",
+    persona: str | None = None,
 ) -> Figure:
     """Draw the journey-map canvas as a matplotlib figure (never registered with pyplot).
 
@@ -54,6 +55,24 @@ def journey_canvas(
         The two states are named as :func:`journeymap.compare.side_labels` names them: "hiện tại" and
         "tương lai" (current, future) for two designed journeys, "thực tế" for one discovered from an
         event log (e.g. "Tương lai so với hiện tại: …" above a diff).
+    persona : str, optional
+        Draw the journey as this persona (a name from the journey's ``personas``) lives it: their
+        ``by_persona`` values (emotion, drop-off, CES, pain points, thinks / says / does) replace the
+        touchpoint's own, and a touchpoint whose ``personas`` list leaves them out stays in its
+        column, greyed with a dashed card and "không áp dụng cho persona này", with its rows empty
+        (so the columns line up with the canvas of every persona, and the emotion curve runs on to
+        the next touchpoint they meet). Only their persona card is drawn. Without it, the
+        touchpoints' own values and a card for every persona. With ``compare_to``, both journeys
+        are drawn as that persona.
+
+    What a designer adds to the journey file shows too: the rows follow the journey's ``lanes``
+    (built-in rows and rows of the team's own, in that order; without ``lanes`` the default rows,
+    with ``owner`` and ``does`` / ``thinks`` / ``says`` among them, each only when some touchpoint
+    fills it in); a ``moment_of_truth`` touchpoint has a gold card, "◆ khoảnh khắc quyết định" under its
+    name and a diamond on the emotion curve; stage goals, KPIs and durations make a row under the
+    stage headers; the personas' cards (photo or initials, quote, goals, frustrations, facts) sit
+    under the title. A photo path is read relative to the journey file's folder
+    (:attr:`Journey.folder`); a missing or unreadable photo, or a web address, shows the initials.
 
     Returns
     -------
@@ -65,7 +84,10 @@ def journey_canvas(
     ------
     ValueError
         ``layout`` not one of the three; ``compare_to`` missing for ``"side_by_side"``/``"diff"``
-        or given with ``"single"``.
+        or given with ``"single"``; ``persona`` not a persona of the journey (a
+        :class:`~nlp.errors.DataError` listing the journey's personas).
+    TypeError
+        ``persona`` not text.
     DataError
         ``feedback`` without the columns of :func:`journeymap.summarize_feedback`, with rows for
         touchpoints not in the journey, or with impossible numbers.
@@ -108,17 +130,18 @@ def journey_canvas(
         FigureCanvasAgg(figure)
         painter = _Painter(figure)
         if layout == "single":
-            panels = [_single_panel(journey, numbers, prefix="")]
+            panels = [_single_panel(journey, numbers, prefix="", persona=persona)]
         elif layout == "side_by_side":
             assert compare_to is not None
             panels = [
-                _single_panel(journey, numbers, prefix=""),
+                _single_panel(journey, numbers, prefix="", persona=persona),
                 _single_panel(compare_to, feedback_numbers(compare_to, None), prefix="compare-",
-                              caption=f"So sánh với {side_labels(compare_to, journey)[0]}: {compare_to.title}"),
+                              caption=f"So sánh với {side_labels(compare_to, journey)[0]}: {compare_to.title}",
+                              persona=persona),
             ]
         else:
             assert compare_to is not None
-            panels = [_diff_panel(compare_to, journey, numbers)]
+            panels = [_diff_panel(compare_to, journey, numbers, persona=persona)]
         _draw(painter, panels, diff=layout == "diff")
     return figure
 
@@ -130,6 +153,7 @@ def render_canvas(
     feedback: pd.DataFrame | None = None,
     compare_to: Journey | None = None,
     layout: CanvasLayout = "single",
+    persona: str | None = None,
 ) -> Path:
     """Draw the canvas to ``path``; the suffix (``.svg``, ``.png``, ``.pdf``) picks the format.
 
@@ -139,7 +163,7 @@ def render_canvas(
 
     Parameters
     ----------
-    journey, feedback, compare_to, layout
+    journey, feedback, compare_to, layout, persona
         As for :func:`journey_canvas`.
     path : str or Path
         The file to write.
@@ -180,7 +204,7 @@ def render_canvas(
 
     path = Path(path)
     fmt = _output_format(path)
-    figure = journey_canvas(journey, feedback=feedback, compare_to=compare_to, layout=layout)
+    figure = journey_canvas(journey, feedback=feedback, compare_to=compare_to, layout=layout, persona=persona)
     with matplotlib.rc_context(_RC), atomic_path(path) as temp:  # a failed save leaves no truncated file
         figure.savefig(temp, format=fmt, **_save_options(figure, fmt))
     return path
@@ -192,12 +216,13 @@ def canvas_svg(
     feedback: pd.DataFrame | None = None,
     compare_to: Journey | None = None,
     layout: CanvasLayout = "single",
+    persona: str | None = None,
 ) -> str:
     """The canvas as SVG text, with text kept as ``<text>`` elements (for HTML reports).
 
     Parameters
     ----------
-    journey, feedback, compare_to, layout
+    journey, feedback, compare_to, layout, persona
         As for :func:`journey_canvas`.
 
     Returns
@@ -216,7 +241,7 @@ def canvas_svg(
     """
     import matplotlib
 
-    figure = journey_canvas(journey, feedback=feedback, compare_to=compare_to, layout=layout)
+    figure = journey_canvas(journey, feedback=feedback, compare_to=compare_to, layout=layout, persona=persona)
     buffer = io.BytesIO()
     with matplotlib.rc_context(_RC):
         figure.savefig(buffer, format="svg", **_save_options(figure, "svg"))

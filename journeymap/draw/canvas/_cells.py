@@ -9,7 +9,7 @@ from typing import Any
 from ... import fmt
 from ...experience import ExperienceType
 from ...feedback import FEEDBACK_METRICS, FeedbackNumbers
-from ..dot import CES_FILL, CHIP_FILL, EXIT_COLOR
+from ..dot import CES_FILL, CHIP_FILL, EXIT_COLOR, MOMENT_COLOR
 from ._panels import _number, _Panel, _signed
 from ._style import (
     BACKSTAGE_CARD,
@@ -22,8 +22,10 @@ from ._style import (
     CURVE_COLOR,
     EMOTION_H,
     EMOTION_PAD,
+    EXCLUDED_TEXT,
     GOAL_EDGE,
     INK,
+    MOMENT_TEXT,
     MUTED,
     NAME_PT,
     NEGATIVE_FILL,
@@ -31,8 +33,10 @@ from ._style import (
     OPPORTUNITY_COLOR,
     PAD_Y,
     PAIN_COLOR,
+    ROW_TITLES,
     SMALL_PT,
     TOP_CAUSES,
+    _FontStyle,
 )
 from ._text import _baseline, _Label, _Painter
 
@@ -112,6 +116,7 @@ def _name_cell(p: _Painter, panel: _Panel, node: str, width: float) -> _Cell:
     status = panel.status.get(node)
     removed = status is not None and status.kind == "removed"
     backstage = attrs.get("lane") == "backstage"
+    excluded = node in panel.excluded
     cell = _Cell()
     if status is not None:
         word, color = BADGE[status.kind]
@@ -121,27 +126,44 @@ def _name_cell(p: _Painter, panel: _Panel, node: str, width: float) -> _Cell:
         cell.items.append(_Placed(badge, 6, 2))
         cell.height = badge.height + 4
     cell.add(
-        p.label(attrs["name"], width=width, size=NAME_PT, weight="bold", color=MUTED if removed else INK,
+        p.label(attrs["name"], width=width, size=NAME_PT, weight="bold", color=MUTED if removed or excluded else INK,
                 gid=f"{panel.prefix}tp-{node}"),
         gap=5,
     )
-    meta = [attrs["channel"]] if attrs.get("channel") else []
+    meta = [attrs["channel"]] if attrs.get("channel") and ("channel", ROW_TITLES["channel"]) not in panel.rows else []
     if attrs.get("goal"):
         meta.append("★ mục tiêu")
     if meta:
         cell.add(p.label(" · ".join(meta), width=width, size=SMALL_PT, color=GOAL_EDGE if attrs.get("goal") else MUTED),
                  gap=3)
+    if attrs.get("moment_of_truth"):
+        cell.add(p.label(MOMENT_TEXT, width=width, size=SMALL_PT, weight="bold", color=MOMENT_COLOR,
+                         gid=f"{panel.prefix}moment-{node}"), gap=3)
+    if excluded:
+        cell.add(p.label(EXCLUDED_TEXT, width=width, size=SMALL_PT, style="italic", color=MUTED), gap=3)
     if status is not None and status.changes:
         cell.add(p.label("đổi: " + " · ".join(status.changes), width=width, size=SMALL_PT, style="italic",
                          color=BADGE["changed"][1]), gap=4)
     goal = bool(attrs.get("goal"))
+    moment = bool(attrs.get("moment_of_truth"))
     # A changed touchpoint is outlined over its whole column (see _draw_changes), not on the card.
     cell.card = _Card(
-        face="#fafbfc" if removed else (BACKSTAGE_CARD if backstage else "white"),
-        edge=GOAL_EDGE if goal else CARD_EDGE,
-        lw=2.2 if goal else 1.0,
-        dashed=backstage or removed,
+        face="#fafbfc" if removed or excluded else (BACKSTAGE_CARD if backstage else "white"),
+        edge=CARD_EDGE if excluded else (GOAL_EDGE if goal else (MOMENT_COLOR if moment else CARD_EDGE)),
+        lw=2.2 if (goal or moment) and not excluded else 1.0,
+        dashed=backstage or removed or excluded,
     )
+    return cell
+
+
+def _text_cell(p: _Painter, text: Any, width: float, *, style: _FontStyle = "normal", color: str = INK,
+               quoted: bool = False) -> _Cell | None:
+    """A paragraph: what the customer thinks (italic), says (in quotes) or does, an owner, a custom row."""
+    if text is None or not str(text).strip():
+        return None
+    body = f"“{str(text).strip()}”" if quoted else str(text)
+    cell = _Cell()
+    cell.add(p.label(body, width=width, size=BODY_PT, style=style, color=color))
     return cell
 
 
@@ -259,12 +281,21 @@ def _feedback_cell(p: _Painter, numbers: FeedbackNumbers | None, width: float) -
 
 
 def _cell(p: _Painter, panel: _Panel, key: str, node: str, width: float) -> _Cell | None:
+    """The cell of row ``key`` (a built-in row, or ``custom:<key>`` for a row of the team's own)."""
     if key == "name":
         return _name_cell(p, panel, node, width)
     status = panel.status.get(node)
-    if status is not None and status.kind == "removed":
+    if status is not None and status.kind == "removed" or node in panel.excluded:
         return None
     attrs = panel.nodes[node]
+    if key.startswith("custom:"):
+        return _text_cell(p, (attrs.get("lanes") or {}).get(key.removeprefix("custom:")), width)
+    if key in ("channel", "owner", "does", "description"):
+        return _text_cell(p, attrs.get(key), width)
+    if key == "thinks":
+        return _text_cell(p, attrs.get(key), width, style="italic")
+    if key == "says":
+        return _text_cell(p, attrs.get(key), width, quoted=True)
     if key == "experience":
         return _experience_cell(p, attrs, width)
     if key == "emotion":

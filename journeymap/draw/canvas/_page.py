@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ... import fmt
+from ..._schema import PersonaSpec, StageSpec
 from ...experience import ExperienceType
-from ..dot import CES_FILL, CHIP_FILL, EMOTION_FILL, EMOTION_NAME, EXIT_COLOR, STAGE_FILL
-from ._cells import _Cell, _cell, _darker, _emotion_y, _metric_lines, _Placed
+from ...journey import Journey
+from ..dot import CES_FILL, CHIP_FILL, EMOTION_FILL, EMOTION_NAME, EXIT_COLOR, MOMENT_COLOR, STAGE_FILL
+from ..photo import initials, persona_photo
+from ._cells import _bullets, _Cell, _cell, _darker, _emotion_y, _metric_lines, _Placed
 from ._panels import _merge_order, _Panel, _signed
 from ._style import (
     _BACKSTAGE_NAME_LABEL,
-    _ROWS,
     ABSENT_HEADER_FILL,
+    AVATAR_D,
     BACKSTAGE_CARD,
     BADGE,
     BODY_PT,
     BULLET_INDENT,
+    CARD_EDGE,
     CELL_MAX,
     CELL_W,
     CES_NAME,
@@ -34,8 +39,11 @@ from ._style import (
     NEGATIVE_FILL,
     PAD_X,
     PAD_Y,
+    PAIN_COLOR,
+    PERSONA_CARD_W,
     ROW_MIN,
     SMALL_PT,
+    STAGE_DETAILS_LABEL,
     STAGE_LINE,
     STAGE_PT,
     SUBTITLE_PT,
@@ -44,6 +52,52 @@ from ._style import (
     VISIBILITY_LABEL,
 )
 from ._text import _baseline, _Label, _Painter
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+CARD_PAD = 10.0
+CARD_GAP = 12.0
+
+
+@dataclass
+class _Avatar:
+    """A persona's photo in a circle, or the initials of their name when there is no readable photo."""
+
+    persona: PersonaSpec
+    image: NDArray[Any] | None
+
+    def draw(self, p: _Painter, left: float, top: float) -> None:
+        from matplotlib.patches import Circle
+
+        radius = AVATAR_D / 2
+        centre = (left + radius, top + radius)
+        if self.image is None:
+            p.figure.add_artist(Circle(centre, radius, facecolor=HEADER_FILL, edgecolor="none",
+                                       transform=p.transform, zorder=3))
+            text = p.label(initials(self.persona.name), width=AVATAR_D, size=NAME_PT + 3, weight="bold",
+                           color="white", ha="center", va="baseline")
+            p.place(text, centre[0], centre[1] + _baseline(NAME_PT + 3), p.clip(left, top, AVATAR_D, AVATAR_D))
+            return
+        from matplotlib.image import BboxImage
+
+        ring = Circle(centre, radius, facecolor="none", edgecolor=CARD_EDGE, lw=1.0, transform=p.transform, zorder=4)
+        image = BboxImage(p.clip(left, top, AVATAR_D, AVATAR_D), origin="lower", zorder=3)
+        image.set_data(self.image)
+        image.set_clip_path(ring)
+        p.figure.add_artist(image)
+        p.figure.add_artist(ring)
+
+
+def _photo(journey: Journey, photo: str | None) -> NDArray[Any] | None:
+    """The persona's photo as a square RGBA array, upside down for the canvas's downward y; or None."""
+    picture = persona_photo(journey, photo)
+    if picture is None:
+        return None
+    import numpy as np
+
+    return np.asarray(picture)[::-1]
+
 
 # -- geometry ---------------------------------------------------------------------------------------
 
@@ -100,6 +154,10 @@ def _longest(p: _Painter, attrs: dict[str, Any]) -> float:
             need = max(need, p.longest_word(text, BODY_PT) + BULLET_INDENT + 2 * PAD_X)
     for line in _metric_lines(attrs.get("metrics") or {}):
         need = max(need, p.longest_word(line, BODY_PT) + 2 * PAD_X)
+    texts = [attrs.get(key) for key in ("owner", "does", "thinks", "says", "description")]
+    for text in [*texts, *(attrs.get("lanes") or {}).values()]:
+        if text:
+            need = max(need, p.longest_word(text, BODY_PT, "normal") + 2 * PAD_X)
     return need
 
 
@@ -117,7 +175,7 @@ def _rows(p: _Painter, panel: _Panel, columns: _Columns, lane: str) -> list[_Row
     if not placed:
         return []
     rows = []
-    for key, title in _ROWS:
+    for key, title in panel.rows:
         cells = {}
         for node, (_, width) in placed.items():
             cell = _cell(p, panel, key, node, width - 2 * PAD_X)
@@ -128,7 +186,8 @@ def _rows(p: _Painter, panel: _Panel, columns: _Columns, lane: str) -> list[_Row
         text = _BACKSTAGE_NAME_LABEL if key == "name" and lane == "backstage" else title
         label_width = LABEL_W - 2 * PAD_X - (26 if key == "emotion" else 0)
         label = _Cell()
-        label.add(p.label(text, width=label_width, size=LABEL_PT, weight="bold", gid=f"{panel.prefix}row-{lane}-{key}"))
+        gid = f"{panel.prefix}row-{lane}-{key.replace(':', '-')}"
+        label.add(p.label(text, width=label_width, size=LABEL_PT, weight="bold", gid=gid))
         if key == "emotion":
             for value in (2, 0, -2):
                 tick = p.label(_signed(value), width=24, size=SMALL_PT, color=MUTED, ha="right", va="baseline")
@@ -178,8 +237,64 @@ def _draw_title(p: _Painter, panel: _Panel, width: float, top: float) -> float:
                  gap=5)
     if panel.subtitle:
         cell.add(p.label(panel.subtitle, width=inner, size=SUBTITLE_PT, color=INK), gap=5)
+    if panel.view:
+        cell.add(p.label(panel.view, width=inner, size=SUBTITLE_PT, weight="bold", color=INK,
+                         gid=f"{panel.prefix}persona-view"), gap=5)
     _draw_cell(p, cell, MARGIN, top, inner, cell.height, pad=(0.0, 0.0))
-    return top + cell.height + 16
+    top += cell.height + 16
+    if panel.cards:
+        top = _draw_personas(p, panel, inner, top) + 16
+    return top
+
+
+# -- persona cards ----------------------------------------------------------------------------------
+
+
+def _draw_personas(p: _Painter, panel: _Panel, inner: float, top: float) -> float:
+    """One card per persona, side by side and wrapping to a new line; returns the bottom."""
+    card_w = min(PERSONA_CARD_W, inner)
+    per_line = max(1, int((inner + CARD_GAP) // (card_w + CARD_GAP)))
+    cells = [_persona_cell(p, panel, i, persona, card_w) for i, persona in enumerate(panel.cards)]
+    y = top
+    for start in range(0, len(cells), per_line):
+        line = cells[start:start + per_line]
+        height = max(cell.height for cell, _ in line) + 2 * CARD_PAD
+        for j, (cell, avatar) in enumerate(line):
+            left = MARGIN + j * (card_w + CARD_GAP)
+            p.rect(left, y, card_w, height, face="#fbfcfd", edge=CARD_EDGE, lw=1.0, rounding=6, z=1,
+                   gid=f"{panel.prefix}persona-{start + j}")
+            _draw_cell(p, cell, left, y, card_w, height, pad=(CARD_PAD, CARD_PAD))
+            avatar.draw(p, left + CARD_PAD, y + CARD_PAD)
+        y += height + CARD_GAP
+    return y - CARD_GAP
+
+
+def _persona_cell(p: _Painter, panel: _Panel, index: int, persona: PersonaSpec, width: float) -> tuple[_Cell, _Avatar]:
+    inner = width - 2 * CARD_PAD
+    beside = inner - AVATAR_D - 10
+    cell = _Cell()
+    head = _Cell()
+    head.add(p.label(persona.name, width=beside, size=NAME_PT + 1, weight="bold",
+                     gid=f"{panel.prefix}persona-name-{index}"))
+    if persona.description:
+        head.add(p.label(persona.description, width=beside, size=SMALL_PT, color=MUTED), gap=3)
+    for item in head.items:
+        if isinstance(item, _Placed):
+            cell.items.append(_Placed(item.label, AVATAR_D + 10, item.y))
+    cell.height = max(AVATAR_D, head.height)
+    if persona.quote:
+        cell.add(p.label(f"“{persona.quote}”", width=inner, size=BODY_PT, style="italic", color=INK), gap=8)
+    for title, items, color in (("Mục tiêu", persona.goals, GOAL_EDGE), ("Nỗi bực dọc", persona.frustrations, PAIN_COLOR)):
+        if items:
+            cell.add(p.label(title, width=inner, size=SMALL_PT, weight="bold", color=color), gap=8)
+            cell.height += 3
+            _bullets(p, cell, items, inner, color)
+    facts = list(persona.facts.items()) if isinstance(persona.facts, dict) else [(None, f) for f in persona.facts]
+    if facts:
+        cell.add(p.label("Thông tin", width=inner, size=SMALL_PT, weight="bold", color=MUTED), gap=8)
+        for label, value in facts:
+            cell.add(p.label(value if label is None else f"{label}: {value}", width=inner, size=BODY_PT), gap=3)
+    return cell, _Avatar(persona, _photo(panel.journey, persona.photo))
 
 
 def _draw_cell(
@@ -211,7 +326,13 @@ def _draw_grid(p: _Painter, panel: _Panel, columns: _Columns, top: float) -> tup
     header_h = _draw_headers(p, panel, columns, top)
     y = top + header_h
     grid_top = y
+    y += _draw_stage_details(p, panel, columns, y)
+    slots_top = y  # the stage details span their stage: the touchpoint columns start below them
     keys: set[str] = set()
+    if any(panel.nodes[n].get("moment_of_truth") for n in panel.nodes if n not in panel.excluded):
+        keys.add("moment_of_truth")
+    if panel.excluded:
+        keys.add("excluded")
     for lane in ("frontstage", "backstage"):
         rows = _rows(p, panel, columns, lane)
         if not rows:
@@ -228,7 +349,7 @@ def _draw_grid(p: _Painter, panel: _Panel, columns: _Columns, top: float) -> tup
         _draw_changes(p, panel, placed, lane_top, y)
         if lane == "backstage":
             keys.add("lane-backstage")
-    _draw_stage_backgrounds(p, columns, grid_top, y)
+    _draw_stage_backgrounds(p, columns, grid_top, y, slots_top)
     return y, keys
 
 
@@ -251,6 +372,48 @@ def _draw_headers(p: _Painter, panel: _Panel, columns: _Columns, top: float) -> 
         p.rect(left + 2, top + 2, right - left - 4, height - 4, face=ABSENT_HEADER_FILL if absent else HEADER_FILL,
                rounding=4, z=2)
         p.place(text, (left + right) / 2, top + (height - text.height) / 2, p.clip(left, top, right - left, height))
+    return height
+
+
+def _stage_details_cell(p: _Painter, info: StageSpec, width: float, gid: str) -> _Cell | None:
+    """A stage's goal (bold), KPIs and duration, when the journey gives any (SVG ids ``<gid>-goal``,
+    ``<gid>-kpis``, ``<gid>-duration``)."""
+    if info.goal is None and not info.kpis and info.duration is None:
+        return None
+    lines = [("goal", info.goal, BODY_PT, "bold", INK)] if info.goal else []
+    if info.kpis:
+        lines.append(("kpis", "KPI: " + " · ".join(info.kpis), SMALL_PT, "normal", INK))
+    if info.duration is not None:
+        duration = fmt.hours(info.duration) if isinstance(info.duration, float) else info.duration
+        lines.append(("duration", f"Thời gian: {duration}", SMALL_PT, "normal", MUTED))
+    cell = _Cell()
+    for part, text, size, weight, color in lines:
+        cell.add(p.label(text, width=width, size=size, weight=weight, color=color, gid=f"{gid}-{part}"), gap=4)
+    return cell
+
+
+def _draw_stage_details(p: _Painter, panel: _Panel, columns: _Columns, top: float) -> float:
+    """The row of stage goals, KPIs and durations under the stage headers (none when no stage has any)."""
+    info = panel.journey.stage_info
+    cells = {}
+    for i, stage in enumerate(columns.stages):
+        left, right = columns.span(stage)
+        cell = _stage_details_cell(p, info[stage], right - left - 2 * PAD_X, f"{panel.prefix}stage-{i}") \
+            if stage in info else None
+        if cell is not None:
+            cells[stage] = cell
+    if not cells:
+        return 0.0
+    label = _Cell()
+    label.add(p.label(STAGE_DETAILS_LABEL, width=LABEL_W - 2 * PAD_X, size=LABEL_PT, weight="bold",
+                      gid=f"{panel.prefix}row-stage-details"))
+    height = max(ROW_MIN, label.height + 2 * PAD_Y, *(c.height + 2 * PAD_Y for c in cells.values()))
+    p.rect(MARGIN, top, LABEL_W, height, face=LABEL_FILL, z=0.5)
+    _draw_cell(p, label, MARGIN, top, LABEL_W, height)
+    p.line([MARGIN, columns.right], [top + height] * 2, color=STAGE_LINE, lw=1.0, z=1)
+    for stage, cell in cells.items():
+        left, right = columns.span(stage)
+        _draw_cell(p, cell, left, top, right - left, height)
     return height
 
 
@@ -277,8 +440,8 @@ def _draw_emotion(
     for stage in columns.stages:
         for node in panel.order.get((row.lane, stage), []):
             status = panel.status.get(node)
-            if status is not None and status.kind == "removed":
-                continue
+            if status is not None and status.kind == "removed" or node in panel.excluded:
+                continue  # the curve runs on to the next touchpoint this customer meets
             emotion = panel.nodes[node].get("emotion")
             left, width = placed[node]
             if emotion is None:
@@ -287,7 +450,10 @@ def _draw_emotion(
                 continue
             point = (left + width / 2, top + _emotion_y(emotion))
             run.append(point)
-            p.marker(*point, face=EMOTION_FILL[max(-2, min(2, round(emotion)))])
+            moment = bool(panel.nodes[node].get("moment_of_truth"))
+            # A moment of truth is a diamond on the curve, as on its card.
+            p.marker(*point, face=EMOTION_FILL[max(-2, min(2, round(emotion)))], shape="D" if moment else "o",
+                     size=11.0 if moment else 12.0)
     for i, points in enumerate(r for r in runs if len(r) > 1):
         p.curve(points, gid=f"{panel.prefix}emotion-curve" + (f"-{i}" if i else ""))
 
@@ -315,13 +481,13 @@ def _draw_visibility(p: _Painter, panel: _Panel, columns: _Columns, top: float) 
     p.place(label, MARGIN + PAD_X + 4, y - label.height / 2, p.clip(MARGIN, top, columns.right - MARGIN, VISIBILITY_H))
 
 
-def _draw_stage_backgrounds(p: _Painter, columns: _Columns, top: float, bottom: float) -> None:
+def _draw_stage_backgrounds(p: _Painter, columns: _Columns, top: float, bottom: float, slots_top: float) -> None:
     for i, stage in enumerate(columns.stages):
         left, right = columns.span(stage)
         p.rect(left, top, right - left, bottom - top, face=STAGE_FILL[i % 2], z=0.2)
         p.line([left, left], [top, bottom], color=STAGE_LINE, lw=1.0, z=1.2)
         for slot_left, _ in columns.slots[stage][1:]:
-            p.line([slot_left, slot_left], [top, bottom], color=GRID, lw=0.6, z=1)
+            p.line([slot_left, slot_left], [slots_top, bottom], color=GRID, lw=0.6, z=1)
     p.line([columns.right, columns.right], [top, bottom], color=STAGE_LINE, lw=1.0, z=1.2)
 
 
@@ -339,12 +505,16 @@ def _draw_legend(p: _Painter, present: set[str], diff: bool, width: float, top: 
         groups.append(("Loại trải nghiệm", [("chip", CHIP_FILL[t], f"{t.label_vi} ({t.label_en.lower()})")
                                             for t in ExperienceType]))
     symbols = [("goal", GOAL_EDGE, "viền xanh, ★ = mục tiêu")]
+    if "moment_of_truth" in present:
+        symbols.append(("moment", MOMENT_COLOR, "viền vàng, ◆ = khoảnh khắc quyết định"))
     if "drop_off" in present:
         symbols.insert(0, ("bar", EXIT_COLOR, "thanh đỏ = tỷ lệ khách rời bỏ tại điểm chạm"))
     if "feedback" in present:
         symbols.append(("bar", NEGATIVE_FILL, "thanh hồng = tỷ lệ bình luận tiêu cực; (n) = số bình luận"))
     if "lane-backstage" in present:
         symbols.append(("dashed", "#607d8b", "viền nét đứt = hậu trường"))
+    if "excluded" in present:
+        symbols.append(("dashed", CARD_EDGE, "chữ xám, nét đứt = persona này không đi qua điểm chạm"))
     groups.append(("Ký hiệu", symbols))
     if diff:
         groups.append(("So sánh", [("badge", BADGE[k][1], f"{BADGE[k][0]} = {text}") for k, text in
@@ -396,6 +566,9 @@ def _swatch(p: _Painter, kind: str, color: str, x: float, y: float, width: float
         p.rect(x, y - 3.5, width, 7, face=color, edge=_darker(color), lw=0.6, rounding=2, z=3)
     elif kind == "badge":
         p.rect(x, y - 7, width, 14, face=color, rounding=4, z=3)
+    elif kind == "moment":
+        p.rect(x + 1, y - 6, 12, 12, face="white", edge=color, lw=2.2, rounding=3, z=3)
+        p.marker(x + 7, y, face=color, shape="D", size=5.5, z=4)
     elif kind == "dashed":
         p.rect(x, y - 7, width, 14, face=BACKSTAGE_CARD, edge=color, lw=1.0, rounding=3, dashed=True, z=3)
     else:

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from ... import fmt
 from ..._formats import drawing_format
+from ..._schema import PersonaSpec
 from ...compare import side_labels
+from ...errors import DataError, excerpt
 from ...feedback import FeedbackNumbers
 from ...journey import Journey
-from ._style import _CHANGE_LABELS, BADGE, FORMATS, JOURNEY_SUFFIXES, MAX_PNG_PIXELS, PNG_DPI
+from ._style import _CHANGE_LABELS, _ROWS, BADGE, FORMATS, JOURNEY_SUFFIXES, MAX_PNG_PIXELS, PNG_DPI, ROW_TITLES
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -70,29 +73,108 @@ class _Panel:
     prefix: str
     stages: list[str]
     subtitle: str | None = None
+    view: str | None = None  # "Góc nhìn của persona: …" in a persona view
+    # Touchpoints the persona of a persona view does not meet: drawn greyed, name only.
+    excluded: frozenset[str] = frozenset()
+    # The rows, top to bottom: (key, title); a row of the team's own has the key "custom:<its key>".
+    rows: tuple[tuple[str, str], ...] = _ROWS
+    # The personas whose cards are drawn above the grid (the older one-line persona has none).
+    cards: tuple[PersonaSpec, ...] = ()
+
+
+def _row_specs(journey: Journey) -> tuple[tuple[str, str], ...]:
+    """The journey's canvas rows as (key, title): its ``lanes`` list, else the default rows.
+
+    The touchpoints' name cards are a row like the others, where ``name`` is listed; a list without
+    ``name`` gets it first, since every column needs to say which touchpoint it is.
+    """
+    lanes = journey.lanes
+    if lanes is None:
+        return _ROWS
+    rows = [(lane, ROW_TITLES[lane]) if isinstance(lane, str) else (f"custom:{lane.key}", lane.title)
+            for lane in lanes]
+    if "name" not in lanes:
+        rows.insert(0, ("name", ROW_TITLES["name"]))
+    return tuple(rows)
+
+
+def _persona_view(
+    journey: Journey, persona: str | None
+) -> tuple[dict[str, dict[str, Any]], frozenset[str], tuple[PersonaSpec, ...], str | None]:
+    """The touchpoints as ``persona`` meets them, who does not meet which, the cards, the subtitle.
+
+    Without ``persona``: the touchpoints' own values, and a card for each declared persona. With it:
+    the persona's ``by_persona`` values replace the touchpoint's own (a value not given keeps the
+    touchpoint's), touchpoints whose ``personas`` list leaves the persona out are excluded (drawn
+    greyed in their column, so columns still line up with the all-persona canvas), and only the
+    persona's card is drawn.
+    """
+    nodes = {n: dict(attrs) for n, attrs in journey.graph.nodes(data=True)}
+    declared = tuple(journey.personas) if journey.graph.graph.get("personas") else ()
+    if persona is None:
+        return nodes, frozenset(), declared, None
+    chosen = _chosen_persona(journey, persona)
+    excluded = set()
+    for node, attrs in nodes.items():
+        meets = attrs.get("personas") or []
+        if meets and chosen.name not in meets:
+            excluded.add(node)
+            for key in list(attrs):
+                if key not in ("name", "stage", "lane", "channel", "goal", "moment_of_truth"):
+                    del attrs[key]
+            continue
+        variant = (attrs.get("by_persona") or {}).get(chosen.name) or {}
+        attrs.update({k: v for k, v in variant.items() if v is not None and v != []})
+    return nodes, frozenset(excluded), (chosen,), f"Góc nhìn của persona: {chosen.name}"
+
+
+def _chosen_persona(journey: Journey, persona: str) -> PersonaSpec:
+    if not isinstance(persona, str):
+        raise TypeError(f"persona must be a persona's name (text); got {type(persona).__name__}")
+    wanted = unicodedata.normalize("NFC", persona).strip()
+    personas = journey.personas
+    for spec in personas:
+        if spec.name == wanted:
+            return spec
+    folded = [spec for spec in personas if spec.name.casefold() == wanted.casefold()]
+    if len(folded) == 1:
+        return folded[0]
+    names = ", ".join(repr(spec.name) for spec in personas) or "(none: the journey declares no personas)"
+    raise DataError(f"persona {excerpt(persona)} is not a persona of journey {journey.title!r}; its personas: {names}")
 
 
 def _single_panel(
-    journey: Journey, feedback: dict[str, FeedbackNumbers], *, prefix: str, caption: str | None = None
+    journey: Journey,
+    feedback: dict[str, FeedbackNumbers],
+    *,
+    prefix: str,
+    caption: str | None = None,
+    persona: str | None = None,
 ) -> _Panel:
-    nodes = {n: dict(attrs) for n, attrs in journey.graph.nodes(data=True)}
+    nodes, excluded, cards, subtitle = _persona_view(journey, persona)
     return _Panel(
         journey=journey,
         title=journey.title,
         caption=caption,
-        persona=journey.persona,
+        persona=None if cards else journey.persona,
         nodes=nodes,
         order=_order_by_lane_and_stage(nodes),
         status={},
         feedback=feedback,
         prefix=prefix,
         stages=journey.stages,
+        view=subtitle,
+        rows=_row_specs(journey),
+        excluded=excluded,
+        cards=cards,
     )
 
 
-def _diff_panel(before: Journey, after: Journey, feedback: dict[str, FeedbackNumbers]) -> _Panel:
-    old = {n: dict(attrs) for n, attrs in before.graph.nodes(data=True)}
-    new = {n: dict(attrs) for n, attrs in after.graph.nodes(data=True)}
+def _diff_panel(
+    before: Journey, after: Journey, feedback: dict[str, FeedbackNumbers], *, persona: str | None = None
+) -> _Panel:
+    old, old_excluded, _, _ = _persona_view(before, persona)
+    new, excluded, cards, view = _persona_view(after, persona)
     status: dict[str, _Status] = {}
     for node, attrs in new.items():
         if node not in old:
@@ -118,7 +200,7 @@ def _diff_panel(before: Journey, after: Journey, feedback: dict[str, FeedbackNum
         journey=after,
         title=after.title,
         caption=None,
-        persona=after.persona,
+        persona=None if cards else after.persona,
         nodes=nodes,
         order=order,
         status=status,
@@ -126,6 +208,10 @@ def _diff_panel(before: Journey, after: Journey, feedback: dict[str, FeedbackNum
         prefix="",
         stages=_merge_order(after.stages, before.stages),
         subtitle=subtitle,
+        view=view,
+        rows=_row_specs(after),
+        excluded=excluded | (old_excluded & set(removed)),
+        cards=cards,
     )
 
 

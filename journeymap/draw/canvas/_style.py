@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..._formats import JOURNEY_FILE_FORMATS
+from ..._schema import DEFAULT_LANES
 from ..dot import EMOTION_FILL
 
 if TYPE_CHECKING:
@@ -66,17 +67,31 @@ NEGATIVE_FILL = EMOTION_FILL[-2]
 BADGE = {"added": ("mới", "#1565c0"), "changed": ("đổi", "#c87f0a"), "removed": ("bỏ", "#78909c")}
 CES_NAME = {1: "rất khó", 2: "khó", 3: "hơi khó", 4: "trung bình", 5: "hơi dễ", 6: "dễ", 7: "rất dễ"}
 
-_ROWS: tuple[tuple[str, str], ...] = (
-    ("name", "Điểm chạm"),
-    ("experience", "Loại trải nghiệm"),
-    ("emotion", "Cảm xúc"),
-    ("ces", "Mức độ dễ dàng (CES)"),
-    ("drop_off", "Tỷ lệ rời bỏ"),
-    ("pain_points", "Điểm đau"),
-    ("opportunities", "Cơ hội cải thiện"),
-    ("metrics", "Chỉ số đo lường"),
-    ("feedback", "Bình luận & nguyên nhân chính"),
-)
+#: The title of each built-in row (see :data:`journeymap._schema.BUILTIN_LANES`), in the row header.
+ROW_TITLES: dict[str, str] = {
+    "name": "Điểm chạm",
+    "channel": "Kênh",
+    "owner": "Người phụ trách",
+    "experience": "Loại trải nghiệm",
+    "emotion": "Cảm xúc",
+    "ces": "Mức độ dễ dàng (CES)",
+    "drop_off": "Tỷ lệ rời bỏ",
+    "thinks": "Khách nghĩ",
+    "says": "Khách nói",
+    "does": "Khách làm",
+    "pain_points": "Điểm đau",
+    "opportunities": "Cơ hội cải thiện",
+    "metrics": "Chỉ số đo lường",
+    "feedback": "Bình luận & nguyên nhân chính",
+    "description": "Mô tả",
+}
+_ROWS: tuple[tuple[str, str], ...] = tuple((key, ROW_TITLES[key]) for key in DEFAULT_LANES)
+"""The rows of a journey without ``lanes``, top to bottom (a row no touchpoint has data for is left out)."""
+STAGE_DETAILS_LABEL = "Mục tiêu giai đoạn"
+MOMENT_TEXT = "◆ khoảnh khắc quyết định"
+EXCLUDED_TEXT = "không áp dụng cho persona này"
+PERSONA_CARD_W = 330.0
+AVATAR_D = 46.0
 _BACKSTAGE_NAME_LABEL = "Hậu trường (khách hàng không thấy)"
 VISIBILITY_LABEL = "Đường ranh giới khách hàng nhìn thấy"
 
