@@ -278,6 +278,8 @@ class _Reader:
                 return None
         if value is None:
             return None
+        if kind == "duration" and isinstance(value, str):
+            return value  # as in a journey file: the schema reads a plain number in text as hours
         if kind in ("number", "share", "percentage", "duration"):
             if isinstance(value, str):
                 number = _number(value)
@@ -813,6 +815,7 @@ def write_journey_xlsx(journey: Journey, path: str | Path) -> Path:
         placed[key] = sheet
         for index, (text, column) in enumerate(zip(header, columns), start=1):
             cell = sheet.cell(1, index, text)
+            cell.data_type = "s"  # a row of the team's own is titled by the user: never a formula
             cell.font, cell.fill = bold, fill
             sheet.column_dimensions[get_column_letter(index)].width = column.width
         for number, row in enumerate(rows, start=2):

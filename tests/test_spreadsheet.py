@@ -6,7 +6,7 @@ import string
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from openpyxl.styles import numbers
 from test_authoring import RICH
@@ -141,8 +141,15 @@ def journeys(draw: st.DrawFn) -> dict:
     return data
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(data=journeys())
+# found by this property: a duration written as signed text came back as a number; a custom row
+# titled "=0" became a formula in the header
+@example(data={"journey": "0", "stages": [{"name": "0", "kpis": ["0"], "duration": "-0"}],
+               "touchpoints": [{"id": "t0", "name": "0", "stage": "0"}]})
+@example(data={"journey": "0", "stages": ["0"], "touchpoints": [{"id": "t0", "name": "0", "stage": "0"}],
+               "lanes": [{"title": "=0", "key": "chinh_sach"}]})
 def test_yaml_to_xlsx_to_yaml_loses_nothing(tmp_path, data):
     journey = Journey.from_dict(data)
     back = load_journey(save_journey(journey, tmp_path / "j.xlsx"))
