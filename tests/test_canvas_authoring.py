@@ -296,4 +296,7 @@ def test_the_report_shows_a_card_per_persona_near_the_top_with_an_embedded_photo
     assert "“Tôi buôn bán mười năm nay, có tiền thật mà ngân hàng cứ đòi sao kê lương.”" in html
     assert "<li><b>Tuổi:</b> 31</li>" in html
     assert "Chân dung khách hàng:</b>" not in html  # the one-line persona is for older journeys
+    # the cards are shown once: the canvas the report embeds leaves them to the report's header
+    assert "persona-name-" not in html
+    assert "persona-name-0" in canvas_svg(load_journey(tmp_path / "vay.yaml"))
     assert "Chân dung khách hàng:</b> Nữ nhân viên văn phòng" in build_report(ECOMMERCE)

@@ -236,7 +236,7 @@ def build_report(
             "touchpoints": journey.graph.number_of_nodes(),
             "transitions": journey.graph.number_of_edges(),
         },
-        "canvas": Markup(_embed_svg(canvas_svg(annotated, feedback=summary), "canvas-", readable=_CANVAS_READABLE)),
+        "canvas": Markup(_embed_svg(canvas_svg(annotated, feedback=summary, persona_cards=False), "canvas-", readable=_CANVAS_READABLE)),
         "flow": Markup(_embed_svg(journey_to_svg(annotated), "flow-", readable=_GRAPHVIZ_READABLE)),
         "conversion": conversion_section,
         "metrics": metrics_section,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +28,7 @@ def journey_canvas(
     compare_to: Journey | None = None,
     layout: CanvasLayout = "single",
     persona: str | None = None,
+    persona_cards: bool = True,
 ) -> Figure:
     """Draw the journey-map canvas as a matplotlib figure (never registered with pyplot).
 
@@ -64,6 +66,9 @@ def journey_canvas(
         the next touchpoint they meet). Only their persona card is drawn. Without it, the
         touchpoints' own values and a card for every persona. With ``compare_to``, both journeys
         are drawn as that persona.
+    persona_cards : bool
+        Draw the persona cards under the title (the default). ``False`` leaves them to the page the
+        canvas sits in: the HTML report shows them once, above the canvas.
 
     What a designer adds to the journey file shows too: the rows follow the journey's ``lanes``
     (built-in rows and rows of the team's own, in that order; without ``lanes`` the default rows,
@@ -142,6 +147,8 @@ def journey_canvas(
         else:
             assert compare_to is not None
             panels = [_diff_panel(compare_to, journey, numbers, persona=persona)]
+        if not persona_cards:
+            panels = [dataclasses.replace(panel, cards=()) for panel in panels]
         _draw(painter, panels, diff=layout == "diff")
     return figure
 
@@ -154,6 +161,7 @@ def render_canvas(
     compare_to: Journey | None = None,
     layout: CanvasLayout = "single",
     persona: str | None = None,
+    persona_cards: bool = True,
 ) -> Path:
     """Draw the canvas to ``path``; the suffix (``.svg``, ``.png``, ``.pdf``) picks the format.
 
@@ -163,7 +171,7 @@ def render_canvas(
 
     Parameters
     ----------
-    journey, feedback, compare_to, layout, persona
+    journey, feedback, compare_to, layout, persona, persona_cards
         As for :func:`journey_canvas`.
     path : str or Path
         The file to write.
@@ -204,7 +212,8 @@ def render_canvas(
 
     path = Path(path)
     fmt = _output_format(path)
-    figure = journey_canvas(journey, feedback=feedback, compare_to=compare_to, layout=layout, persona=persona)
+    figure = journey_canvas(journey, feedback=feedback, compare_to=compare_to, layout=layout, persona=persona,
+                            persona_cards=persona_cards)
     with matplotlib.rc_context(_RC), atomic_path(path) as temp:  # a failed save leaves no truncated file
         figure.savefig(temp, format=fmt, **_save_options(figure, fmt))
     return path
@@ -217,12 +226,13 @@ def canvas_svg(
     compare_to: Journey | None = None,
     layout: CanvasLayout = "single",
     persona: str | None = None,
+    persona_cards: bool = True,
 ) -> str:
     """The canvas as SVG text, with text kept as ``<text>`` elements (for HTML reports).
 
     Parameters
     ----------
-    journey, feedback, compare_to, layout, persona
+    journey, feedback, compare_to, layout, persona, persona_cards
         As for :func:`journey_canvas`.
 
     Returns
@@ -241,7 +251,8 @@ def canvas_svg(
     """
     import matplotlib
 
-    figure = journey_canvas(journey, feedback=feedback, compare_to=compare_to, layout=layout, persona=persona)
+    figure = journey_canvas(journey, feedback=feedback, compare_to=compare_to, layout=layout, persona=persona,
+                            persona_cards=persona_cards)
     buffer = io.BytesIO()
     with matplotlib.rc_context(_RC):
         figure.savefig(buffer, format="svg", **_save_options(figure, "svg"))
