@@ -21,7 +21,7 @@ The default run is bounded for CI: every property has a fixed number of examples
 
 (``HYPOTHESIS_PROFILE=long`` runs 20 times as many examples per property, not derandomized; add
 ``--hypothesis-seed=N`` to replay a run, and ``--hypothesis-show-statistics`` to see the time spent.)
-The PNG/PDF drawings and the HTML report are marked ``slow``; ``-m "not slow"`` leaves them out.
+The PNG/PDF drawings and the HTML report are marked ``slow``: the default run leaves them out, ``-m slow`` runs them.
 """
 
 from __future__ import annotations

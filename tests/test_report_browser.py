@@ -58,7 +58,6 @@ def opened(tmp_path_factory: pytest.TempPathFactory):
         browser.close()
 
 
-@pytest.mark.slow
 def test_report_opens_without_errors_and_loads_nothing_else(opened):
     _page, problems, requests, _ = opened
     assert problems == []
@@ -66,7 +65,6 @@ def test_report_opens_without_errors_and_loads_nothing_else(opened):
     assert len(requests) == 1  # the report itself: no stylesheet, font, image or script fetched
 
 
-@pytest.mark.slow
 def test_canvas_and_every_touchpoint_name_are_on_the_page(opened):
     page = opened[0]
     assert page.locator("#canvas svg").count() == 1
@@ -80,7 +78,6 @@ def test_canvas_and_every_touchpoint_name_are_on_the_page(opened):
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-@pytest.mark.slow
 def test_full_page_screenshot_is_not_blank(opened):
     from matplotlib.image import imread
 
@@ -93,7 +90,6 @@ def test_full_page_screenshot_is_not_blank(opened):
     assert (grey < 0.8).mean() > 0.02 and grey.std() > 0.08
 
 
-@pytest.mark.slow
 def test_printing_gives_pdf_pages_with_pictures_inside_them(opened):
     page = opened[0]
     page.emulate_media(media="print")
