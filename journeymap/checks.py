@@ -49,6 +49,7 @@ from . import fmt
 from .errors import DataError, JourneyValidationError, Problem
 from .journey import Journey
 from .markov import conversion_by_goal, start_distribution, transition_probabilities
+from .text import excerpt
 
 __all__ = ["DEFAULT_TOLERANCE", "JourneyWarning", "WarningCode", "validate_journey"]
 
@@ -370,14 +371,11 @@ class _Checker:
         self.found.append(JourneyWarning(code, message, place))
 
     def _name(self, node: str) -> str:
-        return repr(_short(str(self.graph.nodes[node].get("name", node))))
+        return repr(excerpt(str(self.graph.nodes[node].get("name", node)), 50))
 
     def _touchpoint(self, node: str) -> str:
-        return f"touchpoint {node!r} ({_short(str(self.graph.nodes[node].get('name', node)))})"
+        return f"touchpoint {node!r} ({excerpt(str(self.graph.nodes[node].get('name', node)), 50)})"
 
-
-def _short(text: str, most: int = 50) -> str:
-    return text if len(text) <= most else text[: most - 1] + "…"
 
 
 def _count(value: Any) -> str:

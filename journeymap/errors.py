@@ -9,12 +9,11 @@ problem), and drawing failures are ``RuntimeError`` subclasses.
 
 from __future__ import annotations
 
-import reprlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from nlp.errors import CxError, DataError, InputNotFoundError, ModelFileError
+from nlp.errors import CxError, DataError, InputNotFoundError, ModelFileError, excerpt
 
 __all__ = [
     "CxError",
@@ -29,45 +28,6 @@ __all__ = [
 ]
 
 _UNSET: Any = object()
-EXCERPT_CHARS = 60
-"""How much of a long text a message quotes."""
-
-_REPR = reprlib.Repr()
-_REPR.maxlevel, _REPR.maxlist, _REPR.maxtuple, _REPR.maxdict, _REPR.maxset = 2, 4, 4, 4, 4
-_REPR.maxstring, _REPR.maxother, _REPR.maxlong = EXCERPT_CHARS, EXCERPT_CHARS, 40
-
-
-def excerpt(value: Any) -> str:
-    """A short, printable quote of ``value`` for a message, with the size of what was left out.
-
-    Texts longer than 60 characters are cut, lists and mappings show their first items; control
-    characters show as escapes (``repr``), so a message never carries them to the terminal.
-
-    >>> excerpt("Nhận biết")
-    "'Nhận biết'"
-    >>> excerpt("x" * 1000)
-    "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…' (1,000 characters)"
-    >>> excerpt(list(range(2_000_000)))
-    '[0, 1, 2, 3, ...] (a list of 2,000,000 items)'
-    """
-    if isinstance(value, str):
-        if len(value) <= EXCERPT_CHARS:
-            return repr(value)
-        quoted = repr(value[:EXCERPT_CHARS])
-        return f"{quoted[:-1]}…{quoted[-1]} ({len(value):,} characters)"
-    if isinstance(value, bool) or value is None:
-        return repr(value)
-    if isinstance(value, int) and value.bit_length() > 128:  # str() of a huge integer is slow, or refused
-        return f"a whole number of about {int(value.bit_length() * 0.30103) + 1:,} digits"
-    if isinstance(value, (list, tuple, dict, set, frozenset)):
-        shown = _REPR.repr(value)
-        if len(value) > 4 or "..." in shown:
-            kind = {list: "list", tuple: "tuple", dict: "mapping"}.get(type(value), "collection")
-            return f"{shown} (a {kind} of {len(value):,} items)"
-        return shown
-    return _REPR.repr(value)
-
-
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with a journey, and where it is.

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .classifiers import CauseClassifier, SentimentClassifier
-from .errors import ModelFileError
+from .errors import ModelFileError, excerpt
 from .features import FeedbackVectorizer
 from .heads import OneVsRestHead, SoftmaxHead
 from .model import FORMAT, FeedbackModel, default_model_path
@@ -104,7 +104,7 @@ def load_model(directory: str | Path | None = None) -> FeedbackModel:
     except (TypeError, ValueError, AttributeError, IndexError) as error:
         raise ModelFileError(f"{directory} is not a usable cx feedback model ({meta_path.name} and "
                              f"{arrays_path.name} disagree or hold values of the wrong kind): "
-                             f"{_excerpt(str(error))}") from None
+                             f"{_message(error)}") from None
 
 
 #: The largest array a model archive may hold (the shipped model's largest is 5.7 MB).
@@ -154,12 +154,9 @@ def read_arrays(path: Path) -> dict[str, np.ndarray]:
                 arrays[info.filename[:-4]] = np.frombuffer(data, dtype=dtype).reshape(
                     shape, order="F" if fortran else "C").copy()
             except (ValueError, EOFError, zipfile.BadZipFile, OSError) as error:
-                raise ModelFileError(f"{where} cannot be read: {_excerpt(str(error))}") from None
+                raise ModelFileError(f"{where} cannot be read: {_message(error)}") from None
     return arrays
 
-
-def _excerpt(text: str, limit: int = 300) -> str:
-    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
 
 
 def _model_from(meta: dict[str, Any], arrays: dict[str, np.ndarray], directory: Path) -> FeedbackModel:
@@ -182,7 +179,7 @@ def _model_from(meta: dict[str, Any], arrays: dict[str, np.ndarray], directory: 
         if not isinstance(classes, list) or not classes or not all(isinstance(c, str) and c for c in classes) or (
                 len(set(classes)) != len(classes)):
             raise ModelFileError(f"{directory / 'model.json'}: {key}.classes must be a list of distinct label "
-                                 f"names; got {_excerpt(repr(classes))}")
+                                 f"names; got {excerpt(classes)}")
         coef = arrays[f"{key}_coef"]
         expected = (len(classes), len(meta["vectorizer"]["vocabulary"]))
         if not isinstance(coef, np.ndarray) or coef.shape != expected:
@@ -220,3 +217,9 @@ def _model_from(meta: dict[str, Any], arrays: dict[str, np.ndarray], directory: 
         sentiment_name=meta["sentiment_name"], causes_name=meta["causes_name"],
         no_causes_for=tuple(meta["no_causes_for"]), manifest=meta["manifest"], sequence=sequence,
     )
+
+
+def _message(error: BaseException) -> str:
+    """An error's message, cut to a readable length (a forged file may make it long)."""
+    text = str(error)
+    return text if len(text) <= 300 else f"{text[:300]}… ({len(text):,} characters)"
