@@ -56,6 +56,7 @@ from typing import Any
 
 from nlp.errors import DataError, require_file
 from nlp.output import AtomicFile, atomic_path
+from nlp.tables import xlsx_text_problem
 
 from ._parse import Document, read_bytes, read_text
 from ._schema import BUILTIN_LANES
@@ -183,7 +184,6 @@ CSV_SUFFIX = ".touchpoints.csv"
 """The suffix of a journey's touchpoints CSV; ``.transitions.csv`` and ``.journey.csv`` sit beside it."""
 _CHANNELS = ("app", "web", "phone", "branch", "counter", "email", "chat", "chatbot", "sms", "zalo", "social",
              "ivr", "kiosk", "delivery", "home", "survey", "system", "internal")
-_XLSX_CELL_LIMIT = 32_767
 
 
 # -- reading ---------------------------------------------------------------------------------------------
@@ -824,9 +824,9 @@ def write_journey_xlsx(journey: Journey, path: str | Path) -> Path:
                     continue
                 cell = sheet.cell(number, index)
                 if isinstance(value, str):
-                    if len(value) > _XLSX_CELL_LIMIT:
-                        raise DataError(f"{path}: {SHEETS[key]}!{cell.coordinate} ({column.header}) would hold "
-                                        f"{len(value):,} characters; an .xlsx cell holds at most {_XLSX_CELL_LIMIT:,}. "
+                    problem = xlsx_text_problem(value)
+                    if problem is not None:
+                        raise DataError(f"{path}: {SHEETS[key]}!{cell.coordinate} ({column.header}) would hold {problem}. "
                                         "Keep the journey as YAML")
                     cell.value = value
                     cell.data_type = "s"  # text stays text: never a formula ("=…") or an error value

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = ["FORMULA_STARTS", "MAX_CELL_CHARS", "TABLE_FORMATS", "TABLE_SUFFIXES", "Table", "TableError", "TableWriter",
            "decode_error", "detect_encoding", "excel_safe", "iter_table", "load_table", "read_table",
-           "readable_table_suffix", "table_suffix", "utf16_without_bom"]
+           "readable_table_suffix", "table_suffix", "utf16_without_bom", "xlsx_text_problem"]
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx", ".jsonl")
 
@@ -623,6 +623,21 @@ _XLSX_CELL_LIMIT = 32_767
 _NOT_IN_XLSX = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+def xlsx_text_problem(text: str) -> str | None:
+    """What in ``text`` an .xlsx cell cannot hold exactly (to follow "holds" or "would hold"), or
+    ``None`` when it can: over
+    32,767 characters (Excel's limit; openpyxl would cut the rest silently), or a character XML 1.0
+    cannot hold (control characters other than tab and line breaks, surrogates, U+FFFE/U+FFFF)."""
+    if len(text) > _XLSX_CELL_LIMIT:
+        return f"{len(text):,} characters; an .xlsx cell holds at most {_XLSX_CELL_LIMIT:,}"
+    bad = _NOT_IN_XLSX.search(text)
+    if bad is None:
+        return None
+    code = ord(bad.group())
+    kind = "control character" if code < 32 else "surrogate" if code < 0xE000 else "non-character"
+    return f"the {kind} U+{code:04X}, which an .xlsx file cannot store"
+
+
 def _exact_only_as_text(value: Any) -> bool:
     """Whether an .xlsx cell can hold ``value`` exactly only as text: a whole number beyond 2**53, or
     a date-time with a time zone."""
@@ -725,15 +740,10 @@ class TableWriter:
                 cells.append(cell)
             elif isinstance(value, str):
                 where = f"{self.path}: row {row}, column {str(column)!r}" if row > 1 else f"{self.path}: column name"
-                if len(value) > _XLSX_CELL_LIMIT:
-                    raise DataError(f"{where} holds {len(value):,} characters; an .xlsx cell holds at most "
-                                    f"{_XLSX_CELL_LIMIT:,}. Write .csv, .tsv or .jsonl to keep the whole text.")
-                bad = _NOT_IN_XLSX.search(value)
-                if bad is not None:
-                    code = ord(bad.group())
-                    kind = "control character" if code < 32 else "surrogate" if code < 0xE000 else "non-character"
-                    raise DataError(f"{where} holds the {kind} U+{code:04X}, which an .xlsx file "
-                                    "cannot store. Write .csv, .tsv or .jsonl, or remove it from the input.")
+                problem = xlsx_text_problem(value)
+                if problem is not None:
+                    raise DataError(f"{where} holds {problem}. Write .csv, .tsv or .jsonl to keep the whole text, "
+                                    "or change it in the input.")
                 cell = WriteOnlyCell(self._sheet, value=value)
                 cell.data_type = "s"  # text stays text: never a formula ("=…") or an error value ("#N/A")
                 cells.append(cell)
