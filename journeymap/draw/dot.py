@@ -7,13 +7,35 @@ what :func:`journeymap.render_journey` draws.
 from __future__ import annotations
 
 import html
+import math
+from dataclasses import dataclass
 from typing import Literal
 
 from .. import fmt
 from ..experience import ExperienceType
 from ..journey import Journey
+from ..terms import VISIBILITY_GLOSS, VISIBILITY_TERM
 from ..text import excerpt
-from .layout import JourneyLayout, layout_journey
+from .layout import (
+    CHIP_PT,
+    CHIP_ROW,
+    EDGE_PT,
+    EXIT_PT,
+    LABEL_PAD,
+    LANE_PT,
+    META_PT,
+    NAME_PT,
+    PERSONA_PT,
+    STAGE_PT,
+    TITLE_PT,
+    VISIBILITY_PT,
+    JourneyLayout,
+    Label,
+    NodeBox,
+    layout_journey,
+    line_height,
+    text_width,
+)
 
 __all__ = ["ColorBy", "journey_to_dot"]
 
@@ -36,17 +58,19 @@ EDGE_COLOR = "#51606b"
 BACK_EDGE_COLOR = "#8e5ea2"
 EXIT_COLOR = "#c0392b"
 MOMENT_COLOR = "#b7791f"  # a moment of truth's border and marker, here and on the canvas
-LEGEND_HEIGHT = 118.0
-LEGEND_CENTRE_X = 350.0  # the legend hugs the left margin
-# The most characters a label shows of a title, persona, stage, channel or transition label, and a
-# tooltip of a touchpoint's name, pain points and opportunities; the rest ends in "…" (names in a box:
-# layout.NAME_LINES lines). Graphviz refuses any string over 16 KB, which a long enough text would
-# otherwise make; the journey file keeps every word.
-TITLE_CHARS, PERSONA_CHARS, STAGE_CHARS, CHANNEL_CHARS, EDGE_LABEL_CHARS, TOOLTIP_CHARS = 200, 300, 80, 40, 80, 2000
+# The most characters a tooltip shows of a touchpoint's name, pain points and opportunities; the rest
+# ends in "…". Graphviz refuses any string over 16 KB, which a long enough text would otherwise make;
+# the journey file keeps every word. (Labels are cut to fit their boxes by the layout.)
+TOOLTIP_CHARS = 2000
 
 
 def journey_to_dot(journey: Journey, *, color_by: ColorBy = "emotion") -> str:
     """The journey map as DOT text, with stages as columns and lanes as bands.
+
+    Everything is placed by :func:`journeymap.draw.layout.layout_journey`: no label box overlaps
+    another, a touchpoint, a line of visibility or the legend; a long journey's stages are laid in
+    several rows so the picture is at most about twice as wide as it is tall. Labels are drawn
+    after the transitions, on white, so a line never hides a figure.
 
     Parameters
     ----------
@@ -67,7 +91,14 @@ def journey_to_dot(journey: Journey, *, color_by: ColorBy = "emotion") -> str:
     if color_by not in ("emotion", "ces", "none"):
         raise ValueError(f"color_by must be 'emotion', 'ces' or 'none'; got {color_by!r}")
     journey.validate()
-    layout = layout_journey(journey, legend_height=LEGEND_HEIGHT)
+    volumes = [attrs["volume"] for _, _, attrs in journey.graph.edges(data=True) if attrs.get("volume")]
+    max_volume = max(volumes, default=0.0)
+    moments = any(attrs.get("moment_of_truth") for _, attrs in journey.graph.nodes(data=True))
+    backstage = any(attrs.get("lane") == "backstage" for _, attrs in journey.graph.nodes(data=True))
+    frontstage = any(attrs.get("lane", "frontstage") == "frontstage" for _, attrs in journey.graph.nodes(data=True))
+    legend_rows = _legend_rows(color_by, max_volume, moments=moments, visibility=backstage and frontstage)
+    legend_w, legend_h = _legend_size(legend_rows)
+    layout = layout_journey(journey, legend_height=legend_h, legend_width=legend_w)
     height = layout.height
 
     def pt(x: float, y: float) -> str:
@@ -75,24 +106,25 @@ def journey_to_dot(journey: Journey, *, color_by: ColorBy = "emotion") -> str:
 
     out = [
         "digraph journey {",
-        (f'  graph [layout=nop2, bb="0,0,{layout.width:.1f},{height:.1f}", outputorder=nodesfirst,'
+        (f'  graph [layout=nop2, bb="0,0,{layout.width:.1f},{height:.1f}", outputorder=edgesfirst,'
         f' bgcolor=white, pad=0.2, fontname="{FONT}",'
         f' _background="{_background(layout)}"];'),
         f'  node [fontname="{FONT}", fontsize=10, margin=0, penwidth=1.2];',
-        f'  edge [fontname="{FONT}", fontsize=9, color="{EDGE_COLOR}", fontcolor="#37474f", arrowsize=0.8];',
+        f'  edge [fontname="{FONT}", fontsize={EDGE_PT}, color="{EDGE_COLOR}", fontcolor="#37474f", arrowsize=0.8];',
     ]
-    out.append(_title_node(journey, layout, pt))
-    for i, (stage, (left, right)) in enumerate(zip(journey.stages, layout.stage_spans)):
-        label = f"<<B>{i + 1}. {_esc(excerpt(stage, STAGE_CHARS))}</B>>"
+    out.append(_title_node(layout, pt))
+    for i, ((left, right), lines) in enumerate(zip(layout.stage_spans, layout.stage_lines)):
+        rows = "".join(
+            f'<TR><TD HEIGHT="{line_height(STAGE_PT)}"><B>{_esc(line)}</B></TD></TR>' for line in lines
+        )
         out.append(
             f'  "stage:{i}" [id="stage-{i}", shape=box, style="rounded,filled", fillcolor="#34495e", color="#34495e",'
-            f' fontcolor=white, fontsize=11, fixedsize=true, width={(right - left - 6) / 72:.3f}, height={30 / 72:.3f},'
-            f' pos="{pt((left + right) / 2, layout.header_y)}", label={label}];'
+            f' fontcolor=white, fontsize={STAGE_PT}, fixedsize=true, width={(right - left - 6) / 72:.3f}, height={30 / 72:.3f},'
+            f' pos="{pt((left + right) / 2, layout.stage_header_y[i])}",'
+            f' label=<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">{rows}</TABLE>>];'
         )
     out.extend(_lane_labels(layout, pt))
 
-    volumes = [attrs["volume"] for _, _, attrs in journey.graph.edges(data=True) if attrs.get("volume")]
-    max_volume = max(volumes, default=0.0)
     for node, box in layout.nodes.items():
         attrs = journey.graph.nodes[node]
         style = "rounded,filled" + (",dashed" if box.lane == "backstage" else "")
@@ -104,34 +136,63 @@ def journey_to_dot(journey: Journey, *, color_by: ColorBy = "emotion") -> str:
             f'  "{node}" [id="tp-{node}", shape=box, style="{style}", fillcolor="{_fill(attrs, color_by)}",'
             f' color="{edge}", penwidth={2.6 if goal or moment else 1.2},'
             f' fixedsize=true, width={box.w / 72:.3f}, height={box.h / 72:.3f}, pos="{pt(box.x, box.y)}",'
-            f' tooltip="{_dot_string(tooltip)}", label={_node_label(attrs, box.name_lines)}];'
+            f' tooltip="{_dot_string(tooltip)}", label={_node_label(attrs, box)}];'
         )
     for node, (x, y) in layout.exits.items():
         share = journey.graph.nodes[node]["drop_off"]
+        label = layout.exit_labels[node]
         out.append(
-            f'  "exit:{node}" [id="exit-{node}", shape=plain, fontcolor="{EXIT_COLOR}", fontsize=9,'
-            f' pos="{pt(x + 4, y + 31)}", label=<<B>{fmt.percent(share)} rời bỏ</B>>];'
+            f'  "exit:{node}" [id="exit-{node}", shape=plain, fontcolor="{EXIT_COLOR}", fontsize={EXIT_PT},'
+            f' pos="{pt(label.x, label.y)}", label=<{_box_table(label, bold=True)}>];'
         )
         out.append(
             f'  "{node}" -> "exit:{node}" [color="{EXIT_COLOR}", penwidth={1 + 3 * share:.2f}, arrowsize=0.7,'
             f' pos="e,{pt(x, y + 22)} {pt(x, y)} {pt(x, y + 4)} {pt(x, y + 9)} {pt(x, y + 14)}"];'
         )
+    for k, (x0, x1, y) in enumerate(layout.visibility_lines):
+        out.append(f'  "visibility:{k}:a" [shape=point, style=invis, width=0.01, pos="{pt(x0, y)}"];')
+        out.append(f'  "visibility:{k}:b" [shape=point, style=invis, width=0.01, pos="{pt(x1, y)}"];')
+        out.append(
+            f'  "visibility:{k}:a" -> "visibility:{k}:b" [id="visibility-line-{k}", color="#78909c", style=dashed,'
+            f' dir=none, penwidth=1.2, tooltip="{_dot_string(VISIBILITY_TERM)}",'
+            f' pos="{pt(x0, y)} {pt((2 * x0 + x1) / 3, y)} {pt((x0 + 2 * x1) / 3, y)} {pt(x1, y)}"];'
+        )
     for route in layout.edges:
         attrs = journey.graph.edges[route.source, route.target]
         volume = attrs.get("volume")
         width = 1.2 + 5.0 * (volume / max_volume) ** 0.5 if volume and max_volume else 1.4
-        text = _edge_text(attrs)
         spline = " ".join(pt(x, y) for x, y in route.points)
-        extras = f', label=<{text}>, lp="{pt(*route.label_pos)}"' if text else ""
         color = BACK_EDGE_COLOR if route.backward else EDGE_COLOR
+        text = " · ".join(route.label.lines) if route.label else ""
         out.append(
             f'  "{route.source}" -> "{route.target}" [id="edge-{route.source}-{route.target}", color="{color}",'
-            f' penwidth={width:.2f}, pos="e,{pt(*route.end)} {spline}"{extras}];'
+            f' penwidth={width:.2f}, tooltip="{_dot_string(text)}", pos="e,{pt(*route.end)} {spline}"];'
         )
-    moments = any(attrs.get("moment_of_truth") for _, attrs in journey.graph.nodes(data=True))
-    out.append(_legend_node(layout, color_by, pt, max_volume, moments=moments))
+        if route.label:
+            out.append(
+                f'  "label:{route.source}->{route.target}" [id="label-{route.source}-{route.target}", shape=plain,'
+                f' fontsize={EDGE_PT}, fontcolor="#37474f", pos="{pt(route.label.x, route.label.y)}",'
+                f' tooltip="{_dot_string(text)}", label=<{_box_table(route.label)}>];'
+            )
+    out.append(_legend_node(layout, legend_rows, pt))
     out.append("}")
     return "\n".join(out) + "\n"
+
+
+def _box_table(label: Label, *, bold: bool = False, size: int | None = None) -> str:
+    """A label's lines, each centred in a row of the measured width and line height, on a white box
+    exactly as large as the layout kept free (its padding around them)."""
+    line = line_height(size or EDGE_PT)
+    inner = label.w - 2 * LABEL_PAD
+    rows = "".join(
+        f'<TR><TD WIDTH="{inner:.0f}" HEIGHT="{line}" FIXEDSIZE="TRUE">{"<B>" if bold else ""}{_esc(text)}'
+        f'{"</B>" if bold else ""}</TD></TR>'
+        for text in label.lines
+    )
+    return (
+        f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="{LABEL_PAD:.0f}" BGCOLOR="white"><TR><TD>'
+        f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">{rows}</TABLE></TD></TR></TABLE>'
+    )
 
 
 def _esc(text: object) -> str:
@@ -160,29 +221,31 @@ def _fill(attrs: dict, color_by: ColorBy) -> str:
     return NO_DATA_FILL if color_by != "none" else "#ffffff"
 
 
-def _node_label(attrs: dict, name_lines: list[str]) -> str:
-    name = "<BR/>".join(_esc(line) for line in name_lines)
-    meta = [_esc(excerpt(attrs["channel"], CHANNEL_CHARS))] if attrs.get("channel") else []
-    if attrs.get("ces") is not None:
-        meta.append(f"CES {fmt.number(attrs['ces'], 1, trim=True)}/7")
-    if attrs.get("goal"):
-        meta.append("★ mục tiêu")
-    if attrs.get("moment_of_truth"):
-        meta.append(f'<FONT COLOR="{MOMENT_COLOR}"><B>◆ quyết định</B></FONT>')
+def _node_label(attrs: dict, box: NodeBox) -> str:
+    """Name lines, meta lines and chips, each row as tall as the layout counted (explicit line spacing)."""
     rows = [
-        f'<TR><TD COLSPAN="3"><FONT POINT-SIZE="10.5"><B>{name}</B></FONT></TD></TR>',
-        f'<TR><TD COLSPAN="3"><FONT POINT-SIZE="8.5" COLOR="#37474f">{" · ".join(meta) or " "}</FONT></TD></TR>',
+        f'<TR><TD HEIGHT="{line_height(NAME_PT)}"><FONT POINT-SIZE="{NAME_PT}"><B>{_esc(line)}</B></FONT></TD></TR>'
+        for line in box.name_lines
     ]
+    for parts in box.meta_lines or [[" "]]:
+        shown = " · ".join(
+            f'<FONT COLOR="{MOMENT_COLOR}"><B>{_esc(p)}</B></FONT>' if p.startswith("◆") else _esc(p) for p in parts
+        )
+        rows.append(
+            f'<TR><TD HEIGHT="{line_height(META_PT)}"><FONT POINT-SIZE="{META_PT}" COLOR="#37474f">{shown}</FONT></TD></TR>'
+        )
     types = [ExperienceType(t) for t in attrs.get("experience", [])]
     for chunk in (types[:3], types[3:]):
         if not chunk:
             continue
         cells = "".join(
-            f'<TD BGCOLOR="{CHIP_FILL[t]}" STYLE="rounded"><FONT POINT-SIZE="7.5">{_esc(t.label_vi)}</FONT></TD>'
+            f'<TD BGCOLOR="{CHIP_FILL[t]}" STYLE="rounded"><FONT POINT-SIZE="{CHIP_PT}">{_esc(t.label_vi)}</FONT></TD>'
             for t in chunk
         )
-        rows.append(f'<TR><TD COLSPAN="3"><TABLE BORDER="0" CELLSPACING="2" CELLPADDING="1"><TR>{cells}</TR></TABLE></TD></TR>')
-    return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{"".join(rows)}</TABLE>>'
+        rows.append(
+            f'<TR><TD HEIGHT="{CHIP_ROW:.0f}"><TABLE BORDER="0" CELLSPACING="2" CELLPADDING="1"><TR>{cells}</TR></TABLE></TD></TR>'
+        )
+    return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">{"".join(rows)}</TABLE>>'
 
 
 def _tooltip(attrs: dict) -> str:
@@ -196,97 +259,175 @@ def _tooltip(attrs: dict) -> str:
     return excerpt("\n".join(parts), TOOLTIP_CHARS)
 
 
-def _edge_text(attrs: dict) -> str:
-    parts = []
-    if attrs.get("volume") is not None:
-        parts.append(fmt.number(attrs["volume"], 1, trim=True))
-    if attrs.get("probability") is not None:
-        parts.append(fmt.percent(attrs["probability"]))
-    if attrs.get("label"):
-        parts.append(_esc(excerpt(attrs["label"], EDGE_LABEL_CHARS)))
-    return " · ".join(parts)
-
-
 def _background(layout: JourneyLayout) -> str:
-    """xdot drawing under everything: stage columns and the line of visibility."""
+    """xdot drawing under everything: each block's stage columns."""
     height = layout.height
-    top = layout.header_y
-    bottom = max(end for _, end in layout.bands.values())
     ops = []
-    for i, (left, right) in enumerate(layout.stage_spans):
-        color = STAGE_FILL[i % 2]
-        ops.append(
-            f"C 7 -{color} c 7 -{color} P 4 {left:.1f} {height - top:.1f} {right:.1f} {height - top:.1f} "
-            f"{right:.1f} {height - bottom:.1f} {left:.1f} {height - bottom:.1f}"
-        )
-    if layout.visibility_y is not None:
-        y = height - layout.visibility_y
-        ops.append(f"c 7 -#78909c S 6 -dashed L 2 16.0 {y:.1f} {layout.width - 10:.1f} {y:.1f}")
+    for block in layout.blocks:
+        top = block.header_y
+        for i in block.stages:
+            left, right = layout.stage_spans[i]
+            color = STAGE_FILL[i % 2]
+            ops.append(
+                f"C 7 -{color} c 7 -{color} P 4 {left:.1f} {height - top:.1f} {right:.1f} {height - top:.1f} "
+                f"{right:.1f} {height - block.bottom:.1f} {left:.1f} {height - block.bottom:.1f}"
+            )
     return " ".join(ops)
 
 
+def _lines_table(lines: list[str], size: int, *, bold: bool = False, italic: bool = False, align: str = "LEFT") -> str:
+    open_, close = ("<B>" if bold else "") + ("<I>" if italic else ""), ("</I>" if italic else "") + ("</B>" if bold else "")
+    rows = "".join(
+        f'<TR><TD ALIGN="{align}" HEIGHT="{line_height(size)}"><FONT POINT-SIZE="{size}">{open_}{_esc(line)}{close}</FONT></TD></TR>'
+        for line in lines
+    )
+    return f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">{rows}</TABLE>'
+
+
 def _lane_labels(layout: JourneyLayout, pt) -> list[str]:
-    names = {"frontstage": ("Tiền sảnh", "frontstage"), "backstage": ("Hậu trường", "backstage")}
     out = []
-    for lane, (top, bottom) in layout.bands.items():
-        vi, en = names[lane]
-        out.append(
-            f'  "lane:{lane}" [shape=plain, fontcolor="#455a64", pos="{pt(56, (top + bottom) / 2)}",'
-            f' label=<<B>{vi}</B><BR/><FONT POINT-SIZE="8">{en}</FONT>>];'
-        )
-    if layout.visibility_y is not None:
-        out.append(
-            f'  "lane:visibility" [shape=plain, fontcolor="#607d8b", fontsize=7.5,'
-            f' pos="{pt(60, layout.visibility_y - 9)}", label=<<I>đường hữu hình</I>>];'
-        )
+    for b, block in enumerate(layout.blocks):
+        for lane, label in block.lane_labels.items():
+            out.append(
+                f'  "lane:{b}:{lane}" [id="lane-{b}-{lane}", shape=plain, fontcolor="#455a64",'
+                f' pos="{pt(label.x, label.y)}", label=<{_lines_table(label.lines, LANE_PT, bold=True)}>];'
+            )
+        if block.visibility_label is not None:
+            label = block.visibility_label
+            out.append(
+                f'  "lane:{b}:visibility" [id="visibility-label-{b}", shape=plain, fontcolor="#607d8b",'
+                f' pos="{pt(label.x, label.y)}", label=<{_lines_table(label.lines, VISIBILITY_PT, italic=True)}>];'
+            )
     return out
 
 
-def _title_node(journey: Journey, layout: JourneyLayout, pt) -> str:
-    width = min(layout.width - 40, 1600.0)
-    rows = [f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="17"><B>{_esc(excerpt(journey.title, TITLE_CHARS))}</B></FONT></TD></TR>']
-    if journey.persona:
-        rows.append(
-            f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="10" COLOR="#455a64">Chân dung khách hàng: {_esc(excerpt(journey.persona, PERSONA_CHARS))}'
-            "</FONT></TD></TR>"
-        )
+def _title_node(layout: JourneyLayout, pt) -> str:
+    label = layout.title
+    assert label is not None
+    title, persona = label.lines[: layout.title_lines], label.lines[layout.title_lines:]
+    rows = [
+        f'<TR><TD ALIGN="LEFT" HEIGHT="{line_height(TITLE_PT)}"><FONT POINT-SIZE="{TITLE_PT}"><B>{_esc(line)}</B></FONT></TD></TR>'
+        for line in title
+    ]
+    rows += [
+        f'<TR><TD ALIGN="LEFT" HEIGHT="{line_height(PERSONA_PT)}"><FONT POINT-SIZE="{PERSONA_PT}" COLOR="#455a64">'
+        f'{_esc(line)}</FONT></TD></TR>'
+        for line in persona
+    ]
     return (
-        f'  "title" [id="title", shape=plain, pos="{pt(20 + width / 2, 30)}",'
-        f' label=<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1" WIDTH="{width:.0f}">{"".join(rows)}</TABLE>>];'
+        f'  "title" [id="title", shape=plain, pos="{pt(label.x, label.y)}",'
+        f' label=<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0" FIXEDSIZE="TRUE" WIDTH="{label.w:.0f}"'
+        f' HEIGHT="{label.h:.0f}">{"".join(rows)}</TABLE>>];'
     )
 
 
-def _legend_node(layout: JourneyLayout, color_by: ColorBy, pt, max_volume: float, *, moments: bool = False) -> str:
-    swatch = '<TD BGCOLOR="{}" WIDTH="14" HEIGHT="12"> </TD><TD ALIGN="LEFT"><FONT POINT-SIZE="8">{}</FONT></TD>'
+# -- the legend: entries measured and wrapped into lines, with space between them --------------------
+
+LEGEND_PT = 8
+LEGEND_MAX_W = 760.0
+LEGEND_LINE = 20.0
+LEGEND_GAP = 16.0  # between two entries of a line
+SWATCH_W = 14.0
+
+
+@dataclass
+class _Entry:
+    text: str
+    color: str | None = None  # the text's colour
+    swatch: str | None = None  # a coloured square before the text
+    chip: bool = False  # the text itself on the swatch colour (an experience chip)
+    bold: bool = False
+    dashes: bool = False  # a short dashed line before the text (the line of visibility)
+
+    @property
+    def width(self) -> float:
+        w = text_width(self.text, LEGEND_PT, bold=self.bold) + 6
+        if self.swatch and not self.chip:
+            w += SWATCH_W + 6
+        if self.dashes:
+            w += text_width("– – –", LEGEND_PT) + 6
+        return w
+
+
+def _legend_rows(color_by: ColorBy, max_volume: float, *, moments: bool, visibility: bool) -> list[list[_Entry]]:
     if color_by == "emotion":
         title = "Màu = cảm xúc"
-        cells = "".join(swatch.format(EMOTION_FILL[k], f"{fmt.signed(k)} {EMOTION_NAME[k]}") for k in EMOTION_FILL)
+        colours = [_Entry(f"{fmt.signed(k)} {EMOTION_NAME[k]}", swatch=EMOTION_FILL[k]) for k in EMOTION_FILL]
     elif color_by == "ces":
         title = "Màu = CES (1 rất khó … 7 rất dễ)"
-        cells = "".join(swatch.format(CES_FILL[k], str(k)) for k in CES_FILL)
+        colours = [_Entry(str(k), swatch=CES_FILL[k]) for k in CES_FILL]
     else:
-        title, cells = "Không tô màu", ""
-    cells += swatch.format(NO_DATA_FILL, "chưa có số liệu") if color_by != "none" else ""
-    chips = "".join(
-        f'<TD BGCOLOR="{CHIP_FILL[t]}"><FONT POINT-SIZE="8">{t.label_vi}</FONT></TD>'
-        f'<TD ALIGN="LEFT"><FONT POINT-SIZE="8">{t.label_en.lower()} </FONT></TD>'
-        for t in ExperienceType
+        title, colours = "Không tô màu", []
+    if color_by != "none":
+        colours.append(_Entry("chưa có số liệu", swatch=NO_DATA_FILL))
+    volume = (
+        f"độ dày mũi tên = lượng khách (lớn nhất {fmt.number(max_volume, 1, trim=True)})" if max_volume else "mũi tên = luồng khách"
     )
-    volume = f"độ dày mũi tên = lượng khách (lớn nhất {fmt.number(max_volume, 1, trim=True)})" if max_volume else "mũi tên = luồng khách"
-    symbols = (
-        f'<FONT POINT-SIZE="8">{volume} · <FONT COLOR="{BACK_EDGE_COLOR}">mũi tên tím = quay lại / lặp</FONT> · '
-        f'<FONT COLOR="{EXIT_COLOR}">mũi tên đỏ = khách rời bỏ (%)</FONT> · viền nét đứt = hậu trường · '
-        f'viền xanh đậm ★ = mục tiêu'
-        + (f' · <FONT COLOR="{MOMENT_COLOR}">viền vàng ◆ = khoảnh khắc quyết định</FONT>' if moments else "")
-        + '</FONT>'
-    )
-    rows = [
-        f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="9"><B>Chú giải</B> · {title}</FONT></TD></TR>',
-        f'<TR><TD ALIGN="LEFT"><TABLE BORDER="0" CELLSPACING="3" CELLPADDING="1"><TR>{cells}</TR></TABLE></TD></TR>',
-        '<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="8">Loại trải nghiệm (Schmitt):</FONT></TD></TR>',
-        f'<TR><TD ALIGN="LEFT"><TABLE BORDER="0" CELLSPACING="3" CELLPADDING="1"><TR>{chips}</TR></TABLE></TD></TR>',
-        f'<TR><TD ALIGN="LEFT">{symbols}</TD></TR>',
+    symbols = [
+        _Entry(volume),
+        _Entry("số trên mũi tên = lượt khách · tỷ lệ chuyển tiếp"),
+        _Entry("mũi tên tím = quay lại / lặp", color=BACK_EDGE_COLOR),
+        _Entry("mũi tên đỏ = khách rời bỏ (%)", color=EXIT_COLOR),
+        _Entry("viền nét đứt = hậu trường"),
+        _Entry("viền xanh đậm ★ = mục tiêu", color="#1e8449"),
     ]
-    table = f'<TABLE BORDER="1" COLOR="#b0bec5" CELLBORDER="0" CELLSPACING="2" CELLPADDING="4" BGCOLOR="white">{"".join(rows)}</TABLE>'
-    return f'  "legend" [id="legend", shape=plain, pos="{pt(LEGEND_CENTRE_X, layout.legend_y + 55)}", label=<{table}>];'
+    if moments:
+        symbols.append(_Entry("viền vàng ◆ = khoảnh khắc quyết định", color=MOMENT_COLOR))
+    if visibility:
+        symbols.insert(0, _Entry(f"{VISIBILITY_TERM} ({VISIBILITY_GLOSS})", color="#455a64", dashes=True))
+    rows: list[list[_Entry]] = [[_Entry("Chú giải", bold=True), _Entry(title)]]
+    for group in (colours,
+                  [_Entry("Loại trải nghiệm:"), *(_Entry(t.label_vi, swatch=CHIP_FILL[t], chip=True) for t in ExperienceType)],
+                  symbols):
+        line: list[_Entry] = []
+        for entry in group:
+            if line and sum(e.width for e in line) + LEGEND_GAP * len(line) + entry.width > LEGEND_MAX_W:
+                rows.append(line)
+                line = []
+            line.append(entry)
+        if line:
+            rows.append(line)
+    return rows
 
+
+def _row_width(row: list[_Entry]) -> float:
+    return sum(e.width for e in row) + LEGEND_GAP * (len(row) - 1)
+
+
+def _legend_size(rows: list[list[_Entry]]) -> tuple[float, float]:
+    return math.ceil(max(_row_width(row) for row in rows) + 24), len(rows) * LEGEND_LINE + 16
+
+
+def _legend_cell(entry: _Entry) -> str:
+    text = _esc(entry.text)
+    if entry.bold:
+        text = f"<B>{text}</B>"
+    if entry.color:
+        text = f'<FONT COLOR="{entry.color}">{text}</FONT>'
+    text = f'<FONT POINT-SIZE="{LEGEND_PT}">{text}</FONT>'
+    if entry.chip:
+        return f'<TD BGCOLOR="{entry.swatch}" STYLE="rounded">{text}</TD>'
+    cells = ""
+    if entry.swatch:
+        cells += f'<TD BGCOLOR="{entry.swatch}" WIDTH="{SWATCH_W:.0f}" HEIGHT="12" FIXEDSIZE="TRUE"> </TD><TD WIDTH="6"> </TD>'
+    if entry.dashes:
+        cells += f'<TD><FONT POINT-SIZE="{LEGEND_PT}" COLOR="#78909c">– – –</FONT></TD><TD WIDTH="6"> </TD>'
+    return cells + f'<TD ALIGN="LEFT">{text}</TD>'
+
+
+def _legend_node(layout: JourneyLayout, rows: list[list[_Entry]], pt) -> str:
+    gap = f'<TD WIDTH="{LEGEND_GAP:.0f}"> </TD>'
+    lines = "".join(
+        f'<TR><TD ALIGN="LEFT" HEIGHT="{LEGEND_LINE:.0f}"><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1"'
+        f' FIXEDSIZE="TRUE" WIDTH="{_row_width(row):.0f}" HEIGHT="{LEGEND_LINE - 4:.0f}"><TR>'
+        + gap.join(_legend_cell(e) for e in row)
+        + "</TR></TABLE></TD></TR>"
+        for row in rows
+    )
+    legend = layout.legend
+    assert legend is not None
+    table = (
+        f'<TABLE BORDER="1" COLOR="#b0bec5" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0" BGCOLOR="white"'
+        f' FIXEDSIZE="TRUE" WIDTH="{legend.w:.0f}" HEIGHT="{legend.h:.0f}">{lines}</TABLE>'
+    )
+    return f'  "legend" [id="legend", shape=plain, pos="{pt(legend.x, legend.y)}", label=<{table}>];'
