@@ -218,7 +218,7 @@ def test_backstage_touchpoints_sit_below_the_line_of_visibility(ecommerce):
     (line,) = [a for a in figure.findobj(Line2D) if a.get_gid() == "visibility-line"]
     line_y = line.get_transform().transform((line.get_xdata()[0], line.get_ydata()[0]))[1]
     label = _by_gid(figure, "visibility-label")
-    assert label.get_text() == "Đường ranh giới khách hàng nhìn thấy"
+    assert label.get_text() == "Đường ranh giới hữu hình"
     for tp in ecommerce.touchpoints:
         box = _by_gid(figure, f"tp-{tp.id}").get_window_extent(renderer)
         if tp.lane == "backstage":

@@ -169,7 +169,7 @@ def test_sections_follow_stage_order_and_backstage_is_opt_in(clinic):
     assert [s for s, _ in hidden] == ["Đặt lịch", "Đăng ký", "Khám"]  # "Tái khám" has no touchpoint
     assert "Hệ thống HIS cấp số" not in journey_to_mermaid(clinic)
     shown = _parse(journey_to_mermaid(clinic, backstage=True))["sections"]
-    assert [s for s, _ in shown] == ["Đặt lịch", "Đăng ký", "Khám", "Hậu trường"]
+    assert [s for s, _ in shown] == ["Đặt lịch", "Đăng ký", "Khám", "Hậu trường (dưới Đường ranh giới hữu hình)"]
     assert shown[-1][1] == [("Hệ thống HIS cấp số", 2, ["Chị Lan 40 tuổi"]), ("Kho dược", 3, ["Chị Lan 40 tuổi"])]
     assert shown[:3] == hidden
 
@@ -179,7 +179,7 @@ def test_a_journey_with_only_backstage_touchpoints_says_what_to_do():
     j.add_touchpoint("kho", name="Đóng gói", stage="Kho", lane="backstage")
     with pytest.raises(ValueError, match=r"no frontstage touchpoint.*backstage=True.*1 backstage"):
         journey_to_mermaid(j)
-    assert journey_to_mermaid(j, backstage=True).endswith("    section Hậu trường\n      Đóng gói: 3: Khách hàng\n")
+    assert journey_to_mermaid(j, backstage=True).endswith("    section Hậu trường (dưới Đường ranh giới hữu hình)\n      Đóng gói: 3: Khách hàng\n")
 
 
 def test_a_touchpoint_in_an_unknown_stage_is_named(clinic):
@@ -205,7 +205,7 @@ def test_samples_export_every_frontstage_touchpoint_in_order(path):
     assert {score for _, tasks in parsed["sections"] for _, score, _ in tasks} <= {1, 2, 3, 4, 5}
     backstage = [tp.name for tp in journey.touchpoints if tp.lane == "backstage"]
     last_section, last_tasks = _parse(journey_to_mermaid(journey, backstage=True))["sections"][-1]
-    assert backstage and last_section == "Hậu trường" and [task[0] for task in last_tasks] == backstage
+    assert backstage and last_section == "Hậu trường (dưới Đường ranh giới hữu hình)" and [task[0] for task in last_tasks] == backstage
 
 
 def test_render_journey_writes_mermaid_for_mmd(clinic, tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import xml.etree.ElementTree as ET
 
@@ -68,19 +69,34 @@ def test_special_characters_and_diacritics_render_exactly(tmp_path):
     assert "<script>" not in svg  # escaped, never live markup
 
 
-def test_stages_are_columns_in_order_and_backstage_is_below(sample_path):
+def _extent(group: ET.Element) -> tuple[float, float, float, float]:
+    """x0, y0, x1, y1 of a group's shapes (paths and polygons), in SVG units."""
+    numbers = []
+    for shape in (*group.iter(f"{SVG}path"), *group.iter(f"{SVG}polygon")):
+        numbers += [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", shape.get("d") or shape.get("points") or "")]
+    xs, ys = numbers[0::2], numbers[1::2]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def test_stages_read_in_order_and_backstage_is_below(sample_path):
+    """Stages read left to right, row by row (a long journey wraps); each touchpoint sits under its own
+    stage's header, and in every row of stages the backstage touchpoints are below the frontstage ones."""
     journey = load_journey(sample_path)
     groups = _svg_groups(render_dot(journey_to_dot(journey), "svg", engine="bundled").decode())
-    stage_x = [_centre_x(groups[f"stage-{i}"]) for i in range(len(journey.stages))]
-    assert stage_x == sorted(stage_x)
-    spans = list(zip(stage_x, stage_x[1:] + [float("inf")]))
+    headers = [_extent(groups[f"stage-{i}"]) for i in range(len(journey.stages))]
+    assert [(round(h[1]), h[0]) for h in headers] == sorted((round(h[1]), h[0]) for h in headers)
+    rows = sorted({round(h[1]) for h in headers})
+    tops: dict[tuple[int, str], list[float]] = {}
     for tp in journey.touchpoints:
-        x = _centre_x(groups[f"tp-{tp.id}"])
-        i = journey.stages.index(tp.stage)
-        assert x >= (stage_x[i - 1] if i else float("-inf")) and x < spans[i][1]
-    front = [_top_y(groups[f"tp-{t.id}"]) for t in journey.touchpoints if t.lane == "frontstage"]
-    back = [_top_y(groups[f"tp-{t.id}"]) for t in journey.touchpoints if t.lane == "backstage"]
-    assert back and min(back) > max(front)
+        box = _extent(groups[f"tp-{tp.id}"])
+        header = headers[journey.stages.index(tp.stage)]
+        assert header[0] < box[0] and box[2] < header[2]  # inside the stage's column
+        row = max(r for r in rows if r < box[1])
+        assert row == round(header[1])  # under its own row of stages
+        tops.setdefault((row, tp.lane), []).append(box[1])
+    for (row, lane), ys in tops.items():
+        if lane == "backstage" and (row, "frontstage") in tops:
+            assert min(ys) > max(tops[(row, "frontstage")])
 
 
 def test_drop_off_exit_shows_percentage_and_every_transition_is_drawn(good_file):
@@ -89,8 +105,10 @@ def test_drop_off_exit_shows_percentage_and_every_transition_is_drawn(good_file)
     assert _text(groups["exit-fb_ad"]) == "40% rời bỏ"
     for u, v in journey.graph.edges:
         assert f"edge-{u}-{v}" in groups
-    assert "1.200" in _text(groups["edge-fb_ad-ekyc"])
-    assert "87,5%" in _text(groups["edge-ekyc-doi_chieu"])
+    for u, v in journey.graph.edges:
+        assert f"label-{u}-{v}" in groups  # every transition here has figures, drawn over the lines
+    assert "1.200" in _text(groups["label-fb_ad-ekyc"])
+    assert "87,5%" in _text(groups["label-ekyc-doi_chieu"])
     assert "Chú giải" in _text(groups["legend"])
 
 

@@ -14,7 +14,8 @@ How a journey becomes that diagram (wording ready for the README):
 - Each stage with frontstage touchpoints becomes a ``section``, in stage order; its touchpoints
   become tasks in the order of the journey file. Backstage touchpoints are work the customer does
   not see, so they are left out, unless ``backstage=True`` puts them, in file order, in a last
-  section named "Hậu trường".
+  section named "Hậu trường (dưới Đường ranh giới hữu hình)" (:data:`journeymap.terms.VISIBILITY_TERM`,
+  the line of visibility, as on every other picture).
 - The score (1–5) comes from the touchpoint's emotion (−2…+2): score = emotion + 3, so −2 → 1,
   −1 → 2, 0 → 3, +1 → 4, +2 → 5; an emotion between the steps is rounded half up (−0.5 → 3,
   +0.5 → 4). A touchpoint without an emotion takes its CES (1 very hard … 7 very easy) scaled
@@ -66,6 +67,7 @@ from typing import TYPE_CHECKING, Literal
 from nlp.output import write_text
 
 from ..errors import DataError
+from ..terms import VISIBILITY_TERM
 
 if TYPE_CHECKING:
     from .._schema import TouchpointSpec
@@ -75,7 +77,7 @@ __all__ = ["BackstageOnlyError", "MermaidScore", "journey_to_mermaid", "touchpoi
 
 MermaidScore = Literal["emotion", "ces"]
 DEFAULT_ACTOR = "Khách hàng"
-BACKSTAGE_SECTION = "Hậu trường"
+BACKSTAGE_SECTION = f"Hậu trường (dưới {VISIBILITY_TERM})"
 NEUTRAL_SCORE = 3
 
 _CONTROL = re.compile(r"\r\n|[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -120,7 +122,7 @@ def journey_to_mermaid(
         "Khách hàng" when there is no persona; the journey's personas, each task listing those who
         meet it, when it declares ``personas``.
     backstage
-        Add the backstage touchpoints in a last section named "Hậu trường".
+        Add the backstage touchpoints in a last section named "Hậu trường (dưới Đường ranh giới hữu hình)".
 
     Returns
     -------
