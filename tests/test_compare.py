@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 import copy
 import math
+import re
 import unicodedata
 
 import pytest

@@ -28,6 +28,7 @@ Coordinates are in points, y growing downwards; :mod:`journeymap.draw.dot` flips
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import unicodedata
 from collections import defaultdict
@@ -626,7 +627,7 @@ def layout_journey(journey: Journey, *, legend_height: float = 0.0, legend_width
     router = _Router(placed)
     edges = [router.route(u, v) for u, v in graph.edges]
     for route in edges:
-        for a, b in zip(route.path, route.path[1:]):
+        for a, b in itertools.pairwise(route.path):
             labels.soft(_grow(_segment_rect(a, b), 1.5))
     for route in edges:
         attrs = graph.edges[route.source, route.target]
@@ -705,7 +706,7 @@ class _Labels:
 
     def _candidates(self, path: list[tuple[float, float]], w: float, h: float) -> Iterable[tuple[float, float, float]]:
         """(cost, x, y) of places beside each segment of the route, the nearer the start the cheaper."""
-        for k, (a, b) in enumerate(zip(path, path[1:])):
+        for k, (a, b) in enumerate(itertools.pairwise(path)):
             length = abs(b[0] - a[0]) + abs(b[1] - a[1])
             if length < 1:
                 continue
@@ -733,7 +734,7 @@ class _Labels:
 
     def place(self, path: list[tuple[float, float]], w: float, h: float) -> tuple[float, float]:
         own = _Grid()
-        for a, b in zip(path, path[1:]):
+        for a, b in itertools.pairwise(path):
             own.add(_grow(_segment_rect(a, b), 1.0))
         best: tuple[float, float, float] | None = None
         for cost, x, y in self._candidates(path, w, h):

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ..._formats import JOURNEY_FILE_FORMATS
 from ..._schema import DEFAULT_LANES
-from ...terms import VISIBILITY_TERM as VISIBILITY_LABEL  # one name for the line of visibility
+from ...terms import VISIBILITY_TERM
 from ..dot import EMOTION_FILL
 
 if TYPE_CHECKING:
@@ -94,6 +94,7 @@ EXCLUDED_TEXT = "không áp dụng cho persona này"
 PERSONA_CARD_W = 330.0
 AVATAR_D = 46.0
 _BACKSTAGE_NAME_LABEL = "Hậu trường (khách hàng không thấy)"
+VISIBILITY_LABEL = VISIBILITY_TERM  # journeymap.terms: one name for the line of visibility on every picture
 
 # Fields compared for "đổi", in the order the changes are listed; numbers show before → after.
 _CHANGE_LABELS: dict[str, str] = {
