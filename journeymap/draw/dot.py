@@ -391,11 +391,11 @@ def _legend_rows(color_by: ColorBy, max_volume: float, *, moments: bool, visibil
 
 
 def _row_width(row: list[_Entry]) -> float:
-    return sum(e.width for e in row) + LEGEND_GAP * (len(row) - 1)
+    return sum(e.width for e in row) + (LEGEND_GAP + 2) * (len(row) - 1)
 
 
 def _legend_size(rows: list[list[_Entry]]) -> tuple[float, float]:
-    return math.ceil(max(_row_width(row) for row in rows) + 24), len(rows) * LEGEND_LINE + 16
+    return math.ceil(max(_row_width(row) for row in rows) + 24), len(rows) * (LEGEND_LINE + 4) + 8
 
 
 def _legend_cell(entry: _Entry) -> str:
@@ -418,8 +418,8 @@ def _legend_cell(entry: _Entry) -> str:
 def _legend_node(layout: JourneyLayout, rows: list[list[_Entry]], pt) -> str:
     gap = f'<TD WIDTH="{LEGEND_GAP:.0f}"> </TD>'
     lines = "".join(
-        f'<TR><TD ALIGN="LEFT" HEIGHT="{LEGEND_LINE:.0f}"><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1"'
-        f' FIXEDSIZE="TRUE" WIDTH="{_row_width(row):.0f}" HEIGHT="{LEGEND_LINE - 4:.0f}"><TR>'
+        f'<TR><TD ALIGN="LEFT" HEIGHT="{LEGEND_LINE:.0f}"><TABLE ALIGN="LEFT" BORDER="0" CELLBORDER="0" CELLSPACING="0"'
+        f' CELLPADDING="1" FIXEDSIZE="TRUE" WIDTH="{_row_width(row):.0f}" HEIGHT="{LEGEND_LINE - 4:.0f}"><TR>'
         + gap.join(_legend_cell(e) for e in row)
         + "</TR></TABLE></TD></TR>"
         for row in rows
@@ -427,7 +427,7 @@ def _legend_node(layout: JourneyLayout, rows: list[list[_Entry]], pt) -> str:
     legend = layout.legend
     assert legend is not None
     table = (
-        f'<TABLE BORDER="1" COLOR="#b0bec5" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0" BGCOLOR="white"'
+        f'<TABLE BORDER="1" COLOR="#b0bec5" CELLBORDER="0" CELLSPACING="4" CELLPADDING="0" BGCOLOR="white"'
         f' FIXEDSIZE="TRUE" WIDTH="{legend.w:.0f}" HEIGHT="{legend.h:.0f}">{lines}</TABLE>'
     )
     return f'  "legend" [id="legend", shape=plain, pos="{pt(legend.x, legend.y)}", label=<{table}>];'
