@@ -73,6 +73,10 @@ class Document:
     scalars: dict[Path_, str] = field(default_factory=dict)
     normalised: bool = False
     item_lines: dict[Path_, array[int]] = field(default_factory=dict, repr=False)
+    split_lists: list[tuple[Path_, int, list[str]]] = field(default_factory=list)
+    """Flow lists (``[a, b]``) of unquoted texts whose later items start in lower case: likely one
+    sentence YAML split at its commas. ``(path, line, items)``; :func:`journeymap.validate_journey`
+    warns about them."""
     _finder: _JsonLines | None = field(default=None, repr=False, compare=False)
 
     def line_of(self, path: Path_) -> int | None:
@@ -454,6 +458,7 @@ class _Frame:
     seen: dict[Any, int] = field(default_factory=dict)
     merges: list[tuple[dict[Any, Any], int]] = field(default_factory=list)
     items: array[int] = field(default_factory=lambda: array("I"))  # a sequence's item lines
+    flow_text: bool = False  # a flow sequence ([a, b]) of plain, unquoted texts so far
 
 
 class _Builder:
@@ -506,6 +511,8 @@ class _Builder:
             kind = type(event)
             if kind is mapping_end or kind is sequence_end:
                 frame = stack.pop()
+                if frame.flow_text and _split_sentence(frame):
+                    self.doc.split_lists.append((frame.path, frame.line, list(frame.value)))
                 value = self._close(frame)
                 if frame.anchor is not None:
                     self.anchors[frame.anchor] = (value, frame.size, frame.depth)
@@ -536,6 +543,8 @@ class _Builder:
                     value = _NO_KEY
                 if value is not _NO_KEY:
                     if not top.mapping:
+                        if top.flow_text and not (event.implicit[0] and isinstance(value, str)):
+                            top.flow_text = False
                         top.items.append(mark.line + 1)
                         top.value.append(value)
                         top.size += 1
@@ -559,8 +568,13 @@ class _Builder:
             elif not is_key:
                 path = (*top.path, "<<") if top.merge_key else (*top.path, top.key)
 
+            if top is not None and not top.mapping and top.flow_text and (
+                    kind is not scalar_event or not event.implicit[0]):
+                top.flow_text = False  # a quoted or tagged text, an alias or a collection as an item
             if kind is scalar_event:
                 merge, value = self._scalar(event, is_key, path)
+                if top is not None and not top.mapping and not isinstance(value, str):
+                    top.flow_text = False  # a plain item that is not text ("no", "12:30")
                 if event.anchor is not None:
                     self.anchors[event.anchor] = (value, 1, 0)
                 if is_key:
@@ -589,6 +603,7 @@ class _Builder:
                 frame = _Frame(path, mapping, {} if mapping else [], event.anchor, mark.line + 1)
                 if not mapping:
                     self.doc.item_lines[path] = frame.items
+                    frame.flow_text = bool(event.flow_style)
                 stack.append(frame)
                 if event.anchor is not None:
                     self.anchors[event.anchor] = None
@@ -690,6 +705,18 @@ class _Builder:
     @property
     def constructor(self) -> Any:
         return _CONSTRUCTOR
+
+
+#: Lists whose items are ids or lower-case words by nature: a lower-case item there is no sign of a split.
+_LOWER_CASE_LISTS = frozenset({"aliases", "experience", "lanes"})
+
+
+def _split_sentence(frame: _Frame) -> bool:
+    """Whether a flow list of plain texts reads like one sentence split at its commas: it starts with
+    a capital letter and a later item goes on in lower case ("[Tờ trình qua 3 cấp ký, mỗi cấp 1–2 ngày]")."""
+    items = frame.value
+    return (len(items) > 1 and items[0][:1].isupper() and any(item[:1].islower() for item in items[1:])
+            and not (frame.path and frame.path[-1] in _LOWER_CASE_LISTS))
 
 
 def _line_text(text: str, line: int) -> str:

@@ -33,6 +33,12 @@ that a file can make while being valid. Each finding is a :class:`JourneyWarning
     who start) against the conversion the drop-off and probability figures give (what
     ``cx conversion`` and the report show).
 
+``split_list``
+    In the file the journey was read from, a list written in brackets (``[a, b]``) whose first item
+    starts with a capital letter and a later one in lower case: YAML splits such a list at every
+    comma, so "[Tờ trình qua 3 cấp ký, mỗi cấp 1–2 ngày]" became two items. Quote the sentence or
+    write the list one item per line if it was meant as one.
+
 The three volume checks compare two shares and warn when they are more than ``tolerance`` apart
 (2 percentage points by default); they are skipped for a journey discovered from an event log,
 whose volumes count customers while its probabilities count visits.
@@ -64,6 +70,7 @@ WarningCode = Literal[
     "volumes_vs_drop_off",
     "volumes_vs_probability",
     "volumes_vs_conversion",
+    "split_list",
 ]
 DEFAULT_TOLERANCE = 0.02
 """How far apart (as a share: 0.02 is 2 percentage points) two figures may be before a volume warning."""
@@ -180,6 +187,7 @@ class _Checker:
         self.found: list[JourneyWarning] = []
 
     def run(self) -> list[JourneyWarning]:
+        self._split_lists()
         self._empty_stages()
         orphans = self._orphans()
         starts = self._starts()
@@ -195,6 +203,16 @@ class _Checker:
         if starts is not None and chain is not None:
             self._goals(starts, chain, measured)
         return self.found
+
+    # -- the file ---------------------------------------------------------------------------------
+    def _split_lists(self) -> None:
+        for where, line, items in self.journey.split_lists:
+            shown = ", ".join(items)
+            self._warn("split_list", f"line {line}: {where}",
+                       f"YAML read [{excerpt(shown, 120)}] as {len(items)} items "
+                       f"({' | '.join(excerpt(i, 40) for i in items)}): inside [ ], every comma starts a new item. "
+                       f"If it is one sentence, put it in quotes (\"{excerpt(shown, 60)}\") or write the list one "
+                       "item per line (- …)")
 
     # -- structure --------------------------------------------------------------------------------
     def _empty_stages(self) -> None:

@@ -73,7 +73,13 @@ def loads_journey(text: str, fmt: Format = "yaml", *, source: str | None = None)
     """Parse and validate journey text in ``fmt`` (``"yaml"`` or ``"json"``)."""
     document = parse_document(text, fmt, source=source)
     spec = validate_journey_data(document.data, document=document, source=source)
-    return Journey.from_spec(spec)
+    journey = Journey.from_spec(spec)
+    if document.split_lists:
+        from .validation import describe_path
+
+        journey.split_lists = tuple((describe_path(path, document.data), line, tuple(items))
+                                    for path, line, items in document.split_lists)
+    return journey
 
 
 def dumps_journey(journey: Journey, fmt: Format = "yaml") -> str:

@@ -83,6 +83,10 @@ class Journey:
     #: path is read relative to it (to the working folder when ``None``). Not part of the journey's
     #: contents: saving and ``==`` ignore it; :meth:`copy` keeps it.
     folder: Path | None = None
+    #: Flow lists (``[a, b]``) in the file the journey was read from that read like one sentence split at
+    #: its commas: ``(where, line, items)`` (set by :func:`journeymap.loads_journey`). Not part of the
+    #: journey's contents; :func:`journeymap.validate_journey` warns about each (code ``split_list``).
+    split_lists: tuple[tuple[str, int, tuple[str, ...]], ...] = ()
 
     def __init__(
         self,

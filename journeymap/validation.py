@@ -157,7 +157,7 @@ def problem_from_pydantic(
     def where(path: Sequence[Hashable]) -> str:
         if prefix and not path:
             return prefix
-        described = _describe(path, data)
+        described = describe_path(path, data)
         return f"{prefix} → {described}" if prefix else described
 
     kind = error["type"]
@@ -232,7 +232,7 @@ def _normalised(value: Any, depth: int) -> Any:
     return value
 
 
-def _describe(loc: Sequence[Hashable], data: dict[str, Any]) -> str:
+def describe_path(loc: Sequence[Hashable], data: dict[str, Any]) -> str:
     """Human location such as ``touchpoints[2] (id 'ekyc') → ces``."""
     parts: list[str] = []
     node: Any = data
@@ -293,7 +293,7 @@ def _cross_references(data: dict[str, Any], document: Document) -> list[Problem]
         if not isinstance(tp, dict):
             continue
         tp_id = tp.get("id")
-        where = _describe(("touchpoints", index), data)
+        where = describe_path(("touchpoints", index), data)
         if isinstance(tp_id, str):
             if tp_id in ids:
                 first = ids[tp_id]
@@ -350,7 +350,7 @@ def _cross_references(data: dict[str, Any], document: Document) -> list[Problem]
                 else:
                     what = (f"transition {key} unknown touchpoint {excerpt(ref)} (no touchpoint has this id or name)"
                             + (_suggest(ref, known) or ".") + f" Known ids: {_listed(known)}")
-                problems.append(Problem(what, f"{_describe(('transitions', index), data)} → {key}",
+                problems.append(Problem(what, f"{describe_path(('transitions', index), data)} → {key}",
                                         document.line_of(("transitions", index, key))))
     return problems
 

@@ -299,6 +299,7 @@ class CauseClassifier(_TextClassifier):
         clauses: bool = VECTORIZER.clauses,
         clause_training: bool = True,
         cause_free_weight: float = 1.0,
+        min_threshold: float = 0.05,
         content_only: bool = False,
         random_state: int = 0,
     ) -> None:
@@ -310,6 +311,7 @@ class CauseClassifier(_TextClassifier):
         self.labels = labels
         self.clause_training = clause_training
         self.cause_free_weight = cause_free_weight
+        self.min_threshold = min_threshold
         self.content_only = content_only
 
     @property
@@ -341,7 +343,8 @@ class CauseClassifier(_TextClassifier):
             clauses = None if clauses is None else _masked(clauses, keep)
         self.vectorizer_ = vectorizer
         self.head_ = OneVsRestHead(C=self.C, class_weight=self.class_weight, clause_training=self.clause_training,
-                                   cause_free_weight=self.cause_free_weight, multilabel=True,
+                                   cause_free_weight=self.cause_free_weight, min_threshold=self.min_threshold,
+                                   multilabel=True,
                                    random_state=self.random_state)
         self.head_.fit(features, indicator, clauses=clauses, clause_owner=clause_owner, threshold_rows=threshold_rows)
         self.classes_ = np.array(names, dtype=object)
@@ -356,7 +359,7 @@ class CauseClassifier(_TextClassifier):
             raise ValueError(f"{len(classes)} label names for a head of {head.coef_.shape[0]} labels")
         clf = cls(**cls._vectorizer_params(vectorizer), C=head.C, class_weight=head.class_weight,
                   clause_training=head.clause_training, cause_free_weight=head.cause_free_weight,
-                  content_only=content_only, random_state=head.random_state)
+                  min_threshold=head.min_threshold, content_only=content_only, random_state=head.random_state)
         clf.vectorizer_, clf.head_, clf.classes_ = vectorizer, head, np.array(list(classes), dtype=object)
         return clf
 

@@ -227,6 +227,11 @@ class OneVsRestHead(_LinearHead):
         as well (multiple-instance learning; see :meth:`fit`).
     cause_free_weight : float
         The weight of a row without a label when its calibration and threshold are chosen.
+    min_threshold : float
+        The lowest threshold a label may get (between 0.05 and 0.95). The threshold that maximises
+        F1 on the training rows falls well below 0.5 for a label the training rows hold often; 0.5
+        flags a label only when the model finds it more likely than not, which keeps false alarms down
+        on data where the labels are rarer than in training.
     multilabel : {"auto", True}
         ``"auto"``: a ``y`` with two or more columns is an indicator matrix, a column vector is one
         class per row (scikit-learn's convention). ``True``: every 2-D ``y`` is an indicator matrix,
@@ -248,10 +253,12 @@ class OneVsRestHead(_LinearHead):
     """
 
     def __init__(self, *, C: float = 1.0, class_weight: str | None = "balanced", clause_training: bool = True,
-                 cause_free_weight: float = 1.0, multilabel: str | bool = "auto", random_state: int = 0) -> None:
+                 cause_free_weight: float = 1.0, min_threshold: float = 0.05, multilabel: str | bool = "auto",
+                 random_state: int = 0) -> None:
         super().__init__(C=C, class_weight=class_weight, random_state=random_state)
         self.clause_training = clause_training
         self.cause_free_weight = cause_free_weight
+        self.min_threshold = min_threshold
         self.multilabel = multilabel
 
     def __sklearn_tags__(self) -> Any:
@@ -303,6 +310,8 @@ class OneVsRestHead(_LinearHead):
             if len(self.classes_) < 2:
                 raise ValueError(f"y has only one class {self.classes_.tolist()}; a classifier needs at least 2 classes")
             indicator = np.eye(len(self.classes_), dtype=int)[encoded]
+        if not isinstance(self.min_threshold, (int, float)) or not 0.05 <= self.min_threshold <= 0.95:
+            raise ValueError(f"min_threshold must be a number from 0.05 to 0.95; got {self.min_threshold!r}")
         units = self._units(X, clauses, clause_owner)
         n = X.shape[0]
         rows = np.ones(n, dtype=bool) if threshold_rows is None else np.asarray(threshold_rows, dtype=bool)
@@ -317,7 +326,7 @@ class OneVsRestHead(_LinearHead):
         oof = _sigmoid(self.calibration_[:, 0] * decision + self.calibration_[:, 1])
         # A label with too few examples among those rows takes its threshold from all of them.
         self.thresholds_ = np.array([
-            _best_threshold(indicator[use, j], oof[use, j], weight)
+            _best_threshold(indicator[use, j], oof[use, j], weight, self.min_threshold)
             for j in range(indicator.shape[1])
             for use in [rows if indicator[rows, j].sum() >= _MIN_THRESHOLD_POSITIVES else slice(None)]
         ])
@@ -525,9 +534,10 @@ def _temperature(decision: np.ndarray, Y: np.ndarray) -> float:
     return float(minimize_scalar(log_loss, bounds=(1e-3, 100.0), method="bounded").x)
 
 
-def _best_threshold(y: np.ndarray, proba: np.ndarray, negative_weight: float = 1.0) -> float:
+def _best_threshold(y: np.ndarray, proba: np.ndarray, negative_weight: float = 1.0, lowest: float = 0.05) -> float:
     from sklearn.metrics import f1_score
 
     weight = np.where(y == 1, 1.0, negative_weight)
-    scores = [f1_score(y, proba >= t, zero_division=0.0, sample_weight=weight) for t in _THRESHOLDS]
-    return float(_THRESHOLDS[int(np.argmax(scores))])
+    candidates = _THRESHOLDS[_THRESHOLDS >= lowest - 1e-9]
+    scores = [f1_score(y, proba >= t, zero_division=0.0, sample_weight=weight) for t in candidates]
+    return float(candidates[int(np.argmax(scores))])

@@ -405,6 +405,7 @@ def train_feedback_model(
     clauses: bool = VECTORIZER.clauses,
     clause_training: bool = True,
     cause_free_weight: float = 1.0,
+    min_threshold: float = 0.05,
     content_only: bool = False,
     threshold_rows: Sequence[bool] | None = None,
     sequence: bool = False,
@@ -466,7 +467,8 @@ def train_feedback_model(
         sentiment_head.fit_features(vectorizer, docs, sentiments)
     if causes is not None:
         cause_head = CauseClassifier(labels=cause_labels, C=causes_C, clause_training=clause_training,
-                                     cause_free_weight=cause_free_weight, content_only=content_only, **shared)
+                                     cause_free_weight=cause_free_weight, min_threshold=min_threshold,
+                                     content_only=content_only, **shared)
         cause_head.fit_features(vectorizer, docs, causes, clauses=clause_rows, clause_owner=where.doc,
                                 threshold_rows=threshold_rows)
     sequence_head = None

@@ -53,6 +53,7 @@ def save_model(model: FeedbackModel, directory: str | Path) -> Path:
         if key == "causes":
             params["clause_training"] = head.clause_training
             params["cause_free_weight"] = head.cause_free_weight
+            params["min_threshold"] = head.min_threshold
             params["content_only"] = head.content_only
         meta[key] = {"classes": [str(c) for c in head.classes_], "params": params}
         arrays[f"{key}_coef"] = head.coef_
@@ -195,7 +196,8 @@ def _model_from(meta: dict[str, Any], arrays: dict[str, np.ndarray], directory: 
                 fitted = OneVsRestHead.from_arrays(
                     coef, arrays[f"{key}_intercept"], arrays[f"{key}_calibration"], arrays["causes_thresholds"],
                     clause_training=params.get("clause_training", True),
-                    cause_free_weight=params.get("cause_free_weight", 1.0), multilabel=True, **head_params)
+                    cause_free_weight=params.get("cause_free_weight", 1.0),
+                    min_threshold=params.get("min_threshold", 0.05), multilabel=True, **head_params)
                 head = CauseClassifier.from_parts(vectorizer, fitted, classes,
                                                   content_only=params.get("content_only", False))
         except ValueError as error:

@@ -226,3 +226,41 @@ def test_a_journey_of_5000_touchpoints_is_checked_in_seconds():
     began = time.perf_counter()
     assert validate_journey(j) == []
     assert time.perf_counter() - began < 10  # the trap search was quadratic: about 45 s
+
+
+_SPLIT = """\
+journey: Vay mua nhà
+stages: [Nộp hồ sơ, Giải ngân]
+touchpoints:
+  - name: Nộp hồ sơ
+    stage: Nộp hồ sơ
+    pain_points: [Tờ trình qua 3 cấp ký, mỗi cấp 1–2 ngày]
+    aliases: [hồ sơ vay, nộp giấy tờ]
+    opportunities: ["Ký số", "gom chữ ký"]
+  - name: Giải ngân
+    stage: Giải ngân
+    goal: true
+    pain_points: [Chờ lâu, Phí cao]
+transitions:
+  - {from: Nộp hồ sơ, to: Giải ngân}
+"""
+
+
+def test_a_sentence_split_by_a_yaml_flow_list_is_a_warning_naming_its_line(tmp_path):
+    """A designer's "[Tờ trình qua 3 cấp ký, mỗi cấp 1–2 ngày]" silently became two bullets; now it is flagged."""
+    from journeymap import load_journey
+
+    path = tmp_path / "vay.yaml"
+    path.write_text(_SPLIT, encoding="utf-8")
+    journey = load_journey(path)
+    assert journey.touchpoint("nop_ho_so").pain_points == ["Tờ trình qua 3 cấp ký", "mỗi cấp 1–2 ngày"]  # kept as read
+    found = validate_journey(journey)
+    assert [w.code for w in found] == ["split_list"]  # not the aliases, the quoted items or two capitalised items
+    warning = found[0]
+    assert warning.place == "line 6: touchpoints[0] → pain_points"
+    assert '"Tờ trình qua 3 cấp ký, mỗi cấp 1–2 ngày"' in warning.message and "2 items" in warning.message
+    with pytest.raises(JourneyValidationError, match="split_list"):
+        validate_journey(journey, strict=True)
+    quoted = _SPLIT.replace("[Tờ trình qua 3 cấp ký, mỗi cấp 1–2 ngày]", '["Tờ trình qua 3 cấp ký, mỗi cấp 1–2 ngày"]')
+    path.write_text(quoted, encoding="utf-8")
+    assert validate_journey(load_journey(path)) == []

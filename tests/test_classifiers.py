@@ -174,6 +174,26 @@ def test_cause_thresholds_can_come_from_some_rows_only():
         train_feedback_model(texts, causes=causes, min_df=1, threshold_rows=[True] * 3)
 
 
+def test_min_threshold_keeps_causes_from_being_flagged_below_it_and_survives_a_model_file(tmp_path):
+    """A researcher who wants fewer false alarms sets min_threshold; a saved model keeps it."""
+    from nlp.model import train_feedback_model
+    from nlp.persist import load_model, save_model
+
+    texts = ["chờ lâu quá", "đợi 2 tiếng", "chờ mãi không tới lượt", "đợi cả buổi", "chờ dài cổ", "đợi mòn mỏi",
+             "ngon", "sạch sẽ", "rẻ", "đẹp", "nhân viên vui vẻ", "giao nhanh", "chờ chút thì có món ngon"] * 3
+    causes = ([["wait"]] * 6 + [[]] * 6 + [["wait"]]) * 3
+    low = train_feedback_model(texts, causes=causes, min_df=1)
+    high = train_feedback_model(texts, causes=causes, min_df=1, min_threshold=0.8)
+    assert low.causes.thresholds_[0] < 0.8 <= high.causes.thresholds_[0]
+    assert high.causes.head_.min_threshold == 0.8
+    loaded = load_model(save_model(high, tmp_path / "m"))
+    assert loaded.causes.head_.min_threshold == 0.8
+    np.testing.assert_array_equal(loaded.causes.thresholds_, high.causes.thresholds_)
+    for wrong in (0.0, 0.99, "0.5"):
+        with pytest.raises(ValueError, match="min_threshold must be a number from 0.05 to 0.95"):
+            train_feedback_model(texts, causes=causes, min_df=1, min_threshold=wrong)
+
+
 @parametrize_with_checks([SoftmaxHead(), OneVsRestHead()])
 def test_heads_pass_scikit_learns_estimator_checks(estimator, check):
     """The heads a FeedbackModel runs are estimators on feature matrices, checked by scikit-learn itself."""
