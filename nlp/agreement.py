@@ -240,11 +240,7 @@ def krippendorff_alpha(counts: np.ndarray | Sequence[Sequence[int]]) -> float | 
 
 
 def _is_missing(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and np.isnan(value):
-        return True
-    return False
+    return value is None or bool(isinstance(value, float) and np.isnan(value))
 
 
 def _parse(value: Any, multi: bool, separator: str | None) -> str | frozenset[str] | None:
@@ -258,14 +254,6 @@ def _parse(value: Any, multi: bool, separator: str | None) -> str | frozenset[st
         return text or None
     parts = text.split(separator) if separator else _DEFAULT_SEPARATORS.split(text)
     return frozenset(p.strip() for p in parts if p.strip())
-
-
-def _show(code: str | frozenset[str] | None) -> str:
-    if code is None:
-        return ""
-    if isinstance(code, frozenset):
-        return ", ".join(sorted(code))
-    return code
 
 
 @dataclass
@@ -531,7 +519,6 @@ def _disagreements(frame: pd.DataFrame, table: Table, codes: dict[str, list[Any]
                    per_row: np.ndarray) -> pd.DataFrame:
     """The rows to adjudicate: every column of the input, then ``row``, ``issue``, ``in_dispute`` and
     an empty ``adjudicated`` column to fill."""
-    import pandas as pd
 
     keep, issues, disputes = [], [], []
     for i in range(len(frame)):
@@ -551,10 +538,11 @@ def _disagreements(frame: pd.DataFrame, table: Table, codes: dict[str, list[Any]
             else:
                 disputes.append(" / ".join(f"{coder}: {code}" for coder, code in given.items()))
     out = frame.iloc[keep].copy()
-    extra = {"row": [table.row(i) for i in keep], "issue": issues, "in_dispute": disputes, "adjudicated": ""}
-    for name, values in extra.items():
+    extra: dict[str, list[str] | str] = {"row": [table.row(i) for i in keep], "issue": issues,
+                                         "in_dispute": disputes, "adjudicated": ""}
+    for name, column_values in extra.items():
         column = name if name not in out.columns else f"{name}_cx"
-        out[column] = values
+        out[column] = column_values
     return out.reset_index(drop=True) if table.path is not None else out
 
 
@@ -581,19 +569,19 @@ def agreement_files(
 
     from .tables import Table, load_table
 
-    paths = [Path(p) for p in paths]
-    names = list(coders) if coders else [p.stem for p in paths]
-    if len(paths) < 2:
-        raise DataError(f"agreement between files needs one file per coder, at least two; got {len(paths)}")
-    if len(names) != len(paths):
-        raise DataError(f"{len(paths)} files but {len(names)} coder names ({', '.join(names)}); give one name per file")
+    files = [Path(p) for p in paths]
+    names = list(coders) if coders else [p.stem for p in files]
+    if len(files) < 2:
+        raise DataError(f"agreement between files needs one file per coder, at least two; got {len(files)}")
+    if len(names) != len(files):
+        raise DataError(f"{len(files)} files but {len(names)} coder names ({', '.join(names)}); give one name per file")
     if len(set(names)) != len(names):
         raise DataError(f"the files' names give the coders {', '.join(names)}, not all distinct: name the coders "
                         "with --coders, one per file in order")
     if join in names:
         raise DataError(f"the coder name {join!r} is also the join column; rename the coder with --coders")
     merged: pd.DataFrame | None = None
-    for path, name in zip(paths, names):
+    for path, name in zip(files, names):
         table = load_table(path, "codes", columns=(join, column))
         frame = table.frame
         keys = frame[join]
@@ -604,7 +592,7 @@ def agreement_files(
         doubled = keys[keys.duplicated(keep=False)]
         if len(doubled):
             first = doubled.iloc[0]
-            rows = [table.row(i) for i in np.nonzero((keys == first).to_numpy())[0]]
+            rows = [table.row(int(i)) for i in np.nonzero((keys == first).to_numpy())[0]]
             raise DataError(f"{path}: {join} {excerpt(str(first))} is in {', '.join(rows)} ({len(doubled)} rows with a "
                             f"repeated {join!r} in all); each row must appear once per coder's file")
         # An empty cell is a code ("no label" in a several-labels column); a row missing from this file
@@ -614,5 +602,5 @@ def agreement_files(
     assert merged is not None
     merged = merged.fillna(NOT_CODED[0])
     merged.index = pd.Index(merged[join].tolist(), name=join)
-    source = " + ".join(str(p) for p in paths)
+    source = " + ".join(str(p) for p in files)
     return agreement(Table(merged, source), names, **options)

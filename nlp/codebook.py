@@ -43,8 +43,15 @@ from typing import Any, Literal
 
 from .errors import DataError, excerpt, require_file
 
-__all__ = ["Codebook", "CodebookLabel", "LabelGroup", "NAMES", "default_codebook", "default_codebook_path",
-           "load_codebook"]
+__all__ = [
+    "NAMES",
+    "Codebook",
+    "CodebookLabel",
+    "LabelGroup",
+    "default_codebook",
+    "default_codebook_path",
+    "load_codebook",
+]
 
 #: What ``--names`` may ask for: the labels' ids, or their Vietnamese or English names.
 NAMES = ("ids", "vi", "en")
@@ -209,7 +216,7 @@ def _yaml_loader() -> Any:
     return Loader
 
 
-class _Lined(dict):  # type: ignore[type-arg]
+class _Lined(dict):
     """A mapping read from YAML, with the line it starts on and the line of each key."""
 
     line: int | None = None
@@ -231,7 +238,7 @@ def _read(path: Path) -> Any:
     import yaml
 
     try:
-        return yaml.load(decoded, Loader=_yaml_loader())  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(decoded, Loader=_yaml_loader())  # a SafeLoader subclass
     except DataError as error:
         raise DataError(f"codebook {path}, {error}") from None
     except yaml.YAMLError as error:

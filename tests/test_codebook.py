@@ -46,10 +46,10 @@ def test_a_json_codebook_reads_like_yaml(tmp_path):
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ("groups:\n  - id: s\n    multi: false\n    labels:\n      - id: a\n        vi: A\n        en: A\n"
-     "        exlude: [x]\n",
-     "line 8, groups[0].labels[0].exlude: unknown key 'exlude'; the keys allowed are: id (text), vi (text), "
-     "en (text), definition (text), include (a list of text), exclude (a list of text)"),
+    (("groups:\n  - id: s\n    multi: false\n    labels:\n      - id: a\n        vi: A\n        en: A\n"
+      "        exlude: [x]\n"),
+     ("line 8, groups[0].labels[0].exlude: unknown key 'exlude'; the keys allowed are: id (text), vi (text), "
+      "en (text), definition (text), include (a list of text), exclude (a list of text)")),
     ("groups:\n  - id: s\n    multi: maybe\n    labels: [{id: a, vi: A, en: A}]\n",
      "line 3, groups[0].multi: expected true (several labels per comment) or false (exactly one); got 'maybe'"),
     ("groups:\n  - id: s\n    multi: true\n    labels:\n      - {id: a, vi: A, en: A}\n      - {id: a, vi: A, en: A}\n",

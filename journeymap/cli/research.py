@@ -100,10 +100,10 @@ def _summary(report: object) -> str:
     assert isinstance(report, AgreementReport)
     coded = ", ".join(f"{fmt.number(rows)} by {n}" for n, rows in sorted(report.coded_by.items(), reverse=True) if rows)
     level = fmt.percent(report.confidence, 0)
+    intervals = (f"[interval]: {level} bootstrap interval, {fmt.number(report.bootstrap)} resamples, seed "
+                 f"{report.seed}" if report.bootstrap else "no intervals (--bootstrap 0)")
     lines = [f"{len(report.coders)} coders ({', '.join(report.coders)}), {fmt.number(report.rows)} rows "
-             f"(coded {coded}); {'several labels' if report.multi else 'one label'} per row",
-             f"[interval]: {level} bootstrap interval, {fmt.number(report.bootstrap)} resamples, seed {report.seed}"
-             if report.bootstrap else "no intervals (--bootstrap 0)", ""]
+             f"(coded {coded}); {'several labels' if report.multi else 'one label'} per row", intervals, ""]
     header = ["label", "rows", "% agree"]
     first = report.labels[0]
     header += [{"cohen_kappa": "Cohen κ", "fleiss_kappa": "Fleiss κ", "krippendorff_alpha": "Krippendorff α"}[c]
@@ -112,8 +112,8 @@ def _summary(report: object) -> str:
     notes: list[str] = []
     for item in report.labels:
         label = item.label + (f" ({item.name})" if item.name else "")
-        cells = [label, fmt.number(item.pairable), fmt.percent(item.percent_agreement)
-                 if item.percent_agreement is not None else fmt.DASH]
+        agree = fmt.percent(item.percent_agreement) if item.percent_agreement is not None else fmt.DASH
+        cells = [label, fmt.number(item.pairable), agree]
         found: dict[str, str] = {}
         for column, score in report.scores(item):
             if score.value is None:
