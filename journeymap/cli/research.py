@@ -50,8 +50,8 @@ def agreement(
     """Agreement between coders, per label: Cohen's kappa (two coders), Fleiss' kappa and Krippendorff's alpha
     (any number, missing codes allowed), with bootstrap confidence intervals.
 
-    A cell marked NA, N/A or #N/A (and, for one label per cell, an empty cell) is a row that coder did
-    not code. A statistic that cannot be told from chance (every code the same) is reported as undefined.
+    A cell marked NA, N/A or #N/A (and, for one label per cell, an empty cell) is a row that coder did not code.
+    A statistic that cannot be told from chance (every code the same) is reported as undefined.
     """
     from nlp.agreement import agreement as compute
     from nlp.agreement import agreement_files
@@ -102,8 +102,9 @@ def _summary(report: object) -> str:
     level = fmt.percent(report.confidence, 0)
     intervals = (f"[interval]: {level} bootstrap interval, {fmt.number(report.bootstrap)} resamples, seed "
                  f"{report.seed}" if report.bootstrap else "no intervals (--bootstrap 0)")
-    lines = [f"{len(report.coders)} coders ({', '.join(report.coders)}), {fmt.number(report.rows)} rows "
-             f"(coded {coded}); {'several labels' if report.multi else 'one label'} per row", intervals, ""]
+    head = (f"{len(report.coders)} coders ({', '.join(report.coders)}), {fmt.number(report.rows)} rows "
+            f"(coded {coded}); {'several labels' if report.multi else 'one label'} per row")
+    lines = [head, intervals, ""]
     header = ["label", "rows", "% agree"]
     first = report.labels[0]
     header += [{"cohen_kappa": "Cohen κ", "fleiss_kappa": "Fleiss κ", "krippendorff_alpha": "Krippendorff α"}[c]
