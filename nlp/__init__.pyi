@@ -1,10 +1,16 @@
 """The names of ``import nlp``: imported on first use (see ``__init__.py``)."""
 
 from . import (
+    agreement as agreement,
+)
+from . import (
     batch as batch,
 )
 from . import (
     classifiers as classifiers,
+)
+from . import (
+    codebook as codebook,
 )
 from . import (
     corpus as corpus,
@@ -56,6 +62,7 @@ from . import (
 )
 from .batch import classify_file
 from .classifiers import CauseClassifier, SentimentClassifier
+from .codebook import Codebook, default_codebook, load_codebook
 from .corpus import corpus_stats, find_near_duplicates, load_corpus
 from .errors import CxError, DataError, InputNotFoundError, ModelFileError, refuse_overwrite
 from .features import FeedbackVectorizer
@@ -73,6 +80,7 @@ __all__ = [
     "CAUSES",
     "SENTIMENTS",
     "CauseClassifier",
+    "Codebook",
     "CxError",
     "DataError",
     "FeedbackModel",
@@ -89,8 +97,10 @@ __all__ = [
     "classify_feedback",
     "classify_file",
     "corpus_stats",
+    "default_codebook",
     "evaluate_model",
     "find_near_duplicates",
+    "load_codebook",
     "load_corpus",
     "load_model",
     "load_table",

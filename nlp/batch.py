@@ -5,13 +5,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .model import FeedbackModel
+from .model import LABELS_SEPARATOR, FeedbackModel
 from .output import check_output
 from .persist import load_model
 from .tables import TableWriter, iter_table, readable_table_suffix, table_suffix
 
-__all__ = ["ClassifiedFile", "classify_file", "count_rows", "default_output_path"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .codebook import Codebook
+
+__all__ = ["NAMES_SEPARATOR", "ClassifiedFile", "add_label_names", "classify_file", "count_rows",
+           "default_output_path"]
+
+#: What joins several label *names* in one cell (``Thời gian chờ lâu; Nhân viên thô lỗ/giận dữ``):
+#: names are prose and may hold the ``,`` that joins ids.
+NAMES_SEPARATOR = "; "
 
 
 @dataclass(frozen=True)
@@ -51,6 +62,8 @@ def classify_file(
     delimiter: str | None = None,
     progress: Callable[[int], None] | None = None,
     excel_safe: bool = False,
+    names: str = "ids",
+    codebook: Codebook | None = None,
 ) -> ClassifiedFile:
     """Classify every row of a CSV, TSV, XLSX or JSONL file and write a copy with the predictions.
 
@@ -73,6 +86,11 @@ def classify_file(
         return, so a spreadsheet cannot run it as a formula (see :func:`nlp.tables.excel_safe`).
         Off by default: the output then holds every input value exactly. ``.xlsx`` output needs
         no option: its text cells are always stored as text.
+    names : {"ids", "vi", "en"}
+        ``"vi"`` or ``"en"`` adds, after each label column of the model (``sentiment``, ``causes``), a
+        column with the labels' Vietnamese or English names from the ``codebook`` (default: the
+        shipped one, :func:`nlp.codebook.default_codebook`): ``sentiment_vi``, ``causes_vi``, several
+        names joined by ``"; "``. The id columns stay as they are. ``"ids"`` (the default) adds none.
 
     The output is written to a hidden temporary file beside it and renamed when every row is done:
     a failure or an interruption leaves no output (and an older output untouched). Missing folders
@@ -82,8 +100,8 @@ def classify_file(
     ------
     TableError
         Unreadable input, a missing column (the message lists the existing ones), or an output path
-        that is the input itself, names a folder or has an unknown suffix (all checked before any
-        row is classified).
+        that is the input itself, names a folder or has an unknown suffix, a label of the model that
+        the codebook lacks (all checked before any row is classified).
     """
     path = Path(path)
     readable_table_suffix(path)
@@ -91,6 +109,7 @@ def classify_file(
     table_suffix(output)
     if model is None or isinstance(model, (str, Path)):
         model = load_model(model)
+    label_names = _label_names(model, names, codebook)
     rows = not_classified = 0
     renamed: dict[str, str] = {}
     with TableWriter(output, excel_safe=excel_safe) as writer:
@@ -98,6 +117,7 @@ def classify_file(
             # Four decimals are plenty for a probability in a spreadsheet and halve the file size.
             result = model.classify(chunk[text_column].tolist(), explain=explain).round(4)
             result.index = chunk.index
+            add_label_names(result, label_names, names)
             for column in result.columns:
                 if column in chunk.columns:
                     renamed[column] = f"{column}_cx"
@@ -107,3 +127,41 @@ def classify_file(
             if progress is not None:
                 progress(rows)
     return ClassifiedFile(output=output, rows=rows, not_classified=not_classified, renamed=renamed)
+
+
+def _label_names(model: FeedbackModel, names: str, codebook: Codebook | None) -> dict[tuple[str, bool], dict[str, str]]:
+    """``{(head column, several labels): {id: name}}`` for ``names``; the model's labels checked
+    against the codebook."""
+    from .codebook import NAMES, default_codebook
+
+    if names not in NAMES:
+        raise ValueError(f"names must be one of {', '.join(NAMES)}; got {names!r}")
+    if names == "ids":
+        return {}
+    book = codebook if codebook is not None else default_codebook()
+    found: dict[tuple[str, bool], dict[str, str]] = {}
+    for head, labels, multi in ((model.sentiment_name, model.sentiment_labels if model.sentiment else None, False),
+                                (model.causes_name, model.cause_labels if model.causes else None, True)):
+        if labels is None:
+            continue
+        group = book.group_for(head, multi=multi)
+        group.check(labels, f"the model's {'several-labels' if multi else 'single-label'} head {head!r}")
+        found[(head, multi)] = group.names(names)
+    return found
+
+
+def add_label_names(result: pd.DataFrame, label_names: dict[tuple[str, bool], dict[str, str]], names: str) -> None:
+    """Insert ``<head>_<names>`` after each label column of ``result`` (in place): the names of its
+    labels, several joined by :data:`NAMES_SEPARATOR`; an empty prediction stays empty."""
+    for (head, multi), mapping in label_names.items():
+        if head not in result.columns:
+            continue
+        if multi:
+            values = [NAMES_SEPARATOR.join(mapping[x] for x in str(v).split(LABELS_SEPARATOR) if x) if v else ""
+                      for v in result[head]]
+        else:
+            values = [mapping.get(v, "") if v else "" for v in result[head]]
+        column = f"{head}_{names}"
+        if column in result.columns:  # a head named like another's name column: keep both
+            column += "_name"
+        result.insert(list(result.columns).index(head) + 1, column, values)

@@ -16,7 +16,9 @@ from .tables import TableError, read_table
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Evaluation", "evaluate_model", "labelled_rows", "train_model_from_table"]
+    from .codebook import Codebook
+
+__all__ = ["Evaluation", "codebook_manifest", "evaluate_model", "labelled_rows", "train_model_from_table"]
 
 
 def _rows(path: Path, text_column: str, label_column: str | None, labels_column: str | None,
@@ -41,13 +43,19 @@ def labelled_rows(
     labels_column: str | None = None,
     labels_separator: str = ",",
     where: Mapping[str, str] | None = None,
+    codebook: Codebook | None = None,
 ) -> tuple[list[str], list[str] | None, list[tuple[str, ...]] | None]:
     """Texts, single labels and label sets of a labelled table; every row or a clear error.
+
+    With a ``codebook`` (:mod:`nlp.codebook`), every label must be one of the group coding its
+    column (:meth:`~nlp.codebook.Codebook.group_for`: the group named after the column, else the
+    codebook's only single-label or several-labels group).
 
     Raises
     ------
     TableError
-        Listing the row numbers with an empty text or an empty single label (no row is dropped).
+        Listing the row numbers with an empty text or an empty single label (no row is dropped), or
+        a label the codebook lacks (with its rows, the labels found and the codebook's labels).
     """
     if labels_column is not None and not labels_separator:
         raise ValueError("labels_separator is empty: give the character that joins the labels, e.g. ',' or ';'")
@@ -74,7 +82,31 @@ def labelled_rows(
                     check_cause_labels([label], f"{path}, row {row}, column {labels_column!r}: ")
     if problems:
         raise TableError(f"{path}: " + "; ".join(problems) + ". Fill or remove these rows and train again.")
+    if codebook is not None:
+        rows = [int(r) for r in frame.index]
+        if single is not None and label_column is not None:
+            _check_codebook(codebook, path, label_column, rows, [(x,) for x in single], multi=False)
+        if multi is not None and labels_column is not None:
+            _check_codebook(codebook, path, labels_column, rows, multi, multi=True)
     return [str(t) for t in texts], single, multi
+
+
+def _check_codebook(codebook: Codebook, path: Path, column: str, rows: list[int],
+                    labels: Sequence[tuple[str, ...]], *, multi: bool) -> None:
+    group = codebook.group_for(column, multi=multi)
+    bad = [str(row) for row, row_labels in zip(rows, labels) if any(x not in group.ids for x in row_labels)]
+    if bad:
+        shown = ", ".join(bad[:10]) + (f" and {len(bad) - 10} more" if len(bad) > 10 else "")
+        group.check([x for row_labels in labels for x in row_labels],
+                    f"{path}, column {column!r} (row{'s' if len(bad) > 1 else ''} {shown})")
+
+
+def codebook_manifest(codebook: Codebook, columns: Mapping[str, bool]) -> dict[str, Any]:
+    """What a model's manifest records of the codebook it was trained with: its name, version,
+    file and which group coded each column (``columns``: column → several labels or not)."""
+    return {"codebook": {"name": codebook.name, "version": codebook.version, "file": Path(codebook.source).name,
+                         "groups": {column: codebook.group_for(column, multi=multi).id
+                                    for column, multi in columns.items()}}}
 
 
 def _sha256(path: Path) -> str:
@@ -95,6 +127,7 @@ def train_model_from_table(
     where: Mapping[str, str] | None = None,
     no_causes_for: Sequence[str] = (),
     manifest: Mapping[str, Any] | None = None,
+    codebook: Codebook | None = None,
     **options: Any,
 ) -> FeedbackModel:
     """Train a :class:`~nlp.model.FeedbackModel` on a labelled CSV, TSV, XLSX or JSONL table.
@@ -102,15 +135,20 @@ def train_model_from_table(
     ``label_column`` trains the single-label head (named after the column) and ``labels_column``
     the multi-label head (labels joined by ``labels_separator``; empty means none; a label may not
     contain ``,``, which joins several labels in the classified output). ``where`` keeps
-    only rows whose columns equal the given values, e.g. ``{"split": "train"}``. Other keyword
-    options go to :func:`~nlp.model.train_feedback_model`.
+    only rows whose columns equal the given values, e.g. ``{"split": "train"}``. A ``codebook``
+    checks every label (see :func:`labelled_rows`) and is recorded in the model's manifest. Other
+    keyword options go to :func:`~nlp.model.train_feedback_model`.
     """
     path = Path(path)
     texts, single, multi = labelled_rows(path, text_column=text_column, label_column=label_column,
-                                         labels_column=labels_column, labels_separator=labels_separator, where=where)
+                                         labels_column=labels_column, labels_separator=labels_separator, where=where,
+                                         codebook=codebook)
     info: dict[str, Any] = {
         "training_data": {"file": path.name, "sha256": _sha256(path), "rows": len(texts), "where": dict(where or {})},
     }
+    if codebook is not None:
+        columns = {c: m for c, m in ((label_column, False), (labels_column, True)) if c is not None}
+        info.update(codebook_manifest(codebook, columns))
     info.update(manifest or {})
     return train_feedback_model(
         texts, sentiments=single, causes=multi, sentiment_name=label_column or "sentiment",
@@ -152,17 +190,19 @@ def evaluate_model(
     labels_column: str | None = None,
     labels_separator: str = ",",
     where: Mapping[str, str] | None = None,
+    codebook: Codebook | None = None,
 ) -> Evaluation:
     """Classification report, confusion matrix and per-label F1 of ``model`` on a labelled table.
 
     ``label_column`` is compared with the model's single-label head, ``labels_column`` with its
-    multi-label head.
+    multi-label head. A ``codebook`` checks the gold labels first (see :func:`labelled_rows`).
     """
     from sklearn.metrics import accuracy_score, classification_report, confusion_matrix, f1_score
 
     path = Path(path)
     texts, single, multi = labelled_rows(path, text_column=text_column, label_column=label_column,
-                                         labels_column=labels_column, labels_separator=labels_separator, where=where)
+                                         labels_column=labels_column, labels_separator=labels_separator, where=where,
+                                         codebook=codebook)
     predicted = model.classify(texts)
     lines = [f"{path.name}: {len(texts)} rows" + (f" where {dict(where)}" if where else "")]
     evaluation = Evaluation(rows=len(texts))

@@ -5,12 +5,16 @@ Registered on the ``cx`` app by :mod:`journeymap.cli`; imports nothing heavy at 
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ._common import fail
+
+if TYPE_CHECKING:
+    from nlp.codebook import Codebook
 
 __all__ = ["register"]
 
@@ -36,6 +40,28 @@ LabelsSeparator = Annotated[
     str, typer.Option("--labels-separator", help="What joins the labels in --labels-column (e.g. ';'). "
                                                  "Labels may not contain ',': the output joins several with it.")
 ]
+CodebookOption = Annotated[
+    Path | None, typer.Option(
+        "--codebook", help="A codebook (.yaml, .yml, .json; 'default' is the shipped one): every label in the data "
+                           "must be one of its labels, else an error lists both.")
+]
+
+
+class Names(str, Enum):
+    ids = "ids"
+    vi = "vi"
+    en = "en"
+
+
+def _codebook(path: Path | None) -> Codebook | None:
+    """The codebook at ``path`` (``default``: the shipped one), or ``None``."""
+    if path is None:
+        return None
+    from nlp.codebook import load_codebook
+
+    return load_codebook("default" if str(path) == "default" else path)
+
+
 Where = Annotated[
     list[str] | None, typer.Option("--where", help="Keep only rows where COLUMN=VALUE (repeatable), e.g. split=test.")
 ]
@@ -51,6 +77,11 @@ def classify(
     excel_safe: Annotated[bool, typer.Option(
         "--excel-safe", help="CSV/TSV output: put a ' before text starting with = + - @ (or a tab), so a spreadsheet "
                              "cannot run it as a formula. Off: the CSV holds the exact values. XLSX needs no option.")] = False,
+    names: Annotated[Names, typer.Option(
+        "--names", help="vi or en: add a column of the labels' Vietnamese or English names from the codebook after "
+                        "each label column (sentiment_vi, causes_vi); the id columns stay. ids: add none.")] = Names.ids,
+    codebook: Annotated[Path | None, typer.Option(
+        "--codebook", help="The codebook giving the names (.yaml, .yml, .json); default the shipped one.")] = None,
 ) -> None:
     """Add sentiment and causes to every row of a comment file; the input is never modified.
 
@@ -69,7 +100,8 @@ def classify(
         try:
             result = classify_file(file, text_column=text_column, output=output, model=model, explain=explain,
                                    delimiter=delimiter, progress=lambda done: bar.update(task, completed=done),
-                                   excel_safe=excel_safe)
+                                   excel_safe=excel_safe, names=names.value,
+                                   codebook=_codebook(codebook))
         except DataError as exc:  # a bad table or model file
             fail(str(exc))
     typer.echo(f"wrote {result.output}: {result.rows} rows")
@@ -104,6 +136,7 @@ def train(
                                 "single label (repeatable), for a codebook that asks for it.")] = None,
     sequence: Annotated[bool, typer.Option(
         help="Add a BiLSTM head to the single-label head (needs PyTorch; minutes, not seconds).")] = False,
+    codebook: CodebookOption = None,
 ) -> None:
     """Train a model on your own labels (any codebook): one label per row, several, or both."""
     from nlp.errors import ModelFileError
@@ -129,7 +162,8 @@ def train(
                                        labels_column=labels_column, labels_separator=labels_separator,
                                        where=_where(where), segment=segment, negation_scope=negation_scope,
                                        lexicon=terms, cause_lexicon=cause_terms, clauses=clauses,
-                                       no_causes_for=tuple(no_causes_for or ()), sequence=sequence)
+                                       no_causes_for=tuple(no_causes_for or ()), sequence=sequence,
+                                       codebook=_codebook(codebook))
     except (ValueError, TypeError, ImportError) as exc:
         fail(str(exc))
     try:
@@ -156,6 +190,7 @@ def evaluate(
     labels_column: LabelsColumn = None,
     labels_separator: LabelsSeparator = ",",
     where: Where = None,
+    codebook: CodebookOption = None,
 ) -> None:
     """Print a classification report, confusion matrix and per-label F1 of a model on labelled data."""
     from nlp.persist import load_model
@@ -167,7 +202,7 @@ def evaluate(
         loaded = load_model(model)
         evaluation = evaluate_model(loaded, file, text_column=text_column, label_column=label_column,
                                     labels_column=labels_column, labels_separator=labels_separator,
-                                    where=_where(where))
+                                    where=_where(where), codebook=_codebook(codebook))
     except ValueError as exc:  # bad tables and model files are DataErrors, ValueErrors
         fail(str(exc))
     typer.echo(str(evaluation))

@@ -252,10 +252,12 @@ def _register_commands() -> None:
     from .analytics import register as register_analytics
     from .feedback import register as register_feedback
     from .report import register as register_report
+    from .research import register as register_research
 
     register_analytics(app)
     register_report(app)
     register_feedback(app)
+    register_research(app)
 
 
 _register_commands()
