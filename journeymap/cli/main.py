@@ -250,12 +250,14 @@ def demo(
 
 def _register_commands() -> None:
     from .analytics import register as register_analytics
+    from .deck import register as register_deck
     from .feedback import register as register_feedback
     from .report import register as register_report
 
     register_analytics(app)
     register_report(app)
     register_feedback(app)
+    register_deck(app)
 
 
 _register_commands()
