@@ -103,7 +103,7 @@ def _persona_card(deck: Slides, slide: Any, journey: Journey, spec: PersonaSpec,
     photo = persona_photo(journey, spec.photo, size=256)
     head = [Para(spec.name, bold=True, scale=1.15)]
     if view:
-        head.append(Para("góc nhìn của bản trình bày này", scale=0.8, color=MUTED))
+        head.append(Para("bản trình bày theo góc nhìn của persona này", scale=0.8, color=MUTED))
     if photo is not None:
         side = 64.0
         deck.picture(slide, photo, inner_x + BOX_PAD, top + BOX_PAD, side, side, centre=False)
@@ -191,8 +191,8 @@ def _stage_details(journey: Journey, stage: str) -> str:
         parts.append(f"Mục tiêu: {info.goal}")
     if info.kpis:
         parts.append(f"KPI: {', '.join(info.kpis)}")
-    if info.duration:
-        parts.append(f"Thời gian: {info.duration}")
+    if info.duration is not None:  # hours as a number, as the canvas writes them; or the team's own words
+        parts.append(f"Thời gian: {fmt.hours(info.duration) if isinstance(info.duration, float) else info.duration}")
     return " · ".join(parts)
 
 

@@ -210,20 +210,20 @@ class Slides:
         """Footers on every slide: the journey on the left, the page number on the right."""
         total = len(self.prs.slides)
         for number, slide in enumerate(self.prs.slides, start=1):
-            self.text(slide, [Para(self.footer, color=MUTED)], MARGIN, 514, CONTENT_W - 90, 20, 9, 8)
+            self.text(slide, [Para(self.footer, color=MUTED)], MARGIN, 514, CONTENT_W - 90, 20, 9, 8, pad=2)
             self.text(slide, [Para(f"{number}/{total}", color=MUTED)], SLIDE_W - MARGIN - 80, 514, 80, 20, 9, 8,
-                      align="right")
+                      align="right", pad=2)
 
     # -- text ---------------------------------------------------------------------------------------
 
     def text(self, slide: Any, paras: Sequence[Para], x: float, y: float, w: float, h: float, largest: float,
              smallest: float, *, color: str = INK, fill: str | None = None, edge: str | None = None,
-             align: str = "left", anchor: str = "top", shrink_box: bool = True) -> float:
+             align: str = "left", anchor: str = "top", shrink_box: bool = True, pad: float = BOX_PAD) -> float:
         """A text box at (x, y) of at most w × h pt, its text at the largest size that fits; returns
         the height used (the box shrinks to its text unless ``shrink_box`` is false)."""
-        fitted = fit(paras, w - 2 * BOX_PAD, h - 2 * BOX_PAD, largest, smallest)
+        fitted = fit(paras, w - 2 * pad, h - 2 * pad, largest, smallest)
         self.cut += fitted.cut
-        used = min(h, block_height(fitted.paras, w - 2 * BOX_PAD, fitted.size) + 2 * BOX_PAD)
+        used = min(h, block_height(fitted.paras, w - 2 * pad, fitted.size) + 2 * pad)
         box_h = used if shrink_box else h
         shape = slide.shapes.add_textbox(_pt(x), _pt(y), _pt(w), _pt(box_h))
         if fill is not None:
@@ -233,7 +233,7 @@ class Slides:
             shape.line.color.rgb = _rgb(edge)
             shape.line.width = _pt(0.75)
         frame = shape.text_frame
-        _frame_setup(frame, BOX_PAD, BOX_PAD, anchor)
+        _frame_setup(frame, pad, pad, anchor)
         _fill_paragraphs(frame, fitted.paras, fitted.size, color, align=align)
         return box_h
 
