@@ -127,8 +127,6 @@ def journey_deck(
     >>> [slide.shapes.title.text for slide in deck.slides][:4]
     ['Mở thẻ tín dụng', 'Bản đồ hành trình', 'Giai đoạn 1/2: Đăng ký', 'Giai đoạn 2/2: Kích hoạt']
     """
-    from ..journey import Journey
-
     format_of(path, DECK_FORMATS)
     out = check_output(path, journey, feedback, events, compare_to)
     if events is not None and compare_to is not None:

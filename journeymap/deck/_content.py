@@ -443,7 +443,7 @@ def feedback_slides(deck: Slides, journey: Journey, feedback: FeedbackInput) -> 
                     f"tiêu cực" + (f" · nhiều nhất ở {spots}" if spots else ""))
         slide, top = deck.slide(f"Khách hàng nói gì: {names.get(cause, cause)}", subtitle)
         quotes = _pick_quotes(positions, texts, sentiments, causes, confidence, cause, QUOTES)
-        where_of = {}
+        where_of: dict[str, int] = {}
         for p in positions:
             where_of.setdefault(" ".join(str(texts[p]).split()).casefold(), p)
         gap = 10.0
@@ -515,9 +515,9 @@ def lived_slides(deck: Slides, journey: Journey, lived: LivedInput) -> None:
     header_r = [Cell.of(right), Cell.of("Lượt thiết kế", align="right")]
     rows_r = [[Cell.of(f"{r['from_name']} → {r['to_name']}"), Cell.of(fmt.number(r["designed_volume"]), align="right")]
               for r in not_observed.to_dict(orient="records")]
-    widths_l = (half - 130, 70.0, 60.0)
-    widths_r = (half - 90, 90.0)
-    for header, rows, widths, x in ((header_l, rows_l, widths_l, MARGIN), (header_r, rows_r, widths_r, MARGIN + half + 14)):
-        if not rows:
-            rows = [[Cell.of("không có", align="left"), *[Cell.of("") for _ in widths[1:]]]]
-        deck.table(slide, header, paginate(header, rows, widths, CONTENT_BOTTOM - top)[0], widths, x, top)
+    widths_l: tuple[float, ...] = (half - 130, 70.0, 60.0)
+    widths_r: tuple[float, ...] = (half - 90, 90.0)
+    for head, body, columns, x in ((header_l, rows_l, widths_l, MARGIN), (header_r, rows_r, widths_r, MARGIN + half + 14)):
+        if not body:
+            body = [[Cell.of("không có"), *[Cell.of("") for _ in columns[1:]]]]
+        deck.table(slide, head, paginate(head, body, columns, CONTENT_BOTTOM - top)[0], columns, x, top)

@@ -115,7 +115,7 @@ class Fitted:
 
 def sizes(largest: float, smallest: float, step: float = 0.5) -> list[float]:
     """Font sizes to try, largest first."""
-    count = int(round((largest - smallest) / step))
+    count = round((largest - smallest) / step)
     return [largest - i * step for i in range(count + 1)]
 
 
