@@ -3,6 +3,7 @@
 from ._schema import CustomLaneSpec, JourneySpec, PersonaSpec, StageSpec, TouchpointSpec, TransitionSpec
 from .checks import JourneyWarning, validate_journey
 from .compare import JourneyComparison, compare_journeys
+from .deck import journey_deck
 from .discover import discover_journey, path_variants
 from .draw.canvas import canvas_svg, journey_canvas, render_canvas
 from .draw.dot import journey_to_dot
@@ -76,6 +77,7 @@ __all__ = [
     "discover_journey",
     "dumps_journey",
     "journey_canvas",
+    "journey_deck",
     "journey_json_schema",
     "journey_to_dot",
     "journey_to_mermaid",

@@ -250,6 +250,7 @@ def demo(
 
 def _register_commands() -> None:
     from .analytics import register as register_analytics
+    from .deck import register as register_deck
     from .feedback import register as register_feedback
     from .report import register as register_report
     from .research import register as register_research
@@ -258,6 +259,7 @@ def _register_commands() -> None:
     register_report(app)
     register_feedback(app)
     register_research(app)
+    register_deck(app)
 
 
 _register_commands()
