@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -339,13 +338,6 @@ def _lived_section(
 
 def _annotated(journey: Journey, tables: Iterable[pd.DataFrame | None], touchpoint_column: str) -> Journey:
     """A copy of the journey carrying the measured metrics of its own touchpoints."""
-    from ..metrics import set_metrics
+    from ..metrics import measured_journey
 
-    annotated = copy.deepcopy(journey)
-    for table in tables:
-        if table is None:
-            continue
-        own = table[table[touchpoint_column].astype(str).isin(list(journey.graph))]
-        if len(own):
-            set_metrics(annotated, own.reset_index(drop=True), touchpoint_column=touchpoint_column)
-    return annotated
+    return measured_journey(journey, *tables, touchpoint_column=touchpoint_column)
