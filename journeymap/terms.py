@@ -7,7 +7,7 @@ name (:data:`VISIBILITY_TERM`) and one plain-language gloss (:data:`VISIBILITY_G
 
 from __future__ import annotations
 
-__all__ = ["CHANNEL_NAMES", "VISIBILITY_GLOSS", "VISIBILITY_TERM", "channel_name"]
+__all__ = ["CHANNEL_NAMES", "SOURCES", "VISIBILITY_GLOSS", "VISIBILITY_TERM", "channel_name", "source_name"]
 
 VISIBILITY_TERM = "Đường ranh giới hữu hình"
 """The line of visibility (Shostack's service blueprint): above it what the customer sees."""
@@ -47,3 +47,26 @@ def channel_name(channel: str | None) -> str:
     if not channel:
         return ""
     return CHANNEL_NAMES.get(channel.strip().lower(), channel)
+
+
+SOURCES: dict[str, str] = {
+    "designed": "thiết kế",
+    "measured": "đo được",
+    "lived": "nhật ký sự kiện",
+    "given": "người gán nhãn",
+    "model": "mô hình gán nhãn",
+    "mixed": "người gán nhãn, mô hình bổ sung",
+}
+"""Where a figure comes from, as a page says it beside the figure (a tag, or a column "Nguồn"):
+written in the journey file by its designers; measured from survey answers or tickets; measured
+from an event log; comment labels given in the input (a person's coding), predicted by the shipped
+model, or both."""
+
+
+def source_name(source: str | None) -> str:
+    """The Vietnamese tag of a :data:`SOURCES` id (an unknown one comes back as is).
+
+    >>> source_name("measured"), source_name("model")
+    ('đo được', 'mô hình gán nhãn')
+    """
+    return "" if not source else SOURCES.get(source, source)
