@@ -139,15 +139,8 @@ def run_analytics_demo(out_dir: str | Path = "cx-demo") -> AnalyticsDemo:
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    from nlp.tables import TableWriter
-
-    from .fmt import round_floats
-    from .text import flatten_lists
-
     # UTF-8 with a BOM (TableWriter's CSV): Excel, where consultants open these, shows Vietnamese correctly.
-    with TableWriter(path) as writer:
-        writer.write(round_floats(flatten_lists(frame)))
-    return path
+    return fmt.write_table(frame, path)
 
 
 def run_deliverables_demo(out_dir: str | Path = "cx-demo") -> list[Path]:
