@@ -174,6 +174,8 @@ to 1, CES to 2. An interval (``nps_low``) follows its metric, a probability (``p
 HEADERS = ("vi", "ids")
 """The header styles of written tables: Vietnamese for people (the default), ids for machines."""
 
+_COUNTS = {"resolved", "unresolved", "comments", "empty", "cases", "volume", "designed_volume", "ttr_resolved",
+           "ttr_unresolved"}
 _COMPONENTS_VI = {"volume": "lượt khách", "drop_off": "tỷ lệ rời bỏ", "effort": "CES", "negative": "bình luận tiêu cực",
                   "causes": "nguyên nhân"}
 
@@ -220,6 +222,9 @@ def table(frame: pd.DataFrame, headers: str = "vi") -> pd.DataFrame:
     out = frame.copy()
     for column in out.select_dtypes(np.floating).columns:
         out[column] = out[column].round(_digits(str(column)))
+        key = str(column)
+        if (key.endswith("_n") or key in _COUNTS) and (out[column].dropna() % 1 == 0).all():
+            out[column] = out[column].astype("Int64")  # a count left float by a merge's gaps: 112, not 112.0
     if headers == "vi":
         def named(value: Any, name: Any) -> Any:
             if isinstance(value, (list, tuple)):

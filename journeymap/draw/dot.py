@@ -12,6 +12,7 @@ from typing import Literal
 from .. import fmt
 from ..experience import ExperienceType
 from ..journey import Journey
+from ..terms import channel_name
 from ..text import excerpt
 from .layout import JourneyLayout, layout_journey
 
@@ -162,7 +163,7 @@ def _fill(attrs: dict, color_by: ColorBy) -> str:
 
 def _node_label(attrs: dict, name_lines: list[str]) -> str:
     name = "<BR/>".join(_esc(line) for line in name_lines)
-    meta = [_esc(excerpt(attrs["channel"], CHANNEL_CHARS))] if attrs.get("channel") else []
+    meta = [_esc(excerpt(channel_name(attrs["channel"]), CHANNEL_CHARS))] if attrs.get("channel") else []
     if attrs.get("ces") is not None:
         meta.append(f"CES {fmt.number(attrs['ces'], 1, trim=True)}/7")
     if attrs.get("goal"):
