@@ -213,6 +213,7 @@ def table(frame: pd.DataFrame, headers: str = "vi") -> pd.DataFrame:
     [{'name': 'Giỏ hàng', 'score': 0.48, 'negative_share': 0.72, 'top_causes': 'unresolved 3', 'channel': 'social'}]
     """
     import numpy as np
+    import pandas as pd
 
     from .terms import cause_name, channel_name, column_name
     from .text import flatten_lists
@@ -224,7 +225,8 @@ def table(frame: pd.DataFrame, headers: str = "vi") -> pd.DataFrame:
         out[column] = out[column].round(_digits(str(column)))
         key = str(column)
         if (key.endswith("_n") or key in _COUNTS) and (out[column].dropna() % 1 == 0).all():
-            out[column] = out[column].astype("Int64")  # a count left float by a merge's gaps: 112, not 112.0
+            # a count left float by a merge's gaps: 112, not 112.0; a gap stays empty (None: CSV, XLSX and JSONL take it)
+            out[column] = pd.Series([None if v != v else int(v) for v in out[column]], index=out.index, dtype=object)
     if headers == "vi":
         def named(value: Any, name: Any) -> Any:
             if isinstance(value, (list, tuple)):
