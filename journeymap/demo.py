@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import fmt
 from .draw.render import render_journey
@@ -12,6 +12,8 @@ from .io import load_journey
 from .samples import sample_journey_paths
 
 if TYPE_CHECKING:
+    from collections.abc import Hashable, Mapping
+
     import pandas as pd
 
     from .journey import Journey
@@ -175,7 +177,7 @@ def run_analytics_demo(out_dir: str | Path = "cx-demo") -> AnalyticsDemo:
     )
 
 
-def _pain_line(row: dict[str, object], journey: Journey) -> str:
+def _pain_line(row: Mapping[Hashable, Any], journey: Journey) -> str:
     """A ranked touchpoint as the console prints it: name, pain score, the measured CSAT and NPS."""
     measured = journey.graph.nodes[row["touchpoint"]].get("metrics") or {}
     figures = [f"điểm đau {fmt.number(row['score'], 2)}"]

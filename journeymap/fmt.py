@@ -226,7 +226,7 @@ def table(frame: pd.DataFrame, headers: str = "vi") -> pd.DataFrame:
         key = str(column)
         if (key.endswith("_n") or key in _COUNTS) and (out[column].dropna() % 1 == 0).all():
             # a count left float by a merge's gaps: 112, not 112.0; a gap stays empty (None: CSV, XLSX and JSONL take it)
-            out[column] = pd.Series([None if v != v else int(v) for v in out[column]], index=out.index, dtype=object)
+            out[column] = pd.Series([None if is_missing(v) else int(v) for v in out[column]], index=out.index, dtype=object)
     if headers == "vi":
         def named(value: Any, name: Any) -> Any:
             if isinstance(value, (list, tuple)):
@@ -244,7 +244,7 @@ def table(frame: pd.DataFrame, headers: str = "vi") -> pd.DataFrame:
     out = flatten_lists(out)
     if headers == "vi":
         # the pain ranking's "causes" is a number (cause mentions per comment), elsewhere a list of causes
-        out.columns = ["Nguyên nhân mỗi bình luận (0–1)" if str(c) == "causes" and np.issubdtype(out[c].dtype, np.number)
+        out.columns = ["Nguyên nhân mỗi bình luận (0–1)" if str(c) == "causes" and pd.api.types.is_numeric_dtype(out[c])
                        else column_name(str(c)) for c in out.columns]
     return out
 

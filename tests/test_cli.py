@@ -134,9 +134,10 @@ def _one_set_of_numbers(out, console: str) -> None:
     assert f"điểm đau {score}" in line and f"CSAT {csat}" in line and f"NPS {nps}" in line
     assert "CES: đo được" in line and "bình luận: người gán nhãn" in line  # and where they come from
     # the report: the pain table row, the metrics table row, the feedback card
-    pain_row = re.search(rf"<td>{re.escape(name)}</td>.*?</tr>", report, re.S).group(0)
+    pain = report.split('<section id="pain"')[1].split("</section>")[0]
+    pain_row = re.search(rf"<td>{re.escape(name)}</td>.*?</tr>", pain, re.DOTALL).group(0)
     assert f"<span>{score}</span>" in pain_row and "CES: đo được" in pain_row and negative in pain_row
-    metrics_row = re.search(rf"<tr><td>{re.escape(name)}</td>.*?</tr>", report.split('id="metrics"')[1], re.S).group(0)
+    metrics_row = re.search(rf"<tr><td>{re.escape(name)}</td>.*?</tr>", report.split('id="metrics"')[1], re.DOTALL).group(0)
     assert fmt.number(metrics.loc[touchpoint, "NPS"], 1) in metrics_row and csat in metrics_row
     card = report.split(f'id="feedback-{touchpoint}"')[1].split("</article>")[0]
     assert f"{negative} tiêu cực" in card

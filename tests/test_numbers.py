@@ -38,7 +38,7 @@ def test_executive_summary_leads_the_report_and_repeats_its_sections_figures(rep
     summary = report.split('id="summary"')[1].split("</aside>")[0]
     assert report.index('id="summary"') < report.index('<section id="canvas"')  # at the top, before the canvas
     items = [re.sub(r"<[^>]+>", "", item).split("→")[0].strip()
-             for item in re.findall(r"<li>(.*?)</li>", summary, re.S)]
+             for item in re.findall(r"<li>(.*?)</li>", summary, re.DOTALL)]
     assert len(items) == 4
     conversion, lived, pain = _section(report, "conversion"), _section(report, "lived"), _section(report, "pain")
     # 1. conversion by design and as lived: the figures of the conversion and lived sections
@@ -48,11 +48,11 @@ def test_executive_summary_leads_the_report_and_repeats_its_sections_figures(rep
     assert f"thực tế <strong>{actual}</strong>" in lived
     # 2. the biggest drop-off: the first bar of the drop-off chart, with its value
     name, share = re.search(r"Mất nhiều khách nhất tại “(.+?)”: (\S+) số khách", items[1]).groups()
-    first_bar = re.search(r'<text class="label".*?</text>.*?<text class="value"[^>]*>([^<]+)</text>', conversion, re.S)
+    first_bar = re.search(r'<text class="label".*?</text>.*?<text class="value"[^>]*>([^<]+)</text>', conversion, re.DOTALL)
     assert first_bar.group(1) == share and name.split()[0] in first_bar.group(0)
     # 3. the worst pain point, its score and why: row 1 of the pain ranking; its top cause from the comments
     worst, score = re.search(r"Điểm đau lớn nhất là “(.+?)” \(điểm (\S+) trên thang", items[2]).groups()
-    first_row = re.search(r'<td class="rank">1</td><td>(.*?)</td>.*?<span>(.*?)</span>.*?<td>(.*?)</td>', pain, re.S)
+    first_row = re.search(r'<td class="rank">1</td><td>(.*?)</td>.*?<span>(.*?)</span>.*?<td>(.*?)</td>', pain, re.DOTALL)
     assert first_row.groups()[:2] == (worst, score) and first_row.group(3) in items[2]
     assert "Khách hàng phàn nàn nhiều nhất về:" in items[2]
     # 4. what fixing it would gain: the what-if sentence of the conversion section, word for word
