@@ -138,7 +138,9 @@ def _one_set_of_numbers(out, console: str) -> None:
     pain_row = re.search(rf"<td>{re.escape(name)}</td>.*?</tr>", pain, re.DOTALL).group(0)
     assert f"<span>{score}</span>" in pain_row and "CES: đo được" in pain_row and negative in pain_row
     metrics_row = re.search(rf"<tr><td>{re.escape(name)}</td>.*?</tr>", report.split('id="metrics"')[1], re.DOTALL).group(0)
-    assert fmt.number(metrics.loc[touchpoint, "NPS"], 1) in metrics_row and csat in metrics_row
+    # a table column keeps its decimals (50,0%), the same figure as the console's 50%
+    assert f'"num">{fmt.number(metrics.loc[touchpoint, "NPS"], 1)}<' in metrics_row
+    assert f'"num">{fmt.number(metrics.loc[touchpoint, "CSAT (%)"], 1)}%<' in metrics_row
     card = report.split(f'id="feedback-{touchpoint}"')[1].split("</article>")[0]
     assert f"{negative} tiêu cực" in card
     # the executive summary names the same worst pain point and score, as in the console
