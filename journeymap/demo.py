@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import fmt
 from .draw.render import render_journey
@@ -12,7 +12,11 @@ from .io import load_journey
 from .samples import sample_journey_paths
 
 if TYPE_CHECKING:
+    from collections.abc import Hashable, Mapping
+
     import pandas as pd
+
+    from .journey import Journey
 
 __all__ = ["AnalyticsDemo", "DemoOutput", "run_analytics_demo", "run_deliverables_demo", "run_demo", "run_feedback_demo"]
 
@@ -83,12 +87,48 @@ class AnalyticsDemo:
     undesigned_transitions: int
     pain_top: list[str]
     summary: str
+    findings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Workshop:
+    """The e-commerce sample as the report reads it: one set of inputs for every figure of the demo."""
+
+    designed: Journey
+    measured: Journey
+    survey: pd.DataFrame
+    tickets: pd.DataFrame
+    feedback: pd.DataFrame
+    source: Path
+
+
+def _workshop() -> _Workshop:
+    """The designed journey with the survey and ticket metrics measured on its touchpoints
+    (:func:`journeymap.metrics.measured_journey`, as the report does) and the comments summarised
+    with the labels they carry (the model fills in only missing ones, as in the report)."""
+    from .feedback import summarize_feedback
+    from .metrics import measured_journey, survey_metrics
+    from .samples import data_dir
+
+    source = data_dir() / "analytics"
+    designed = load_journey(data_dir() / "journeys" / "mua_hang_va_doi_tra.yaml")
+    survey = survey_metrics(source / "survey.csv", by="touchpoint", journey=designed)
+    tickets = survey_metrics(source / "tickets.csv", by="touchpoint", journey=designed)
+    return _Workshop(designed, measured_journey(designed, survey, tickets), survey, tickets,
+                     summarize_feedback(designed, source / "comments.csv"), source)
 
 
 def run_analytics_demo(out_dir: str | Path = "cx-demo") -> AnalyticsDemo:
     """From the bundled event log, survey, tickets and comments of the e-commerce sample journey:
     the discovered journey, designed versus lived, conversion, metrics per touchpoint, comments
-    per touchpoint and the pain ranking, written into ``out_dir/analytics``."""
+    per touchpoint and the pain ranking, written into ``out_dir/analytics``.
+
+    The tables hold the figures the workshop report (:func:`run_deliverables_demo`) shows, from the
+    same inputs read the same way: metrics measured per touchpoint, comments with the labels they
+    carry, the pain ranking of the designed journey with its measured metrics; ``findings`` are the
+    report's executive summary. Each table has Vietnamese headers (:func:`journeymap.fmt.table`)
+    and the pain ranking a column saying where its figures come from.
+    """
     import pandas as pd
 
     from .compare import compare_journeys
@@ -96,14 +136,14 @@ def run_analytics_demo(out_dir: str | Path = "cx-demo") -> AnalyticsDemo:
     from .feedback import set_feedback, summarize_feedback
     from .io import save_journey
     from .markov import conversion
-    from .metrics import set_metrics, survey_metrics
+    from .metrics import set_metrics
     from .pain import pain_ranking
-    from .samples import data_dir
+    from .report.build import report_findings
 
-    source = data_dir() / "analytics"
+    workshop = _workshop()
+    source, designed = workshop.source, workshop.designed
     out = Path(out_dir) / "analytics"
     out.mkdir(parents=True, exist_ok=True)
-    designed = load_journey(data_dir() / "journeys" / "mua_hang_va_doi_tra.yaml")
     events = source / "events.csv"
     lived = discover_journey(events, stage_column="stage", reference=designed)
     files = [save_journey(lived, out / "hanh_trinh_thuc_te.yaml"), render_journey(lived, out / "hanh_trinh_thuc_te.svg")]
@@ -111,18 +151,15 @@ def run_analytics_demo(out_dir: str | Path = "cx-demo") -> AnalyticsDemo:
     comparison = compare_journeys(designed, lived)
     files.append(render_journey(comparison.to_journey(), out / "thiet_ke_va_thuc_te.svg"))
 
-    survey = survey_metrics(source / "survey.csv", by="touchpoint")
-    tickets = survey_metrics(source / "tickets.csv", by="touchpoint", ttr_unit="working_hours")
-    metrics = survey.merge(tickets, on="touchpoint", how="outer")
+    metrics = workshop.survey.merge(workshop.tickets, on="touchpoint", how="outer")
     files.append(_write_csv(metrics, out / "chi_so_theo_diem_cham.csv"))
-    set_metrics(lived, survey)
-    set_metrics(lived, tickets)
-
-    summary = summarize_feedback(lived, source / "comments.csv", classify=True)
-    set_feedback(lived, summary)
-    files.append(_write_csv(summary.reset_index(), out / "binh_luan_theo_diem_cham.csv"))
-    ranking = pain_ranking(lived, summary)
+    files.append(_write_csv(workshop.feedback.reset_index(), out / "binh_luan_theo_diem_cham.csv"))
+    ranking = pain_ranking(workshop.measured, workshop.feedback)
     files.append(_write_csv(ranking, out / "xep_hang_diem_dau.csv"))
+    # The lived journey file carries what was measured on its own touchpoints.
+    set_metrics(lived, workshop.survey[workshop.survey["touchpoint"].isin(list(lived.graph))].reset_index(drop=True))
+    set_metrics(lived, workshop.tickets[workshop.tickets["touchpoint"].isin(list(lived.graph))].reset_index(drop=True))
+    set_feedback(lived, summarize_feedback(lived, source / "comments.csv"))
     files.append(save_journey(lived, out / "hanh_trinh_thuc_te_co_chi_so.yaml"))
 
     cases = pd.read_csv(events, usecols=["case_id"], dtype=str, index_col=False)
@@ -133,42 +170,50 @@ def run_analytics_demo(out_dir: str | Path = "cx-demo") -> AnalyticsDemo:
         designed_conversion=conversion(designed).probability,
         lived_conversion=conversion(lived).probability,
         undesigned_transitions=len(comparison.observed_not_designed),
-        pain_top=[f"{row.name} ({fmt.number(row.score, 2)})" for row in ranking.head(3).itertuples()],
+        pain_top=[_pain_line(row, workshop.measured) for row in ranking.head(3).to_dict(orient="records")],
         summary=comparison.summary(),
+        findings=report_findings(designed, feedback=source / "comments.csv", survey=source / "survey.csv",
+                                 tickets=source / "tickets.csv", events=events),
     )
 
 
+def _pain_line(row: Mapping[Hashable, Any], journey: Journey) -> str:
+    """A ranked touchpoint as the console prints it: name, pain score, the measured CSAT and NPS."""
+    measured = journey.graph.nodes[row["touchpoint"]].get("metrics") or {}
+    figures = [f"điểm đau {fmt.number(row['score'], 2)}"]
+    if "csat_n" in measured:
+        figures.append(f"CSAT {fmt.number(measured['csat'], 1, trim=True)}%")
+    if "nps_n" in measured:
+        figures.append(f"NPS {fmt.signed(measured['nps'], 1)}")
+    return f"{row['name']} ({', '.join(figures)}; {row['source']})"
+
+
 def _write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    from nlp.tables import TableWriter
-
-    from .fmt import round_floats
-    from .text import flatten_lists
-
     # UTF-8 with a BOM (TableWriter's CSV): Excel, where consultants open these, shows Vietnamese correctly.
-    with TableWriter(path) as writer:
-        writer.write(round_floats(flatten_lists(frame)))
-    return path
+    return fmt.write_table(frame, path)
 
 
 def run_deliverables_demo(out_dir: str | Path = "cx-demo") -> list[Path]:
     """The workshop set for the e-commerce sample into ``out_dir/workshop``: the canvas (SVG, PNG,
-    PDF, with the sample comments' causes), the flow diagram, the Mermaid file and the HTML report
-    built from the bundled survey, tickets, event log and comments."""
+    PDF), the flow diagram, the Mermaid file and the HTML report built from the bundled survey,
+    tickets, event log and comments.
+
+    The canvas and the flow diagram show what the report's canvas shows: the designed journey with
+    the metrics measured on its touchpoints and the comments' causes (the same figures, tagged with
+    their answer counts), not the figures typed into the journey file."""
     from .draw.canvas import render_canvas
     from .draw.mermaid import write_mermaid
-    from .feedback import summarize_feedback
     from .report.build import write_report
-    from .samples import data_dir
 
-    source = data_dir() / "analytics"
+    workshop = _workshop()
+    source = workshop.source
     out = Path(out_dir) / "workshop"
     out.mkdir(parents=True, exist_ok=True)
-    journey = load_journey(data_dir() / "journeys" / "mua_hang_va_doi_tra.yaml")
-    comments = source / "comments.csv"
-    summary = summarize_feedback(journey, comments)
-    files = [render_canvas(journey, out / f"ban_do_hanh_trinh.{fmt}", feedback=summary) for fmt in ("svg", "png", "pdf")]
+    journey = workshop.measured
+    files = [render_canvas(journey, out / f"ban_do_hanh_trinh.{fmt}", feedback=workshop.feedback)
+             for fmt in ("svg", "png", "pdf")]
     files.append(render_journey(journey, out / "so_do_luong.svg"))
     files.append(write_mermaid(journey, out / "hanh_trinh.mmd"))
-    files.append(write_report(journey, out / "bao_cao.html", feedback=comments, survey=source / "survey.csv",
-                              tickets=source / "tickets.csv", events=source / "events.csv"))
+    files.append(write_report(workshop.designed, out / "bao_cao.html", feedback=source / "comments.csv",
+                              survey=source / "survey.csv", tickets=source / "tickets.csv", events=source / "events.csv"))
     return files

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FEEDBACK_METRICS",
+    "LABEL_SOURCES",
     "UNMATCHED",
     "FeedbackNumbers",
     "attach_feedback",
@@ -44,6 +45,11 @@ UNMATCHED = "(unmatched)"
 
 FEEDBACK_METRICS = ("comments", "negative_share", "neutral_share", "positive_share")
 """Metric keys :func:`set_feedback` writes (plus one ``cause_<id>`` count per cause mentioned)."""
+
+LABEL_SOURCES = ("given", "model", "mixed")
+"""Where comment labels come from (``attrs["labels"]`` of :func:`attach_feedback` and
+:func:`summarize_feedback`): the input's own ``sentiment``/``causes`` columns (a person's coding),
+the classifier, or both; :data:`journeymap.terms.SOURCES` names them in Vietnamese."""
 
 _SENTIMENTS = ("negative", "neutral", "positive")
 _MAX_LISTED = 20
@@ -109,7 +115,9 @@ def attach_feedback(
         touchpoint ids, possibly empty), ``matched_by`` (``"column"``, ``"alias"`` or ``""``) and the
         classifier's columns (``sentiment``, ``sentiment_confidence``, ``causes``, ``p_<cause>``,
         ``text_status``). ``causes`` becomes a list of cause ids (files hold them comma-separated),
-        ``sentiment_confidence`` a float, and ``text_status`` is added when absent.
+        ``sentiment_confidence`` a float, and ``text_status`` is added when absent. ``attrs["labels"]``
+        says where the sentiment and causes come from: ``"given"`` (columns of the input: a person's
+        coding), ``"model"`` (all predicted) or ``"mixed"`` (see :data:`LABEL_SOURCES`).
 
     Raises
     ------
@@ -168,6 +176,8 @@ def attach_feedback(
             f"{source} has no {' or '.join(map(repr, missing))} column and classify=False; "
             f"give pre-classified comments (columns 'sentiment' and 'causes') or use classify='auto'"
         )
+    # Where the labels come from, for every page that shows a figure made of them (LABEL_SOURCES).
+    labels = "model" if classify is True or len(missing) == len(label_columns) else "mixed" if missing else "given"
     if classify is True or missing:
         from nlp.model import classify_feedback
 
@@ -191,6 +201,7 @@ def attach_feedback(
         matched_by[i] = "alias" if ids else ""
     frame["touchpoints"] = _object_column(touchpoints)
     frame["matched_by"] = matched_by
+    frame.attrs["labels"] = labels
     return frame
 
 
@@ -242,7 +253,8 @@ def summarize_feedback(
         ``positive_share`` (fractions of ``comments``, 0 when there are none), ``cause_<id>`` (the
         number of comments naming each cause: the six causes of :mod:`nlp.labels`, then any other
         id found, alphabetically), ``top_causes`` (list of ``(cause, count)`` for the causes named,
-        most frequent first, ties by cause id) and ``quotes`` (list of texts).
+        most frequent first, ties by cause id) and ``quotes`` (list of texts). ``attrs["labels"]``
+        carries where the labels come from, as set by :func:`attach_feedback`.
 
     Raises
     ------
@@ -339,7 +351,10 @@ def summarize_feedback(
             usable, texts, sentiments, causes, confidence, top[0][0] if top else None, quotes
         )
         records.append(record)
-    return pd.DataFrame.from_records(records, index=pd.Index(list(buckets), name="touchpoint"))
+    summary = pd.DataFrame.from_records(records, index=pd.Index(list(buckets), name="touchpoint"))
+    if attached.attrs.get("labels") in LABEL_SOURCES:
+        summary.attrs["labels"] = attached.attrs["labels"]
+    return summary
 
 
 def set_feedback(journey: Journey, summary: pd.DataFrame) -> None:

@@ -2,8 +2,9 @@ r"""One way to write figures for people, in Vietnamese: decimal comma, thousands
 
 Every output that a person reads (the flow diagram, the canvas, the report, the ``cx`` console
 tables) writes its numbers through these functions, so that one figure reads the same everywhere:
-``0.227`` is ``22,7%`` and ``12500`` is ``12.500`` in every file. Tables written for machines
-(CSV, XLSX, JSON) keep numbers as numbers, rounded by :func:`round_floats`.
+``0.227`` is ``22,7%`` and ``12500`` is ``12.500`` in every file. Written tables (CSV, XLSX,
+JSONL) keep numbers as numbers, rounded by :func:`table` to the digits the report shows
+(:data:`DIGITS`), with Vietnamese headers unless ``headers="ids"``.
 
 >>> number(12500), number(1234.56, 1), percent(0.227), percent(0.7), signed(-12)
 ('12.500', '1.234,6', '22,7%', '70%', '−12')
@@ -15,13 +16,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["DASH", "MINUS", "hours", "interval", "is_missing", "join", "number", "percent", "points",
-           "round_floats", "signed"]
+__all__ = ["DASH", "DIGITS", "HEADERS", "MINUS", "hours", "interval", "is_missing", "join", "number", "percent",
+           "points", "round_floats", "signed", "table", "write_table"]
 
 MINUS = "\u2212"
 """The minus sign (U+2212), which does not break from its number as a hyphen does."""
@@ -155,3 +157,105 @@ def round_floats(frame: pd.DataFrame, digits: int = 4) -> pd.DataFrame:
     out = frame.copy()
     out[floats] = out[floats].round(digits)
     return out
+
+
+DIGITS: dict[str, int] = {
+    "score": 2, "volume_factor": 2,
+    "drop_off": 3, "effort": 3, "negative": 3, "causes": 3, "negative_share": 3, "neutral_share": 3,
+    "positive_share": 3, "share": 3, "reach": 3, "start": 3, "dropped": 3, "converted": 3, "removal_effect": 3,
+    "conversion_without": 3, "sentiment_confidence": 3, "visits": 2,
+    "nps": 1, "csat": 1, "ces": 2, "ttr_hours": 1, "ttr_working_hours": 1, "ttr_working_days": 2,
+}
+"""Decimals a written table keeps per column id, the ones the report and the console show: a
+pain score to 2 (``0,38``), a share to 3 (``0.516`` is the ``51,6%`` on the page), NPS and CSAT
+to 1, CES to 2. An interval (``nps_low``) follows its metric, a probability (``p_<cause>``) keeps
+3; other floats keep 4."""
+
+HEADERS = ("vi", "ids")
+"""The header styles of written tables: Vietnamese for people (the default), ids for machines."""
+
+_COUNTS = {"resolved", "unresolved", "comments", "empty", "cases", "volume", "designed_volume", "ttr_resolved",
+           "ttr_unresolved"}
+_COMPONENTS_VI = {"volume": "lượt khách", "drop_off": "tỷ lệ rời bỏ", "effort": "CES", "negative": "bình luận tiêu cực",
+                  "causes": "nguyên nhân"}
+
+
+def _digits(column: str) -> int:
+    if column in DIGITS:
+        return DIGITS[column]
+    base, _, side = column.rpartition("_")
+    if side in ("low", "high") and base in DIGITS:
+        return DIGITS[base]
+    return 3 if column.startswith("p_") else 4
+
+
+def table(frame: pd.DataFrame, headers: str = "vi") -> pd.DataFrame:
+    """``frame`` as a written table (CSV, XLSX, JSONL) or console table shows it: one way for every
+    ``cx`` command and ``cx demo``.
+
+    Floats are rounded per column (:data:`DIGITS`), so a file says what the report says. With
+    ``headers="vi"`` (the default) the headers are Vietnamese (:func:`journeymap.terms.column_name`),
+    channel ids become their names and list cells read as text with cause ids named in Vietnamese
+    (``Thời gian chờ lâu 3; …``); with ``headers="ids"`` the columns keep their ids and lists keep
+    the ids (``wait_time 3; …``), for a program to read. The numbers are the same either way.
+
+    Raises
+    ------
+    ValueError
+        ``headers`` other than ``"vi"`` or ``"ids"``.
+
+    >>> import pandas as pd
+    >>> ranking = pd.DataFrame({"name": ["Giỏ hàng"], "score": [0.4796], "negative_share": [0.72004],
+    ...                         "top_causes": [[("unresolved", 3)]], "channel": ["social"]})
+    >>> table(ranking).to_dict("records")
+    [{'Điểm chạm': 'Giỏ hàng', 'Điểm đau (0–1)': 0.48, 'Tỷ lệ tiêu cực': 0.72, 'Nguyên nhân nhắc nhiều nhất': 'Vấn đề/câu hỏi không được giải quyết 3', 'Kênh': 'Mạng xã hội'}]
+    >>> table(ranking, headers="ids").to_dict("records")
+    [{'name': 'Giỏ hàng', 'score': 0.48, 'negative_share': 0.72, 'top_causes': 'unresolved 3', 'channel': 'social'}]
+    """
+    import numpy as np
+    import pandas as pd
+
+    from .terms import cause_name, channel_name, column_name
+    from .text import flatten_lists
+
+    if headers not in HEADERS:
+        raise ValueError(f"headers must be one of {', '.join(map(repr, HEADERS))}; got {headers!r}")
+    out = frame.copy()
+    for column in out.select_dtypes(np.floating).columns:
+        out[column] = out[column].round(_digits(str(column)))
+        key = str(column)
+        if (key.endswith("_n") or key in _COUNTS) and (out[column].dropna() % 1 == 0).all():
+            # a count left float by a merge's gaps: 112, not 112.0; a gap stays empty (None: CSV, XLSX and JSONL take it)
+            out[column] = pd.Series([None if is_missing(v) else int(v) for v in out[column]], index=out.index, dtype=object)
+    if headers == "vi":
+        def named(value: Any, name: Any) -> Any:
+            if isinstance(value, (list, tuple)):
+                return [named(item, name) for item in value]
+            return name(value) if isinstance(value, str) else value
+
+        for column in out.columns:
+            key = str(column)
+            if key in ("top_causes", "causes"):
+                out[column] = out[column].map(lambda v: named(v, cause_name))
+            elif key == "missing":
+                out[column] = out[column].map(lambda v: named(v, lambda c: _COMPONENTS_VI.get(c, c)))
+            elif key == "channel":
+                out[column] = out[column].map(lambda v: channel_name(v) if isinstance(v, str) else v)
+    out = flatten_lists(out)
+    if headers == "vi":
+        # the pain ranking's "causes" is a number (cause mentions per comment), elsewhere a list of causes
+        out.columns = ["Nguyên nhân mỗi bình luận (0–1)" if str(c) == "causes" and pd.api.types.is_numeric_dtype(out[c])
+                       else column_name(str(c)) for c in out.columns]
+    return out
+
+
+def write_table(frame: pd.DataFrame, path: str | Path, *, headers: str = "vi", excel_safe: bool = False) -> Path:
+    """Write :func:`table` of ``frame`` to ``path`` (.csv, .tsv, .xlsx, .jsonl) with
+    :class:`nlp.tables.TableWriter`: CSV in UTF-8 with a BOM, so Excel shows Vietnamese; written
+    whole or not at all. The one writer of ``cx pain``/``cx metrics``/``cx conversion -o`` and ``cx demo``."""
+    from nlp.tables import TableWriter
+
+    prepared = table(frame, headers)
+    with TableWriter(path, excel_safe=excel_safe) as writer:
+        writer.write(prepared)
+    return Path(path)

@@ -92,7 +92,13 @@ def pain_ranking(
         ``name``, ``stage``, ``score``, ``volume`` (``V``, NaN when unknown), ``volume_factor``,
         ``drop_off``, ``effort``, ``negative``, ``causes`` (NaN when missing), ``comments``,
         ``top_causes`` (up to three ``(cause, count)``), ``missing`` (list of what was left out) and
-        ``why``: a short Vietnamese sentence naming the two components that add most to the score.
+        ``why``: a short Vietnamese sentence naming the two components that add most to the score;
+        ``source``: where the figures come from (:data:`journeymap.terms.SOURCES`), e.g.
+        ``"rời bỏ: thiết kế; CES: đo được; bình luận: người gán nhãn"`` — drop-off from the journey
+        file or, for a journey discovered from an event log, from the log; CES measured when the
+        touchpoint's ``metrics`` carry ``ces`` with its answer count ``ces_n``
+        (:func:`journeymap.metrics.set_metrics`), else the designed ``ces``; comment labels as
+        :func:`journeymap.feedback.summarize_feedback` recorded them.
 
     Raises
     ------
@@ -133,10 +139,13 @@ def pain_ranking(
     factors = {n: (v / largest) ** w["volume"] for n, v in volumes.items() if v is not None and largest > 0}
     fill_factor = statistics.median(factors.values()) if factors else 1.0
 
+    drop_source = "lived" if journey.origin == "discovered" else "designed"
+    label_source = None if feedback is None else feedback.attrs.get("labels")
     records = []
     for order, n in enumerate(ranked):
         attrs = graph.nodes[n]
-        ces = (attrs.get("metrics") or {}).get("ces", attrs.get("ces"))
+        measured = attrs.get("metrics") or {}
+        ces = measured.get("ces", attrs.get("ces"))
         count, negative_share, mentions, top = comments.get(n, (0, None, None, []))
         x: dict[str, float | None] = {
             "drop_off": attrs.get("drop_off"),
@@ -166,6 +175,8 @@ def pain_ranking(
             "top_causes": top[:3],
             "missing": missing,
             "why": _why(x, w, ces, count, mentions, top, score),
+            "source": _source(x, drop_source, "measured" if "ces_n" in measured and "ces" in measured else "designed",
+                              label_source),
             "_order": order,
         })
     # Rounding before sorting keeps floating-point noise from breaking ties the journey order settles.
@@ -175,7 +186,7 @@ def pain_ranking(
         record["rank"] = rank
         del record["_order"]
     columns = ["rank", "touchpoint", "name", "stage", "score", "volume", "volume_factor", *_COMPONENTS,
-               "comments", "top_causes", "missing", "why"]
+               "comments", "top_causes", "missing", "why", "source"]
     return pd.DataFrame.from_records(records, columns=columns)
 
 
@@ -249,6 +260,20 @@ def _why(
         ),
     }
     return ", ".join(phrases[c]() for c in strongest)
+
+
+def _source(x: Mapping[str, float | None], drop: str, effort: str, labels: str | None) -> str:
+    """Where the figures behind a score come from, in the words of :data:`journeymap.terms.SOURCES`."""
+    from .terms import source_name
+
+    parts = []
+    if x["drop_off"] is not None:
+        parts.append(f"rời bỏ: {source_name(drop)}")
+    if x["effort"] is not None:
+        parts.append(f"CES: {source_name(effort)}")
+    if x["negative"] is not None:
+        parts.append("bình luận" + (f": {source_name(labels)}" if labels else ""))
+    return "; ".join(parts)
 
 
 def _cause_name(cause: str) -> str:

@@ -87,7 +87,8 @@ def test_demo_renders_every_sample(tmp_path):
     assert str(out.resolve()) in result.output
     classified = out / "feedback_sample.classified.csv"
     assert classified.is_file() and "held-out comments of the bundled corpus classified" in result.output
-    assert "causes:    unresolved" in result.output or "wait_time" in result.output
+    # labels in Vietnamese (nlp.labels), never the ids
+    assert "causes:    Vấn đề/câu hỏi không được giải quyết" in result.output and "wait_time" not in result.output
     # The analytics part: the lived journey from the bundled log, with metrics and comment numbers.
     assert "e-commerce journey discovered from 15.565 events of 6.000 customers" in result.output
     lived = load_journey(out / "analytics" / "hanh_trinh_thuc_te_co_chi_so.yaml")
@@ -95,7 +96,7 @@ def test_demo_renders_every_sample(tmp_path):
     chat = lived.touchpoint("chat_cskh").metrics
     assert chat is not None and chat.nps is not None and chat.nps < 0 and chat.model_extra["comments"] > 0
     ranking = pd.read_csv(out / "analytics" / "xep_hang_diem_dau.csv")
-    assert ranking["rank"].tolist() == list(range(1, len(ranking) + 1))
+    assert ranking["Hạng"].tolist() == list(range(1, len(ranking) + 1))  # Vietnamese headers by default
     assert (out / "analytics" / "thiet_ke_va_thuc_te.svg").stat().st_size > 10_000
     # The workshop set: canvas in three formats, flow diagram, Mermaid and the report, all printed.
     workshop = out / "workshop"
@@ -104,6 +105,53 @@ def test_demo_renders_every_sample(tmp_path):
         assert (workshop / name).stat().st_size > 0 and str(workshop / name) in result.output
     assert (workshop / "hanh_trinh.mmd").read_text(encoding="utf-8").startswith("journey\n")
     assert "Chat với chăm sóc khách hàng của sàn" in (workshop / "bao_cao.html").read_text(encoding="utf-8")
+    _one_set_of_numbers(out, result.output)
+
+
+def _one_set_of_numbers(out, console: str) -> None:
+    """Issue 17: for the same inputs, the console, the written tables, the canvas and the report of
+    ``cx demo`` show the same pain score, CSAT and NPS for a touchpoint, each saying where it comes from.
+    (Before: 0.48 / 72% negative in the console and CSV, 0,38 / 68% in the report; the PNG canvas
+    showed the designed CSAT 78% / NPS +35, the report's canvas the measured 82,5% / +27.)"""
+    import html as html_lib
+    import re
+
+    from journeymap import fmt
+
+    ranking = pd.read_csv(out / "analytics" / "xep_hang_diem_dau.csv", dtype={"Mã điểm chạm": str})
+    metrics = pd.read_csv(out / "analytics" / "chi_so_theo_diem_cham.csv").set_index("Mã điểm chạm")
+    comments = pd.read_csv(out / "analytics" / "binh_luan_theo_diem_cham.csv").set_index("Mã điểm chạm")
+    report = html_lib.unescape((out / "workshop" / "bao_cao.html").read_text(encoding="utf-8"))
+    worst = ranking.iloc[0]
+    touchpoint, name = worst["Mã điểm chạm"], worst["Điểm chạm"]
+    score = fmt.number(worst["Điểm đau (0–1)"], 2)
+    csat = fmt.number(metrics.loc[touchpoint, "CSAT (%)"], 1, trim=True) + "%"
+    nps = fmt.signed(metrics.loc[touchpoint, "NPS"], 1)
+    negative = fmt.percent(comments.loc[touchpoint, "Tỷ lệ tiêu cực"])
+    assert negative == fmt.percent(worst["Tỷ lệ bình luận tiêu cực"])
+    # the console's line for the worst pain point
+    line = next(line for line in console.splitlines() if line.strip().startswith(name + " ("))
+    assert f"điểm đau {score}" in line and f"CSAT {csat}" in line and f"NPS {nps}" in line
+    assert "CES: đo được" in line and "bình luận: người gán nhãn" in line  # and where they come from
+    # the report: the pain table row, the metrics table row, the feedback card
+    pain = report.split('<section id="pain"')[1].split("</section>")[0]
+    pain_row = re.search(rf"<td>{re.escape(name)}</td>.*?</tr>", pain, re.DOTALL).group(0)
+    assert f"<span>{score}</span>" in pain_row and "CES: đo được" in pain_row and negative in pain_row
+    metrics_row = re.search(rf"<tr><td>{re.escape(name)}</td>.*?</tr>", report.split('id="metrics"')[1], re.DOTALL).group(0)
+    # a table column keeps its decimals (50,0%), the same figure as the console's 50%
+    assert f'"num">{fmt.number(metrics.loc[touchpoint, "NPS"], 1)}<' in metrics_row
+    assert f'"num">{fmt.number(metrics.loc[touchpoint, "CSAT (%)"], 1)}%<' in metrics_row
+    card = report.split(f'id="feedback-{touchpoint}"')[1].split("</article>")[0]
+    assert f"{negative} tiêu cực" in card
+    # the executive summary names the same worst pain point and score, as in the console
+    summary = report.split('id="summary"')[1].split("</aside>")[0]
+    assert f"Điểm đau lớn nhất là “{name}” (điểm {score}" in summary
+    assert f"Điểm đau lớn nhất là “{name}” (điểm {score}" in console
+    # the canvas (SVG, the PNG's twin) shows the measured CSAT and NPS with their answer counts
+    canvas = html_lib.unescape((out / "workshop" / "ban_do_hanh_trinh.svg").read_text(encoding="utf-8"))
+    assert f"CSAT {fmt.number(metrics.loc['livestream', 'CSAT (%)'], 1, trim=True)}%" in canvas
+    assert "CSAT 78%" not in canvas and "nps_n" not in canvas and "nps_n" not in report
+    assert f"{fmt.number(metrics.loc['livestream', 'Số phản hồi NPS'])} phản hồi" in canvas
 
 
 def test_help_and_import_do_not_load_heavy_libraries():

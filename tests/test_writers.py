@@ -106,7 +106,7 @@ def test_cx_pain_and_metrics_to_xlsx_keep_hostile_names_as_text(tmp_path):
     result = invoke("pain", journey, "-o", out)
     assert result.exit_code == 0, result.output
     rows = xlsx_cells(out)
-    name = rows[0].index(("name", "s"))
+    name = rows[0].index(("Điểm chạm", "s"))  # Vietnamese headers by default (issue 17)
     assert (HOSTILE[0], "s") in [row[name] for row in rows[1:]]
     assert all(kind != "f" for row in rows for _, kind in row)
 
@@ -150,14 +150,14 @@ def test_cx_classify_pain_and_metrics_take_excel_safe(tmp_path):
     for flag, expected in (([], "=Giỏ hàng"), (["--excel-safe"], "'=Giỏ hàng")):
         out = tmp_path / f"pain{len(flag)}.csv"
         assert invoke("pain", journey, "-o", out, *flag).exit_code == 0
-        assert expected in read_table(out)["name"].tolist()
+        assert expected in read_table(out)["Điểm chạm"].tolist()
 
     survey = tmp_path / "survey.csv"
     pd.DataFrame({"touchpoint": ["@a", "b"], "nps": [9, 3]}).to_csv(survey, index=False)
     for flag, expected in (([], ["@a", "b"]), (["--excel-safe"], ["'@a", "b"])):
         out = tmp_path / f"metrics{len(flag)}.tsv"
         assert invoke("metrics", survey, "--by", "touchpoint", "-o", out, *flag).exit_code == 0
-        assert sorted(read_table(out)["touchpoint"].tolist()) == expected
+        assert sorted(read_table(out)["Mã điểm chạm"].tolist()) == expected
 
 
 def test_classify_file_takes_excel_safe(tmp_path):

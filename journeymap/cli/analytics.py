@@ -22,14 +22,19 @@ if TYPE_CHECKING:
 __all__ = ["register"]
 
 
-def _show(frame: pd.DataFrame, *, rows: int = 30, empty: str = "(no rows)") -> None:
+def _show(frame: pd.DataFrame, *, rows: int = 30, empty: str = "(no rows)", headers: HeaderStyle | None = None) -> None:
     """Print the first ``rows`` rows as a console table; ``empty`` when there is none (never pandas'
-    "Empty DataFrame")."""
+    "Empty DataFrame"). With ``headers``, the rows are the written table's (:func:`journeymap.fmt.table`:
+    the same rounding and headers), so the console and the file say the same."""
     import pandas as pd
+
+    from .. import fmt
 
     if frame.empty:
         typer.echo(empty)
         return
+    if headers is not None:
+        frame = fmt.table(frame, headers.value)
     with pd.option_context("display.max_columns", 30, "display.width", 160, "display.max_colwidth", 60,
                            "display.float_format", _number):
         typer.echo(frame.head(rows).to_string(index=False))
@@ -41,6 +46,15 @@ def _number(value: float) -> str:
     from .. import fmt
     return fmt.number(value, 3, trim=True)
 
+
+class HeaderStyle(str, Enum):
+    vi = "vi"
+    ids = "ids"
+
+
+Headers = Annotated[HeaderStyle, typer.Option(
+    "--headers", help="Written table's column headers: vi (Vietnamese, for people; lists name causes and channels "
+                      "in Vietnamese) or ids (the column ids, for programs). Numbers are the same either way.")]
 
 ExcelSafe = Annotated[bool, typer.Option(
     "--excel-safe", help="CSV/TSV output: put a ' before text starting with = + - @ (or a tab), so a spreadsheet "
@@ -62,14 +76,10 @@ def _check_outputs(inputs: tuple[Path | None, ...], table: Path | None = None, j
         kind_of(journey)
 
 
-def _write_table(frame: pd.DataFrame, output: Path, *, excel_safe: bool = False) -> None:
-    from nlp.tables import TableWriter
-
+def _write_table(frame: pd.DataFrame, output: Path, *, headers: HeaderStyle, excel_safe: bool = False) -> None:
     from .. import fmt
-    from ..text import flatten_lists
 
-    with TableWriter(output, excel_safe=excel_safe) as writer:
-        writer.write(fmt.round_floats(flatten_lists(frame)))
+    fmt.write_table(frame, output, headers=headers.value, excel_safe=excel_safe)
     typer.echo(f"wrote {output}")
 
 
@@ -144,6 +154,7 @@ def metrics(
     working_days: Annotated[str, typer.Option(help="Working weekdays for working-hours TTR.")] = "Mon Tue Wed Thu Fri",
     working_hours: Annotated[str, typer.Option(help="Working intervals of a day, comma-separated.")] = "08:00-12:00,13:30-17:30",
     holiday: Annotated[list[str] | None, typer.Option(help="A date not worked, YYYY-MM-DD (repeatable).")] = None,
+    headers: Headers = HeaderStyle.vi,
     excel_safe: ExcelSafe = False,
 ) -> None:
     """NPS, CSAT, CES and time to resolution, overall or per touchpoint, stage or column."""
@@ -175,13 +186,13 @@ def metrics(
         fail(exc.naming("--skip-invalid"))  # the flag, not the Python keyword
     except ValueError as exc:  # a DataError is a ValueError
         fail(str(exc))
-    _show(table, rows=60)
+    _show(table, rows=60, headers=headers)
     skipped = {k: v for k, v in table.attrs.get("skipped", {}).items() if v}
     if skipped:
         typer.secho("skipped invalid answers: " + ", ".join(f"{k} {v}" for k, v in skipped.items()),
                     fg=typer.colors.YELLOW)
     if output is not None:
-        _write_table(table, output, excel_safe=excel_safe)
+        _write_table(table, output, headers=headers, excel_safe=excel_safe)
     if write_journey is not None and journey is not None:
         if group != "touchpoint":
             fail("--write-journey writes per-touchpoint results: use --by touchpoint")
@@ -196,6 +207,9 @@ def conversion(
     file: Annotated[Path, typer.Argument(help="Journey file (designed, or discovered with cx discover).")],
     what_if: Annotated[list[str] | None, typer.Option("--what-if", help="TOUCHPOINT=DROP_OFF, e.g. gio_hang=0.2 (repeatable).")] = None,
     goal: Annotated[list[str] | None, typer.Option(help="Goal touchpoint id, instead of the file's goal: true (repeatable).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the per-touchpoint table with the removal effect (.csv, .tsv, .xlsx, .jsonl).")] = None,
+    headers: Headers = HeaderStyle.vi,
+    excel_safe: ExcelSafe = False,
 ) -> None:
     """Conversion through the journey as a Markov chain: end to end, per touchpoint, and what-if."""
     from .. import fmt
@@ -203,6 +217,7 @@ def conversion(
     from ..markov import removal_effects
     from ..markov import what_if as what_if_of
 
+    _check_outputs((file,), table=output)
     journey = read_journey(file)
     changes: dict[str, float] = {}
     for value in what_if or []:
@@ -232,6 +247,10 @@ def conversion(
     _show(effects)
     if change is not None:
         typer.secho(f"\n{change.summary}", bold=True)
+    if output is not None:
+        table = result.to_frame().merge(effects[["touchpoint", "conversion_without", "removal_effect"]],
+                                        on="touchpoint", how="left")
+        _write_table(table, output, headers=headers, excel_safe=excel_safe)
 
 
 def pain(
@@ -241,6 +260,7 @@ def pain(
     touchpoint_column: Annotated[str, typer.Option(help="Column naming each row's touchpoint (id, name or alias); without it, or where a cell is empty, comments are matched by the aliases they mention.")] = TOUCHPOINT_COLUMN,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the ranking (.csv, .tsv, .xlsx, .jsonl).")] = None,
     write_journey: Annotated[Path | None, typer.Option(help="Write the journey with comment counts and shares on its touchpoints.")] = None,
+    headers: Headers = HeaderStyle.vi,
     excel_safe: ExcelSafe = False,
 ) -> None:
     """Rank touchpoints by pain: drop-off, effort, negative comments and their causes, weighted by volume."""
@@ -262,14 +282,15 @@ def pain(
     if summary is not None:
         typer.secho("Comments per touchpoint", bold=True)
         _show(summary.reset_index()[["touchpoint", "comments", "negative_share", "top_causes"]]
-              if "touchpoint" not in summary.columns else summary[["touchpoint", "comments", "negative_share", "top_causes"]])
+              if "touchpoint" not in summary.columns else summary[["touchpoint", "comments", "negative_share", "top_causes"]],
+              headers=headers)
         typer.echo("")
     typer.secho("Pain ranking (work down from the top)", bold=True)
-    _show(ranking[["rank", "touchpoint", "name", "score", "why"]],
+    _show(ranking[["rank", "touchpoint", "name", "score", "why", "source"]], headers=headers,
           empty="No touchpoint to rank: the journey has no frontstage touchpoint (pain is ranked on the "
                 "touchpoints customers meet; backstage ones are left out).")
     if output is not None:
-        _write_table(ranking, output, excel_safe=excel_safe)
+        _write_table(ranking, output, headers=headers, excel_safe=excel_safe)
     if write_journey is not None:
         if summary is not None:
             set_feedback(journey, summary)

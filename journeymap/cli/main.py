@@ -229,8 +229,8 @@ def demo(
     feedback = run_feedback_demo(output)
     typer.secho(f"\nFeedback: {fmt.number(feedback.rows)} held-out comments of the bundled corpus classified", bold=True)
     typer.echo(f"  → {feedback.output}")
-    typer.echo("  sentiment: " + ", ".join(f"{k} {v}" for k, v in feedback.sentiment.items()))
-    typer.echo("  causes:    " + ", ".join(f"{k} {v}" for k, v in feedback.causes.items()))
+    typer.echo("  sentiment: " + ", ".join(f"{_label_name(k, 'SENTIMENTS')} {fmt.number(v)}" for k, v in feedback.sentiment.items()))
+    typer.echo("  causes:    " + ", ".join(f"{_label_name(k, 'CAUSES')} {fmt.number(v)}" for k, v in feedback.causes.items()))
     analytics = run_analytics_demo(output)
     typer.secho(
         f"\nAnalytics: e-commerce journey discovered from {fmt.number(analytics.events)} events of "
@@ -240,12 +240,24 @@ def demo(
     typer.echo(f"  conversion: designed {fmt.percent(analytics.designed_conversion)}, "
                f"lived {fmt.percent(analytics.lived_conversion)}; "
                f"{analytics.undesigned_transitions} transitions customers take that nobody designed")
-    typer.echo("  worst pain points: " + "; ".join(analytics.pain_top))
+    typer.echo("  worst pain points (the report's ranking, same figures):")
+    for line in analytics.pain_top:
+        typer.echo(f"    {line}")
+    typer.echo("  executive summary (as at the top of workshop/bao_cao.html):")
+    for line in analytics.findings:
+        typer.echo(f"    • {line}")
     for path in analytics.files:
         typer.echo(f"  → {path}")
     typer.secho("\nWorkshop deliverables for the e-commerce journey: canvas, flow diagram, Mermaid, report", bold=True)
     for path in run_deliverables_demo(output):
         typer.echo(f"  → {path}")
+
+
+def _label_name(label: str, kind: str) -> str:
+    """A label id of the shipped codebook (nlp.labels) in Vietnamese; another label as is."""
+    from nlp import labels
+
+    return next((item.vi for item in getattr(labels, kind) if item.id == label), label)
 
 
 def _register_commands() -> None:

@@ -14,7 +14,7 @@ from typing import Literal
 from .. import fmt
 from ..experience import ExperienceType
 from ..journey import Journey
-from ..terms import VISIBILITY_GLOSS, VISIBILITY_TERM
+from ..terms import VISIBILITY_GLOSS, VISIBILITY_TERM, column_name
 from ..text import excerpt
 from .layout import (
     CHIP_PT,
@@ -255,7 +255,7 @@ def _tooltip(attrs: dict) -> str:
     if attrs.get("opportunities"):
         parts.append("Cơ hội: " + "; ".join(attrs["opportunities"]))
     if attrs.get("metrics"):
-        parts.append("Chỉ số: " + ", ".join(f"{k} {fmt.number(v, 1, trim=True)}" for k, v in attrs["metrics"].items()))
+        parts.append("Chỉ số: " + ", ".join(f"{column_name(k)} {fmt.number(v, 1, trim=True)}" for k, v in attrs["metrics"].items()))
     return excerpt("\n".join(parts), TOOLTIP_CHARS)
 
 

@@ -26,7 +26,7 @@ and skip CES). Anything else is a :class:`~journeymap.errors.DataError` listing 
 
 from .calendar import WorkingCalendar
 from .scores import InvalidValuesError, MetricResult, TtrUnit, ces, csat, nps, ttr
-from .survey import set_metrics, survey_metrics
+from .survey import measured_journey, set_metrics, survey_metrics
 
-__all__ = ["InvalidValuesError", "MetricResult", "TtrUnit", "WorkingCalendar", "ces", "csat", "nps", "set_metrics",
-           "survey_metrics", "ttr"]
+__all__ = ["InvalidValuesError", "MetricResult", "TtrUnit", "WorkingCalendar", "ces", "csat", "measured_journey", "nps",
+           "set_metrics", "survey_metrics", "ttr"]

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from ..journey import Journey
 
-__all__ = ["set_metrics", "survey_metrics"]
+__all__ = ["measured_journey", "set_metrics", "survey_metrics"]
 
 
 # Decimals kept when a value is written onto a touchpoint: survey scores are not more precise.
@@ -326,3 +326,40 @@ def set_metrics(journey: Journey, table: pd.DataFrame, *, touchpoint_column: str
         updates[touchpoint] = metrics
     nx.set_node_attributes(journey.graph, updates, "metrics")
 
+
+
+def measured_journey(
+    journey: Journey, *tables: pd.DataFrame | None, touchpoint_column: str = "touchpoint"
+) -> Journey:
+    """A copy of ``journey`` carrying the measured metrics of its own touchpoints; ``journey`` is unchanged.
+
+    The one way the report, its canvas and ``cx demo`` put survey and ticket results on a designed
+    journey, so they all show the same figures: each table (one row per touchpoint, as from
+    ``survey_metrics(data, by="touchpoint")``; ``None`` is skipped) is written with
+    :func:`set_metrics` in turn, so a metric measured by an earlier table and again by a later one
+    takes the later value. Rows for touchpoints the journey does not have (an "other" answer, a
+    retired touchpoint) are left out rather than refused: they still count in the overall figures.
+    A metric carries its answer count (``nps_n`` …), which is how pictures tell a measured figure from
+    one typed into the journey file.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from journeymap import Journey
+    >>> j = Journey("Mua hàng", stages=["Đặt hàng"])
+    >>> j.add_touchpoint("gio_hang", name="Giỏ hàng", stage="Đặt hàng", metrics={"nps": 35})
+    >>> answers = pd.DataFrame({"touchpoint": ["gio_hang", "gio_hang", "khac"], "nps": [10, 6, 9]})
+    >>> measured = measured_journey(j, survey_metrics(answers, by="touchpoint"))
+    >>> measured.graph.nodes["gio_hang"]["metrics"], j.graph.nodes["gio_hang"]["metrics"]
+    ({'nps': 0.0, 'nps_n': 2}, {'nps': 35.0})
+    """
+    import copy
+
+    measured = copy.deepcopy(journey)
+    for table in tables:
+        if table is None:
+            continue
+        own = table[table[touchpoint_column].astype(str).isin(list(journey.graph))]
+        if len(own):
+            set_metrics(measured, own.reset_index(drop=True), touchpoint_column=touchpoint_column)
+    return measured

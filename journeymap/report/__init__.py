@@ -6,6 +6,6 @@
 (inline SVG charts and diagrams), through the template in ``templates/``.
 """
 
-from .build import REPORT_SUFFIXES, SECTIONS, build_report, report_sections, write_report
+from .build import REPORT_SUFFIXES, SECTIONS, build_report, report_findings, report_sections, write_report
 
-__all__ = ["REPORT_SUFFIXES", "SECTIONS", "build_report", "report_sections", "write_report"]
+__all__ = ["REPORT_SUFFIXES", "SECTIONS", "build_report", "report_findings", "report_sections", "write_report"]

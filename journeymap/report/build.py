@@ -38,6 +38,7 @@ from nlp.output import check_output, format_of, write_text
 from .. import fmt
 from .._formats import REPORT_FORMATS
 from ..journey import Journey
+from ..terms import source_name
 from .charts import _CANVAS_READABLE, _GRAPHVIZ_READABLE, _embed_svg
 from .inputs import _describe_events, _describe_table, _Input, _load_journey
 from .sections import (
@@ -47,7 +48,9 @@ from .sections import (
     _lived_section,
     _metrics_section,
     _pain_section,
+    _summary_section,
     _survey_tables,
+    _what_if_section,
 )
 
 if TYPE_CHECKING:
@@ -56,7 +59,7 @@ if TYPE_CHECKING:
     from nlp.tables import Table
 
 
-__all__ = ["SECTIONS", "build_report", "report_sections", "write_report"]
+__all__ = ["SECTIONS", "build_report", "report_findings", "report_sections", "write_report"]
 
 TableInput = Union["Table", "pd.DataFrame", str, "PathLike[str]"]
 """What a table input of the report may be: a loaded :class:`nlp.Table`, a DataFrame or a path."""
@@ -187,6 +190,65 @@ def build_report(
     >>> "Điền đơn &lt;online&gt;" in html
     True
     """
+    context = _context(journey, feedback=feedback, survey=survey, events=events, tickets=tickets, title=title,
+                       text_column=text_column, touchpoint_column=touchpoint_column, case_column=case_column,
+                       timestamp_column=timestamp_column)
+    return _template().render(**context)
+
+
+def report_findings(
+    journey: Journey | str | PathLike[str],
+    *,
+    feedback: TableInput | None = None,
+    survey: TableInput | None = None,
+    events: TableInput | None = None,
+    tickets: TableInput | None = None,
+    text_column: str = "text",
+    touchpoint_column: str = "touchpoint",
+    case_column: str = "case_id",
+    timestamp_column: str = "timestamp",
+) -> list[str]:
+    """The sentences of the report's executive summary, as plain text (for a console or an e-mail).
+
+    The same sentences, with the same figures, as the box at the top of :func:`build_report`'s page
+    for the same inputs (parameters as there): conversion by design (and as lived, with ``events``),
+    the touchpoint that loses most customers, the worst pain point and the cause customers name
+    most there, and what halving that touchpoint's drop-off would do to conversion.
+
+    Examples
+    --------
+    >>> from journeymap import Journey
+    >>> j = Journey("Mở thẻ", stages=["Đăng ký", "Kích hoạt"])
+    >>> j.add_touchpoint("form", name="Điền đơn", stage="Đăng ký", ces=3, drop_off=0.4)
+    >>> j.add_touchpoint("kich_hoat", name="Kích hoạt thẻ", stage="Kích hoạt", goal=True)
+    >>> j.add_transition("form", "kich_hoat")
+    >>> for line in report_findings(j):
+    ...     print(line)
+    Theo thiết kế, 60% khách hàng bắt đầu hành trình đi đến đích (Kích hoạt thẻ).
+    Mất nhiều khách nhất tại “Điền đơn”: 40% số khách bắt đầu hành trình rời đi ở đây.
+    Điểm đau lớn nhất là “Điền đơn” (điểm 0,53 trên thang 0–1: CES 3/7, rời bỏ 40%).
+    Nếu tỷ lệ rời bỏ tại 'Điền đơn' giảm từ 40% xuống 20%, tỷ lệ chuyển đổi tăng từ 60% lên 80% (+20 điểm %).
+    """
+    context = _context(journey, feedback=feedback, survey=survey, events=events, tickets=tickets, title=None,
+                       text_column=text_column, touchpoint_column=touchpoint_column, case_column=case_column,
+                       timestamp_column=timestamp_column)
+    return [finding["text"] for finding in context["summary"]]
+
+
+def _context(
+    journey: Journey | str | PathLike[str],
+    *,
+    feedback: TableInput | None,
+    survey: TableInput | None,
+    events: TableInput | None,
+    tickets: TableInput | None,
+    title: str | None,
+    text_column: str,
+    touchpoint_column: str,
+    case_column: str,
+    timestamp_column: str,
+) -> dict[str, Any]:
+    """Everything the template shows, computed once (:func:`build_report` and :func:`report_findings`)."""
     from markupsafe import Markup
 
     from .. import __version__
@@ -224,6 +286,10 @@ def build_report(
             case_column=case_column, touchpoint_column=touchpoint_column, timestamp_column=timestamp_column,
         )
         lived_section["svg"] = Markup(lived_section["svg"])
+    pain_section = _pain_section(annotated, summary)
+    what_if = _what_if_section(journey, conversion_section, pain_section)
+    if conversion_section is not None:
+        conversion_section["what_if"] = what_if
 
     context: dict[str, Any] = {
         "title": title or journey.title,
@@ -241,8 +307,10 @@ def build_report(
         "conversion": conversion_section,
         "metrics": metrics_section,
         "feedback": feedback_section,
-        "pain": _pain_section(annotated, summary),
+        "pain": pain_section,
         "lived": lived_section,
+        "summary": _summary_section(conversion_section, lived_section, pain_section, what_if),
+        "labels": None if summary is None else source_name(summary.attrs.get("labels")),
         "inputs": inputs,
         "notes": notes,
         "version": __version__,
@@ -251,7 +319,7 @@ def build_report(
     }
     present = [key for key in SECTIONS if key in ("canvas", "flow") or context[key] is not None]
     context["present"] = present
-    return _template().render(**context)
+    return context
 
 
 def _persona_cards(journey: Journey) -> list[dict[str, Any]]:

@@ -63,7 +63,7 @@ def _describe_events(events: Any) -> _Input:
 
 def _load_journey(journey: Journey | str | PathLike[str]) -> tuple[Journey, str]:
     if isinstance(journey, Journey):
-        return journey, "đối tượng Journey"
+        return journey, "tạo trực tiếp trong Python (không đọc từ tệp)"
     if isinstance(journey, (str, PathLike)):
         from ..convert import read_any
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from .. import fmt
 from ..errors import DataError
 from ..journey import Journey
+from ..terms import cause_name
 from .charts import _GRAPHVIZ_READABLE, _bar_chart, _embed_svg, _interval_chart, _sentiment_bar
 from .inputs import _Input, _names
 
@@ -61,6 +61,8 @@ def _conversion_section(journey: Journey, notes: list[str]) -> dict[str, Any] | 
                        title="Tỷ lệ khách hàng rời bỏ tại mỗi điểm chạm") if lost else None
     goals = ", ".join(f"{names[g]} {fmt.percent(p)}" for g, p in result.by_goal.items())
     return {
+        "biggest": (lost[0][0], fmt.percent(lost[0][1])) if lost else None,
+        "reached_goals": fmt.join(names[g] for g, p in result.by_goal.items() if p >= 0.0005),
         "probability": fmt.percent(result.probability),
         "goals": goals,
         "steps": fmt.number(result.expected_steps, 1),
@@ -140,7 +142,7 @@ def _metrics_section(
                          f"{fmt.number(record['resolved'])} phiếu đã giải quyết, {fmt.number(record['unresolved'])} chưa"))
         else:
             kpis.append((metric.title, fmt.number(value, metric.digits) + metric.suffix,
-                         f"{_SCALES[metric.column]}; n = {fmt.number(record[f'{metric.column}_n'])}"))
+                         f"{_SCALES[metric.column]}; {fmt.number(record[f'{metric.column}_n'])} phản hồi · nguồn: đo được"))
     return {"tables": tables, "nps_chart": nps_chart, "kpis": kpis}
 
 
@@ -248,14 +250,81 @@ def _pain_section(journey: Journey, summary: pd.DataFrame | None) -> dict[str, A
     for r in ranking.to_dict(orient="records"):
         scored = not fmt.is_missing(r["score"])
         rows.append({
+            "id": r["touchpoint"],
             "rank": r["rank"],
             "name": r["name"],
             "stage": r["stage"],
             "score": fmt.number(r["score"], 2) if scored else fmt.DASH,
             "bar": (r["score"] / top * 100) if scored and top > 0 else 0.0,
             "why": r["why"],
+            "source": r["source"],
+            "top_cause": _top_cause(r["top_causes"]),
         })
     return {"rows": rows, "uses_feedback": summary is not None}
+
+
+def _top_cause(top: list[tuple[str, int]]) -> tuple[str, str] | None:
+    """The cause customers name most (all of them when tied), in Vietnamese, and how many comments."""
+    if not top:
+        return None
+    most = top[0][1]
+    names = [cause_name(c) for c, k in top if k == most]
+    return fmt.join([names[0][:1].lower() + names[0][1:]] + [n[:1].lower() + n[1:] for n in names[1:]]), fmt.number(most)
+
+
+def _what_if_section(journey: Journey, conversion: dict[str, Any] | None, pain: dict[str, Any] | None) -> dict[str, Any] | None:
+    """What fixing the worst pain point would gain: conversion with its drop-off halved.
+
+    The worst-ranked touchpoint that loses customers (a designed drop-off above 0, not a goal) is
+    tried with half its drop-off (:func:`journeymap.markov.what_if`); the sentence appears in the
+    conversion section and, word for word, in the executive summary."""
+    from ..markov import what_if
+
+    if conversion is None or pain is None:
+        return None
+    graph = journey.graph
+    for row in pain["rows"]:
+        attrs = graph.nodes[row["id"]]
+        share = attrs.get("drop_off")
+        if row["score"] == fmt.DASH or not share or attrs.get("goal") or not any(True for _ in graph.successors(row["id"])):
+            continue
+        try:
+            change = what_if(journey, drop_off={row["id"]: share / 2})
+        except DataError:
+            return None
+        return {"name": row["name"], "summary": change.summary, "change": fmt.points(change.change / 100),
+                "after": fmt.percent(change.after.probability)}
+    return None
+
+
+def _summary_section(
+    conversion: dict[str, Any] | None,
+    lived: dict[str, Any] | None,
+    pain: dict[str, Any] | None,
+    what_if: dict[str, Any] | None,
+) -> list[dict[str, str]]:
+    """The executive summary: a few plain sentences, each figure copied from the section it links to."""
+    findings = []
+    if conversion is not None:
+        text = (f"Theo thiết kế, {conversion['probability']} khách hàng bắt đầu hành trình đi đến đích "
+                f"({conversion['reached_goals'] or conversion['goals']}).")
+        if lived is not None and lived["lived"] is not None:
+            text += f" Nhật ký sự kiện cho thấy thực tế là {lived['lived']}."
+        findings.append({"section": "conversion", "text": text})
+        if conversion["biggest"] is not None:
+            name, share = conversion["biggest"]
+            findings.append({"section": "conversion",
+                             "text": f"Mất nhiều khách nhất tại “{name}”: {share} số khách bắt đầu hành trình rời đi ở đây."})
+    if pain is not None:
+        worst = pain["rows"][0]
+        text = f"Điểm đau lớn nhất là “{worst['name']}” (điểm {worst['score']} trên thang 0–1: {worst['why']})."
+        if worst["top_cause"] is not None:
+            cause, count = worst["top_cause"]
+            text += f" Khách hàng phàn nàn nhiều nhất về: {cause} ({count} bình luận{' mỗi nguyên nhân' if ' và ' in cause else ''})."
+        findings.append({"section": "pain", "text": text})
+    if what_if is not None:
+        findings.append({"section": "conversion", "text": what_if["summary"]})
+    return findings
 
 
 def _lived_section(
@@ -339,13 +408,6 @@ def _lived_section(
 
 def _annotated(journey: Journey, tables: Iterable[pd.DataFrame | None], touchpoint_column: str) -> Journey:
     """A copy of the journey carrying the measured metrics of its own touchpoints."""
-    from ..metrics import set_metrics
+    from ..metrics import measured_journey
 
-    annotated = copy.deepcopy(journey)
-    for table in tables:
-        if table is None:
-            continue
-        own = table[table[touchpoint_column].astype(str).isin(list(journey.graph))]
-        if len(own):
-            set_metrics(annotated, own.reset_index(drop=True), touchpoint_column=touchpoint_column)
-    return annotated
+    return measured_journey(journey, *tables, touchpoint_column=touchpoint_column)

@@ -9,6 +9,7 @@ from typing import Any
 from ... import fmt
 from ...experience import ExperienceType
 from ...feedback import FEEDBACK_METRICS, FeedbackNumbers
+from ...terms import channel_name
 from ..dot import CES_FILL, CHIP_FILL, EXIT_COLOR, MOMENT_COLOR
 from ._panels import _number, _Panel, _signed
 from ._style import (
@@ -130,7 +131,7 @@ def _name_cell(p: _Painter, panel: _Panel, node: str, width: float) -> _Cell:
                 gid=f"{panel.prefix}tp-{node}"),
         gap=5,
     )
-    meta = [attrs["channel"]] if attrs.get("channel") and ("channel", ROW_TITLES["channel"]) not in panel.rows else []
+    meta = [channel_name(attrs["channel"])] if attrs.get("channel") and ("channel", ROW_TITLES["channel"]) not in panel.rows else []
     if attrs.get("goal"):
         meta.append("★ mục tiêu")
     if meta:
@@ -235,17 +236,27 @@ def _list_cell(p: _Painter, values: list[str], width: float, color: str) -> _Cel
 
 
 def _metric_lines(metrics: dict[str, Any]) -> list[str]:
+    """The metrics row, in words: a measured figure with its number of answers (``nps_n`` …, written
+    by :func:`journeymap.metrics.set_metrics`), one typed into the journey file tagged "thiết kế"."""
+    from ...terms import column_name
+
     shown = {k: v for k, v in metrics.items() if k not in FEEDBACK_METRICS and not k.startswith("cause_")}
+
+    def source(*counts: str, unit: str = "phản hồi") -> str:
+        found = [shown.pop(c) for c in counts if shown.get(c) is not None]
+        return f" · {fmt.number(sum(found))} {unit}" if found else " (thiết kế)"
+
     lines = []
     if shown.get("csat") is not None:
-        lines.append(f"CSAT {_number(shown.pop('csat'))}%")
+        lines.append(f"CSAT {_number(shown.pop('csat'))}%" + source("csat_n"))
     if shown.get("nps") is not None:
-        lines.append(f"NPS {_signed(shown.pop('nps'))}")
+        lines.append(f"NPS {_signed(shown.pop('nps'))}" + source("nps_n"))
     if shown.get("ces") is not None:
-        lines.append(f"CES đo được {_number(shown.pop('ces'))}/7")
+        lines.append(f"CES đo được {_number(shown.pop('ces'))}/7" + source("ces_n"))
     if shown.get("ttr_hours") is not None:
-        lines.append(f"Thời gian xử lý {fmt.hours(shown.pop('ttr_hours'))}")
-    lines += [f"{key}: {_number(value)}" for key, value in shown.items() if value is not None]
+        lines.append(f"Thời gian xử lý {fmt.hours(shown.pop('ttr_hours'))}" + source("ttr_resolved", unit="phiếu"))
+    shown.pop("ttr_unresolved", None)
+    lines += [f"{column_name(key)}: {_number(value)}" for key, value in shown.items() if value is not None]
     return lines
 
 
@@ -290,7 +301,9 @@ def _cell(p: _Painter, panel: _Panel, key: str, node: str, width: float) -> _Cel
     attrs = panel.nodes[node]
     if key.startswith("custom:"):
         return _text_cell(p, (attrs.get("lanes") or {}).get(key.removeprefix("custom:")), width)
-    if key in ("channel", "owner", "does", "description"):
+    if key == "channel":
+        return _text_cell(p, channel_name(attrs.get(key)) or None, width)
+    if key in ("owner", "does", "description"):
         return _text_cell(p, attrs.get(key), width)
     if key == "thinks":
         return _text_cell(p, attrs.get(key), width, style="italic")
