@@ -224,18 +224,24 @@ class _Row:
     height: float
 
 
-def _rows(p: _Painter, panel: _Panel, columns: _Columns, lane: str) -> list[_Row]:
+def _rows(p: _Painter, panel: _Panel, columns: _Columns, lane: str,
+          fixed: list[tuple[str, float]] | None = None) -> list[_Row]:
+    """The rows of ``lane`` that have something to show; with ``fixed`` ((key, height) measured on the
+    whole canvas), those rows at those heights at least, with the cells of ``columns`` only."""
     placed = _placement(panel, columns, lane)
-    if not placed:
+    if not placed and fixed is None:
         return []
+    heights = dict(fixed or [])
     rows = []
     for key, title in panel.rows:
+        if fixed is not None and key not in heights:
+            continue
         cells = {}
         for node, (_, width) in placed.items():
             cell = _cell(p, panel, key, node, width - 2 * PAD_X)
             if cell is not None:
                 cells[node] = cell
-        if not cells:
+        if not cells and fixed is None:
             continue
         text = _BACKSTAGE_NAME_LABEL if key == "name" and lane == "backstage" else title
         label_width = LABEL_W - 2 * PAD_X - (26 if key == "emotion" else 0)
@@ -249,7 +255,7 @@ def _rows(p: _Painter, panel: _Panel, columns: _Columns, lane: str) -> list[_Row
             height = EMOTION_H
         else:
             height = max(ROW_MIN, label.height + 2 * PAD_Y, *(c.height + 2 * PAD_Y for c in cells.values()))
-        rows.append(_Row(key, lane, label, cells, height))
+        rows.append(_Row(key, lane, label, cells, max(height, heights.get(key, 0.0))))
     return rows
 
 
@@ -265,8 +271,23 @@ def _placement(panel: _Panel, columns: _Columns, lane: str) -> dict[str, tuple[f
 # -- drawing ----------------------------------------------------------------------------------------
 
 
-def _draw(p: _Painter, panels: list[_Panel], *, diff: bool, view: _View = _View()) -> _Layout:
-    """Draw the canvas, or the part of it ``view`` names, and size the figure to it."""
+@dataclass
+class _Measure:
+    """A panel's rows measured on the whole canvas: (lane, [(row key, height)]), the stage details'
+    height (None: no stage has details) and the stage headers' height."""
+
+    lanes: list[tuple[str, list[tuple[str, float]]]]
+    details_h: float | None
+    header_h: float
+
+
+def _draw(p: _Painter, panels: list[_Panel], *, diff: bool, view: _View = _View(),
+          measured: dict[int, _Measure] | None = None) -> _Layout:
+    """Draw the canvas, or the part of it ``view`` names, and size the figure to it.
+
+    ``measured`` keeps the rows' heights from one drawing to the next (every part of one canvas has
+    the rows and heights of the whole canvas); it is filled on first use."""
+    measured = {} if measured is None else measured
     whole = _columns(p, panels)
     columns = whole.subset(view.slots)
     width = columns.right + MARGIN
@@ -281,7 +302,7 @@ def _draw(p: _Painter, panels: list[_Panel], *, diff: bool, view: _View = _View(
     present: set[str] = set()
     drawn = False
     for index, panel in enumerate(panels):
-        grid = _Grid(p, panel, index, whole)
+        grid = _Grid(p, panel, index, whole, columns, measured)
         present |= grid.keys
         if not any(view.shows(u) for u in (f"{index}:title", f"{index}:cards", *grid.units)):
             continue
@@ -413,11 +434,25 @@ class _Grid:
     same rows, with the same heights, as every other page of the same canvas.
     """
 
-    def __init__(self, p: _Painter, panel: _Panel, index: int, whole: _Columns) -> None:
+    def __init__(self, p: _Painter, panel: _Panel, index: int, whole: _Columns, columns: _Columns,
+                 measured: dict[int, _Measure]) -> None:
         self.p, self.panel, self.index = p, panel, index
-        self.lanes = [(lane, _rows(p, panel, whole, lane)) for lane in ("frontstage", "backstage")]
-        self.details = _stage_details(p, panel, whole)
-        self.header_h = _header_labels(p, panel, whole)[1]
+        lanes = None
+        if index not in measured:
+            lanes = [(lane, _rows(p, panel, whole, lane)) for lane in ("frontstage", "backstage")]
+            details = _stage_details(p, panel, whole)
+            measured[index] = _Measure(
+                [(lane, [(row.key, row.height) for row in rows]) for lane, rows in lanes],
+                max((c.height + 2 * PAD_Y for c in details.values()), default=None),
+                _header_labels(p, panel, whole)[1],
+            )
+        measure = self.measure = measured[index]
+        if lanes is None or columns.right != whole.right:  # measured before, or drawing a part
+            lanes = [(lane, _rows(p, panel, columns, lane, fixed=heights) if heights else [])
+                     for lane, heights in measure.lanes]
+        self.lanes = lanes
+        self.details = measure.details_h is not None
+        self.header_h = measure.header_h
         keys: set[str] = set()
         if any(panel.nodes[n].get("moment_of_truth") for n in panel.nodes if n not in panel.excluded):
             keys.add("moment_of_truth")
@@ -444,7 +479,7 @@ class _Grid:
         y = top + header_h
         grid_top = y
         if self.details and view.shows(f"{index}:details"):
-            height = _draw_stage_details(p, panel, columns, self.details, y)
+            height = _draw_stage_details(p, panel, columns, self.measure.details_h or 0.0, y)
             parts.append((f"{index}:details", height))
             y += height
         slots_top = y  # the stage details span their stage: the touchpoint columns start below them
@@ -531,13 +566,13 @@ def _stage_details(p: _Painter, panel: _Panel, columns: _Columns) -> dict[str, _
     return cells
 
 
-def _draw_stage_details(p: _Painter, panel: _Panel, columns: _Columns, whole: dict[str, _Cell], top: float) -> float:
+def _draw_stage_details(p: _Painter, panel: _Panel, columns: _Columns, whole: float, top: float) -> float:
     """The row of stage goals, KPIs and durations under the stage headers, as high as on the whole canvas."""
     cells = _stage_details(p, panel, columns)
     label = _Cell()
     label.add(p.label(STAGE_DETAILS_LABEL, width=LABEL_W - 2 * PAD_X, size=LABEL_PT, weight="bold",
                       gid=f"{panel.prefix}row-stage-details"))
-    height = max(ROW_MIN, label.height + 2 * PAD_Y, *(c.height + 2 * PAD_Y for c in [*whole.values(), *cells.values()]))
+    height = max(ROW_MIN, whole, label.height + 2 * PAD_Y, *(c.height + 2 * PAD_Y for c in cells.values()))
     p.rect(MARGIN, top, LABEL_W, height, face=LABEL_FILL, z=0.5)
     _draw_cell(p, label, MARGIN, top, LABEL_W, height)
     p.line([MARGIN, columns.right], [top + height] * 2, color=STAGE_LINE, lw=1.0, z=1)

@@ -72,7 +72,7 @@ class _Painter:
         self._flip.clear().scale(scale / 72, -scale / 72).translate(left / 72, (sheet_height - top) / 72)
         for artist in self.artists:
             if isinstance(artist, Text):
-                artist.set_fontsize(artist.get_fontsize() * scale)
+                artist.set_fontsize(float(artist.get_fontsize()) * scale)
             elif isinstance(artist, Line2D):
                 artist.set_linewidth(artist.get_linewidth() * scale)
                 artist.set_markersize(artist.get_markersize() * scale)
