@@ -323,7 +323,7 @@ def canvas_slides(
     ``01-nhan-biet.png``, ``02-dang-ky.png`` … (the stage's name with diacritics folded): its
     touchpoint columns with every row and the row headers, the rows split into up to four bands side
     by side, at the largest scale that fits. The smallest text on a stage slide is at least
-    :data:`~journeymap.draw.canvas.MIN_SLIDE_PX` (14 px); a stage with too many touchpoints for that
+    :data:`~journeymap.draw.canvas.MIN_SLIDE_PX` (12 px); a stage with too many touchpoints for that
     goes on two or more slides (``03-thanh-toan.png``, ``03-thanh-toan-2.png``). The persona cards and
     the legend are left to the printed canvas.
 
