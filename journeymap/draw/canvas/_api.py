@@ -307,6 +307,42 @@ def print_canvas(
     return paths
 
 
+def canvas_page_svgs(
+    journey: Journey,
+    *,
+    width_mm: float,
+    height_mm: float,
+    feedback: pd.DataFrame | None = None,
+    persona_cards: bool = True,
+) -> list[str]:
+    """The canvas as :func:`print_canvas` tiles it, for pages of ``width_mm`` × ``height_mm`` with no
+    margin of their own: one SVG document per page, each that size (text as text, at least
+    :data:`~journeymap.draw.canvas.MIN_PRINT_PT` when printed at that size). The HTML report prints
+    these instead of the one wide canvas.
+
+    Examples
+    --------
+    >>> from journeymap import Journey
+    >>> j = Journey("Đặt bàn", stages=["Đặt chỗ"])
+    >>> j.add_touchpoint("zalo", name="Zalo", stage="Đặt chỗ")
+    >>> [svg.count('width="773.') for svg in canvas_page_svgs(j, width_mm=273, height_mm=170)]
+    [1]
+    """
+    import matplotlib
+
+    from ._sheets import MM, page_sheets
+
+    canvas = _prepare(journey, feedback=feedback, compare_to=None, layout="single", persona=None,
+                      persona_cards=persona_cards)
+    pages = []
+    with matplotlib.rc_context(_RC):
+        for sheet in page_sheets(canvas, (width_mm * MM, height_mm * MM), margin=0.0):
+            buffer = io.BytesIO()
+            sheet.figure.savefig(buffer, format="svg", **_save_options(sheet.figure, "svg"))
+            pages.append(buffer.getvalue().decode("utf-8"))
+    return pages
+
+
 def canvas_slides(
     journey: Journey,
     folder: str | Path,

@@ -228,13 +228,16 @@ def _slot_count(slots: tuple[tuple[str, int, int], ...], stage: str) -> int:
 
 def paper_sheets(canvas: _Canvas, paper: str, orientation: str = "landscape") -> list[Sheet]:
     """The canvas on ``paper``: one page when it fits with text of at least :data:`MIN_PRINT_PT`, else tiles."""
-    size = paper_size(paper, orientation)
-    room_w, room_h = size[0] - 2 * PAPER_MARGIN, size[1] - 2 * PAPER_MARGIN
+    return page_sheets(canvas, paper_size(paper, orientation), margin=PAPER_MARGIN)
+
+
+def page_sheets(canvas: _Canvas, size: tuple[float, float], *, margin: float) -> list[Sheet]:
+    """The canvas on pages of ``size`` points (with a white ``margin``), tiled when it must be."""
+    room_w, room_h = size[0] - 2 * margin, size[1] - 2 * margin
     painter, whole = canvas.draw()
     least = MIN_PRINT_PT / smallest_text([painter])
     if min(room_w / whole.width, room_h / whole.height) >= least:
-        sheet = _fit([(painter, whole)], size, margin=PAPER_MARGIN)
-        return [sheet]
+        return [_fit([(painter, whole)], size, margin=margin)]
     cap_w, cap_h = room_w / least, room_h / least
     stages = whole.columns.stages
     pages: list[tuple[tuple[tuple[str, int, int], ...], list[str]]] = []
@@ -259,7 +262,7 @@ def paper_sheets(canvas: _Canvas, paper: str, orientation: str = "landscape") ->
             half = len(band) // 2
             pages[i:i + 1] = [(slots, band[:half]), (slots, band[half:])]
     scale = min([fit for fit in fits if fit >= least] or [least])
-    return [_fit([page], size, margin=PAPER_MARGIN, scale=scale, centre=False) for page in drawn]
+    return [_fit([page], size, margin=margin, scale=scale, centre=False) for page in drawn]
 
 
 # -- slides -----------------------------------------------------------------------------------------
