@@ -18,9 +18,9 @@ from PIL import Image
 
 pytest.importorskip("playwright")
 
-from journeymap.draw.canvas import MIN_PRINT_PT  # noqa: E402
-from journeymap.report import write_report  # noqa: E402
-from journeymap.samples import data_dir  # noqa: E402
+from journeymap.draw.canvas import MIN_PRINT_PT
+from journeymap.report import write_report
+from journeymap.samples import data_dir
 
 DATA = data_dir()
 SAMPLE = DATA / "journeys" / "mua_hang_va_doi_tra.yaml"
