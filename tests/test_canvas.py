@@ -198,8 +198,8 @@ def test_a_huge_canvas_png_stays_under_the_pixel_budget(tmp_path):
 
 
 def test_unknown_suffix_and_journey_files_are_refused(ecommerce, tmp_path):
-    with pytest.raises(ValueError, match=r"canvas\.jpg from its suffix '\.jpg'; use one of: \.svg, \.png, \.pdf$"):
-        render_canvas(ecommerce, tmp_path / "canvas.jpg")
+    with pytest.raises(ValueError, match=r"canvas\.gif from its suffix '\.gif'; use one of: \.svg, \.png, \.pdf, \.jpg, \.jpeg$"):
+        render_canvas(ecommerce, tmp_path / "canvas.gif")
     journey_file = tmp_path / "journey.yaml"
     journey_file.write_text(ECOMMERCE.read_text(encoding="utf-8"), encoding="utf-8")
     for name in ("journey.yaml", "journey.JSON"):

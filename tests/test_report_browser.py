@@ -67,12 +67,14 @@ def test_report_opens_without_errors_and_loads_nothing_else(opened):
 
 def test_canvas_and_every_touchpoint_name_are_on_the_page(opened):
     page = opened[0]
-    assert page.locator("#canvas svg").count() == 1
-    assert page.locator("#canvas svg").bounding_box()["height"] > 300
+    # One canvas on screen; its A4 print tiles are hidden until printed.
+    assert page.locator("#canvas svg:visible").count() == 1
+    assert page.locator("#canvas figure.print-only").count() >= 2
+    assert page.locator("#canvas figure.screen-only svg").bounding_box()["height"] > 300
     body = page.inner_text("body")
     for _, name in load_journey(SAMPLE).graph.nodes(data="name"):
         assert name in body, name
-    canvas_text = page.locator("#canvas svg").text_content()
+    canvas_text = page.locator("#canvas figure.screen-only svg").text_content()
     assert "Livestream bán hàng trên TikTok Shop" in " ".join(canvas_text.split())
     # wide pictures scroll inside their figure; the page itself never scrolls sideways
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -434,7 +434,7 @@ def test_an_unknown_output_suffix_is_refused_before_any_work(tmp_path):
         (("metrics", broken, "-j", DESIGNED, "--write-journey", tmp_path / "j.txt"), "use one of: .yaml, .yml, .json"),
         (("pain", DESIGNED, "-f", broken, "-o", tmp_path / "p.docx"), "use one of: .csv, .tsv"),
         (("classify", broken, "-t", "nope", "-o", tmp_path / "k.docx"), "use one of: .csv"),
-        (("canvas", DESIGNED, "-f", broken, "-o", tmp_path / "c.jpg"), "use one of: .svg, .png, .pdf"),
+        (("canvas", DESIGNED, "-f", broken, "-o", tmp_path / "c.gif"), "use one of: .svg, .png, .pdf, .jpg, .jpeg"),
         (("compare", DESIGNED, broken, "-o", tmp_path / "c.docx"), "use one of: .yaml, .yml, .json, .xlsx, .touchpoints.csv, .svg"),
         (("discover", broken, "-o", tmp_path / "d.txt"), "use one of: .yaml"),
         (("convert", DESIGNED, "-o", tmp_path / "c.txt"), "use one of: .yaml"),

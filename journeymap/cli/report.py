@@ -59,27 +59,54 @@ class Layout(str, Enum):
     diff = "diff"
 
 
+class PaperSize(str, Enum):
+    A4 = "A4"
+    A3 = "A3"
+    A2 = "A2"
+    A1 = "A1"
+    A0 = "A0"
+
+
+class Orientation(str, Enum):
+    landscape = "landscape"
+    portrait = "portrait"
+
+
 def canvas(
     journey: Annotated[Path, typer.Argument(help="The journey (.yaml, .yml, .json).")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="The canvas to write: .svg, .png or .pdf.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The canvas to write: .svg, .png, .pdf or .jpg (.jpeg); with --slides, a folder.")],
     feedback: Annotated[Path | None, typer.Option("--feedback", "-f", help="Comments (.csv, .tsv, .xlsx, .jsonl): adds the top causes per touchpoint.")] = None,
     touchpoint_column: Annotated[str, typer.Option(help="Column naming each row's touchpoint (id, name or alias); without it, or where a cell is empty, comments are matched by the aliases they mention.")] = TOUCHPOINT_COLUMN,
     compare_to: Annotated[Path | None, typer.Option(help="The other state (e.g. the current journey when JOURNEY is the future one).")] = None,
     layout: Annotated[Layout, typer.Option(help="One canvas; both states stacked; or one canvas marking what changed.")] = Layout.single,
     persona: Annotated[str | None, typer.Option(help="Draw the journey as this persona (a name from the journey's personas) lives it: their by_persona values, touchpoints they do not meet greyed.")] = None,
+    paper: Annotated[PaperSize | None, typer.Option(case_sensitive=False, help="Print on this ISO paper size: the canvas fits one page when its smallest text stays >= 6 pt, else it is tiled onto several pages (row headers repeated, 'trang 2/3 · giai đoạn …' on each). A PDF holds every page; .png/.jpg/.svg write one file per page: NAME-1.png, NAME-2.png …")] = None,
+    orientation: Annotated[Orientation | None, typer.Option(case_sensitive=False, help="With --paper: landscape (the default) or portrait.")] = None,
+    slides: Annotated[bool, typer.Option("--slides", help="Write 16:9 slides (1920x1080 PNG) into the folder -o: 00-tong-quan.png, then one per stage (01-nhan-biet.png …), smallest text 12 px (body 12.7 px).")] = False,
 ) -> None:
     """The journey-map canvas: stages as columns, lanes for touchpoints, experience, emotion, CES, drop-off and more.
 
     Rows follow the journey's `lanes` (rows of the team's own too); persona cards, stage goals and
-    moments of truth are drawn when the journey gives them."""
+    moments of truth are drawn when the journey gives them. Without --paper the page is as large as
+    the canvas (a wall poster); --paper A4 … A0 prints it on paper; --slides makes a deck of images."""
     from nlp.errors import require_file
 
-    from .._formats import drawing_format
-    from ..draw.canvas import FORMATS, render_canvas
+    from ..draw.canvas import canvas_slides, print_canvas, render_canvas, slides_folder
+    from ..draw.canvas._panels import _output_format
     from ..feedback import summarize_feedback
 
     not_an_input(output, journey, feedback, compare_to)
-    drawing_format(output, FORMATS)  # checked before any reading or drawing
+    if slides:
+        if paper is not None or orientation is not None:
+            fail("--slides makes 16:9 images; --paper and --orientation are for printing: use one or the other")
+        try:
+            slides_folder(output)
+        except ValueError as exc:
+            fail(f"-o {output}: {exc}")
+    else:
+        if orientation is not None and paper is None:
+            fail("--orientation needs --paper: one of A4, A3, A2, A1, A0")
+        _output_format(output)  # checked before any reading or drawing
     designed = read_journey(journey)
     other = read_journey(compare_to) if compare_to is not None else None
     if layout is not Layout.single and other is None:
@@ -89,11 +116,23 @@ def canvas(
         if feedback is not None:
             require_file(feedback, "table of comments")
             summary = summarize_feedback(designed, feedback, touchpoint_column=touchpoint_column)
-        written = render_canvas(designed, output, feedback=summary, compare_to=other, layout=layout.value,
-                                persona=persona)
+        if slides:
+            written = canvas_slides(designed, output, feedback=summary, compare_to=other, layout=layout.value,
+                                    persona=persona)
+        elif paper is not None:
+            written = print_canvas(designed, output, feedback=summary, compare_to=other, layout=layout.value,
+                                   persona=persona, paper=paper.value,
+                                   orientation=(orientation or Orientation.landscape).value)
+        else:
+            written = [render_canvas(designed, output, feedback=summary, compare_to=other, layout=layout.value,
+                                     persona=persona)]
     except ValueError as exc:  # a DataError is a ValueError
         fail(str(exc))
-    typer.echo(f"wrote {written}")
+    if len(written) == 1:
+        typer.echo(f"wrote {written[0]}")
+    else:
+        typer.echo(f"wrote {len(written)} files: " + ", ".join(str(path) for path in written))
+
 
 
 def register(app: typer.Typer) -> None:

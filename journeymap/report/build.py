@@ -252,7 +252,7 @@ def _context(
     from markupsafe import Markup
 
     from .. import __version__
-    from ..draw.canvas import canvas_svg
+    from ..draw.canvas import canvas_page_svgs, canvas_svg
     from ..draw.render import journey_to_svg
 
     journey, journey_origin = _load_journey(journey)
@@ -303,6 +303,10 @@ def _context(
             "transitions": journey.graph.number_of_edges(),
         },
         "canvas": Markup(_embed_svg(canvas_svg(annotated, feedback=summary, persona_cards=False), "canvas-", readable=_CANVAS_READABLE)),
+        # Printed instead of the wide canvas: A4 landscape tiles (273 × 150 mm inside the 12 mm margins,
+        # room left for the heading), text at least 6 pt.
+        "canvas_print": [Markup(_embed_svg(svg, f"canvas-p{i}-", readable=0.0)) for i, svg in enumerate(
+            canvas_page_svgs(annotated, feedback=summary, persona_cards=False, width_mm=273, height_mm=150))],
         "flow": Markup(_embed_svg(journey_to_svg(annotated), "flow-", readable=_GRAPHVIZ_READABLE)),
         "conversion": conversion_section,
         "metrics": metrics_section,

@@ -1,19 +1,20 @@
-"""The canvas's public functions: :func:`journey_canvas`, :func:`render_canvas`, :func:`canvas_svg`."""
+"""The canvas's public functions: :func:`journey_canvas`, :func:`render_canvas`, :func:`print_canvas`,
+:func:`canvas_slides`, :func:`canvas_svg`."""
 
 from __future__ import annotations
 
 import dataclasses
 import io
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ...compare import side_labels
 from ...feedback import feedback_numbers
 from ...journey import Journey
-from ._page import _draw
 from ._panels import _diff_panel, _output_format, _save_options, _single_panel
+from ._sheets import Orientation, Paper, _Canvas, paper_sheets, paper_size, slide_sheets
 from ._style import _RC, CanvasLayout
-from ._text import _Painter
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -113,10 +114,22 @@ def journey_canvas(
     >>> sorted(t.get_gid() for t in fig.findobj(Text) if (t.get_gid() or "").startswith("row-"))
     ['row-frontstage-ces', 'row-frontstage-emotion', 'row-frontstage-name', 'row-frontstage-pain_points', 'row-stage']
     """
-    import matplotlib
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+    canvas = _prepare(journey, feedback=feedback, compare_to=compare_to, layout=layout, persona=persona,
+                      persona_cards=persona_cards)
+    painter, _ = canvas.draw()
+    return painter.figure
 
+
+def _prepare(
+    journey: Journey,
+    *,
+    feedback: pd.DataFrame | None,
+    compare_to: Journey | None,
+    layout: CanvasLayout,
+    persona: str | None,
+    persona_cards: bool,
+) -> _Canvas:
+    """Check the arguments of :func:`journey_canvas` and decide what each panel shows."""
     if layout not in ("single", "side_by_side", "diff"):
         raise ValueError(f"layout must be 'single', 'side_by_side' or 'diff'; got {layout!r}")
     if layout == "single" and compare_to is not None:
@@ -129,28 +142,22 @@ def journey_canvas(
     if compare_to is not None:
         compare_to.validate()
     numbers = feedback_numbers(journey, feedback)
-
-    with matplotlib.rc_context(_RC):
-        figure = Figure(figsize=(4, 3), dpi=72)
-        FigureCanvasAgg(figure)
-        painter = _Painter(figure)
-        if layout == "single":
-            panels = [_single_panel(journey, numbers, prefix="", persona=persona)]
-        elif layout == "side_by_side":
-            assert compare_to is not None
-            panels = [
-                _single_panel(journey, numbers, prefix="", persona=persona),
-                _single_panel(compare_to, feedback_numbers(compare_to, None), prefix="compare-",
-                              caption=f"So sánh với {side_labels(compare_to, journey)[0]}: {compare_to.title}",
-                              persona=persona),
-            ]
-        else:
-            assert compare_to is not None
-            panels = [_diff_panel(compare_to, journey, numbers, persona=persona)]
-        if not persona_cards:
-            panels = [dataclasses.replace(panel, cards=()) for panel in panels]
-        _draw(painter, panels, diff=layout == "diff")
-    return figure
+    if layout == "single":
+        panels = [_single_panel(journey, numbers, prefix="", persona=persona)]
+    elif layout == "side_by_side":
+        assert compare_to is not None
+        panels = [
+            _single_panel(journey, numbers, prefix="", persona=persona),
+            _single_panel(compare_to, feedback_numbers(compare_to, None), prefix="compare-",
+                          caption=f"So sánh với {side_labels(compare_to, journey)[0]}: {compare_to.title}",
+                          persona=persona),
+        ]
+    else:
+        assert compare_to is not None
+        panels = [_diff_panel(compare_to, journey, numbers, persona=persona)]
+    if not persona_cards:
+        panels = [dataclasses.replace(panel, cards=()) for panel in panels]
+    return _Canvas(panels, diff=layout == "diff")
 
 
 def render_canvas(
@@ -162,12 +169,27 @@ def render_canvas(
     layout: CanvasLayout = "single",
     persona: str | None = None,
     persona_cards: bool = True,
+    paper: Paper | None = None,
+    orientation: Orientation | None = None,
 ) -> Path:
-    """Draw the canvas to ``path``; the suffix (``.svg``, ``.png``, ``.pdf``) picks the format.
+    """Draw the canvas to ``path``; the suffix (``.svg``, ``.png``, ``.pdf``, ``.jpg``/``.jpeg``) picks the format.
 
-    PNG is written at 150 dpi, readable when projected; a canvas so large that this would pass
-    50 million pixels (about 60 touchpoints) gets the highest dpi that stays under it. SVG keeps
-    text as text; PDF embeds DejaVu Sans as TrueType, so its text is selectable too.
+    PNG and JPEG are written at 150 dpi, readable when projected (JPEG on white, quality 92); a
+    canvas so large that this would pass 50 million pixels (about 60 touchpoints) gets the highest
+    dpi that stays under it. SVG keeps text as text; PDF embeds DejaVu Sans as TrueType, so its text
+    is selectable too.
+
+    Without ``paper`` the page is as large as the canvas (about 86 × 50 cm for 15 touchpoints), with
+    body text of 9.5 pt. With ``paper`` (``"A4"`` … ``"A0"``) each page is that ISO size and the
+    canvas is scaled to fit it, as long as its smallest text prints at
+    :data:`~journeymap.draw.canvas.MIN_PRINT_PT` (6 pt) or more; when it would be smaller the canvas is
+    tiled onto several pages, all at one scale: whole stages per page, left to right (a stage wider
+    than a page is split, its header saying "(còn tiếp)" / "(tiếp)"), and rows split into bands, top
+    to bottom, when they do not fit a page's height. Every page repeats the row headers and its stage
+    headers and carries a marker line ("… · trang 2/6 · giai đoạn 3–4 · phần 1/2"); the title is on
+    page 1 and the legend at the foot of each column of pages. A PDF holds every page; PNG, JPEG
+    and SVG write one file per page when there are several: ``name-1.png``, ``name-2.png`` …, and
+    this returns the first (:func:`print_canvas` returns them all).
 
     Parameters
     ----------
@@ -175,18 +197,23 @@ def render_canvas(
         As for :func:`journey_canvas`.
     path : str or Path
         The file to write.
+    paper : {"A4", "A3", "A2", "A1", "A0"}, optional
+        The paper size (case does not matter).
+    orientation : {"landscape", "portrait"}, optional
+        With ``paper``; landscape when not given.
 
     Returns
     -------
     Path
-        The file written.
+        The file written (the first page's, when several image files are written).
 
     Raises
     ------
     ValueError
-        A suffix other than ``.svg``, ``.png`` or ``.pdf`` (a :class:`~nlp.errors.DataError`); a
-        journey file suffix (``.yaml``, ``.yml``, ``.json``) is refused with its own message, so a
-        journey is never overwritten by its picture.
+        A suffix other than ``.svg``, ``.png``, ``.pdf``, ``.jpg`` or ``.jpeg`` (a
+        :class:`~nlp.errors.DataError`); a journey file suffix (``.yaml``, ``.yml``, ``.json``) is
+        refused with its own message, so a journey is never overwritten by its picture; an unknown
+        paper size or orientation, or ``orientation`` without ``paper``.
 
     The canvas is saved to a temporary file beside ``path`` and renamed when complete: a failure
     while saving leaves no truncated file (and an older canvas untouched). Missing folders are created.
@@ -204,7 +231,7 @@ def render_canvas(
     >>> render_canvas(j, "canvas.yaml")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ValueError: 'canvas.yaml' has a journey file suffix (...); ... use .svg, .png or .pdf
+    ValueError: 'canvas.yaml' has a journey file suffix (...); ... use .svg, .png, .pdf, .jpg or .jpeg
     """
     import matplotlib
 
@@ -212,11 +239,183 @@ def render_canvas(
 
     path = Path(path)
     fmt = _output_format(path)
+    if paper is not None or orientation is not None:
+        return print_canvas(journey, path, feedback=feedback, compare_to=compare_to, layout=layout, persona=persona,
+                            persona_cards=persona_cards, paper=paper, orientation=orientation)[0]
     figure = journey_canvas(journey, feedback=feedback, compare_to=compare_to, layout=layout, persona=persona,
                             persona_cards=persona_cards)
     with matplotlib.rc_context(_RC), atomic_path(path) as temp:  # a failed save leaves no truncated file
         figure.savefig(temp, format=fmt, **_save_options(figure, fmt))
     return path
+
+
+def print_canvas(
+    journey: Journey,
+    path: str | Path,
+    *,
+    paper: Paper | None,
+    orientation: Orientation | None = None,
+    feedback: pd.DataFrame | None = None,
+    compare_to: Journey | None = None,
+    layout: CanvasLayout = "single",
+    persona: str | None = None,
+    persona_cards: bool = True,
+) -> list[Path]:
+    """The canvas on ISO paper, as :func:`render_canvas` with ``paper`` draws it; returns every file written.
+
+    A PDF is one file of one or more pages; PNG, JPEG and SVG are one file per page, ``name.png``
+    for a single page and ``name-1.png``, ``name-2.png`` … for several (each written completely, or
+    not at all).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from journeymap import Journey
+    >>> j = Journey("Gọi tổng đài", stages=["Liên hệ"])
+    >>> j.add_touchpoint("ivr", name="Tổng đài tự động", stage="Liên hệ", ces=2)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     [p.name for p in print_canvas(j, Path(folder) / "canvas.pdf", paper="A4")]
+    ['canvas.pdf']
+    """
+    import matplotlib
+
+    from nlp.output import atomic_path
+
+    path = Path(path)
+    fmt = _output_format(path)
+    if paper is None:
+        raise ValueError(f"orientation={orientation!r} needs paper=: one of A4, A3, A2, A1, A0")
+    size = paper_size(paper, orientation or "landscape")  # checked before drawing
+    del size
+    canvas = _prepare(journey, feedback=feedback, compare_to=compare_to, layout=layout, persona=persona,
+                      persona_cards=persona_cards)
+    sheets = paper_sheets(canvas, paper, orientation or "landscape")
+    with matplotlib.rc_context(_RC):
+        if fmt == "pdf":
+            from matplotlib.backends.backend_pdf import PdfPages
+
+            with atomic_path(path) as temp, PdfPages(temp, metadata={"CreationDate": None}) as pdf:
+                for sheet in sheets:
+                    pdf.savefig(sheet.figure, facecolor="white", dpi=72)
+            return [path]
+        paths = [path] if len(sheets) == 1 else \
+            [path.with_name(f"{path.stem}-{k}{path.suffix}") for k in range(1, len(sheets) + 1)]
+        for sheet, name in zip(sheets, paths):
+            with atomic_path(name) as temp:
+                sheet.figure.savefig(temp, format=fmt, **_save_options(sheet.figure, fmt))
+    return paths
+
+
+def canvas_page_svgs(
+    journey: Journey,
+    *,
+    width_mm: float,
+    height_mm: float,
+    feedback: pd.DataFrame | None = None,
+    persona_cards: bool = True,
+) -> list[str]:
+    """The canvas as :func:`print_canvas` tiles it, for pages of ``width_mm`` × ``height_mm`` with no
+    margin of their own: one SVG document per page, each that size (text as text, at least
+    :data:`~journeymap.draw.canvas.MIN_PRINT_PT` when printed at that size). The HTML report prints
+    these instead of the one wide canvas.
+
+    Examples
+    --------
+    >>> from journeymap import Journey
+    >>> j = Journey("Đặt bàn", stages=["Đặt chỗ"])
+    >>> j.add_touchpoint("zalo", name="Zalo", stage="Đặt chỗ")
+    >>> [svg.count('width="773.') for svg in canvas_page_svgs(j, width_mm=273, height_mm=170)]
+    [1]
+    """
+    import matplotlib
+
+    from ._sheets import MM, page_sheets
+
+    canvas = _prepare(journey, feedback=feedback, compare_to=None, layout="single", persona=None,
+                      persona_cards=persona_cards)
+    pages = []
+    with matplotlib.rc_context(_RC):
+        for sheet in page_sheets(canvas, (width_mm * MM, height_mm * MM), margin=0.0):
+            buffer = io.BytesIO()
+            sheet.figure.savefig(buffer, format="svg", **_save_options(sheet.figure, "svg"))
+            pages.append(buffer.getvalue().decode("utf-8"))
+    return pages
+
+
+def canvas_slides(
+    journey: Journey,
+    folder: str | Path,
+    *,
+    feedback: pd.DataFrame | None = None,
+    compare_to: Journey | None = None,
+    layout: CanvasLayout = "single",
+    persona: str | None = None,
+) -> list[Path]:
+    """The canvas as 16:9 slides (1920 × 1080 PNG) in ``folder``: an overview, then one per stage.
+
+    ``00-tong-quan.png`` shows the title, the stage headers, the touchpoint names and the emotion
+    curve (stages wrapped onto up to four lines). Each stage then has its own slide,
+    ``01-nhan-biet.png``, ``02-dang-ky.png`` … (the stage's name with diacritics folded): its
+    touchpoint columns with every row and the row headers, the rows split into up to four bands side
+    by side, at the largest scale that fits. The smallest text on a stage slide is at least
+    :data:`~journeymap.draw.canvas.MIN_SLIDE_PX` (12 px); a stage with too many touchpoints for that
+    goes on two or more slides (``03-thanh-toan.png``, ``03-thanh-toan-2.png``). The persona cards and
+    the legend are left to the printed canvas.
+
+    Parameters
+    ----------
+    journey, feedback, compare_to, layout, persona
+        As for :func:`journey_canvas`.
+    folder : str or Path
+        The folder to write into (created when missing); a name with a file suffix (``slides.png``)
+        is refused.
+
+    Returns
+    -------
+    list of Path
+        The slides written, overview first.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from journeymap import Journey
+    >>> j = Journey("Gọi tổng đài", stages=["Liên hệ", "Xử lý"])
+    >>> j.add_touchpoint("ivr", name="Tổng đài tự động", stage="Liên hệ", ces=2)
+    >>> j.add_touchpoint("agent", name="Tư vấn viên", stage="Xử lý", ces=5)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     [p.name for p in canvas_slides(j, folder)]
+    ['00-tong-quan.png', '01-lien-he.png', '02-xu-ly.png']
+    """
+    import matplotlib
+
+    from nlp.output import atomic_path
+
+    folder = slides_folder(folder)
+    canvas = _prepare(journey, feedback=feedback, compare_to=compare_to, layout=layout, persona=persona,
+                      persona_cards=False)
+    paths = []
+    with matplotlib.rc_context(_RC):
+        for sheet in slide_sheets(canvas):
+            path = folder / f"{sheet.name}.png"
+            with atomic_path(path) as temp:
+                sheet.figure.savefig(temp, format="png", dpi=72, facecolor="white",
+                                     pil_kwargs={"compress_level": 3})
+            paths.append(path)
+    return paths
+
+
+def slides_folder(folder: str | Path) -> Path:
+    """``folder`` as a Path, refused (a :class:`~nlp.errors.DataError`) when it names a file, not a folder."""
+    from ...errors import DataError
+
+    folder = Path(folder)
+    if folder.is_file() or (re.fullmatch(r"\.[A-Za-z]+", folder.suffix) and not folder.is_dir()):
+        raise DataError(
+            f"slides are written into a folder, one PNG per slide; {str(folder)!r} names a file "
+            f"(suffix {folder.suffix!r}): give a folder, e.g. {str(folder.with_suffix(''))!r}/"
+        )
+    return folder
 
 
 def canvas_svg(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ... import fmt
@@ -73,7 +74,7 @@ class _Avatar:
         radius = AVATAR_D / 2
         centre = (left + radius, top + radius)
         if self.image is None:
-            p.figure.add_artist(Circle(centre, radius, facecolor=HEADER_FILL, edgecolor="none",
+            p.add(Circle(centre, radius, facecolor=HEADER_FILL, edgecolor="none",
                                        transform=p.transform, zorder=3))
             text = p.label(initials(self.persona.name), width=AVATAR_D, size=NAME_PT + 3, weight="bold",
                            color="white", ha="center", va="baseline")
@@ -85,8 +86,8 @@ class _Avatar:
         image = BboxImage(p.clip(left, top, AVATAR_D, AVATAR_D), origin="lower", zorder=3)
         image.set_data(self.image)
         image.set_clip_path(ring)
-        p.figure.add_artist(image)
-        p.figure.add_artist(ring)
+        p.add(image)
+        p.add(ring)
 
 
 def _photo(journey: Journey, photo: str | None) -> NDArray[Any] | None:
@@ -110,10 +111,63 @@ class _Columns:
     slots: dict[str, list[tuple[float, float]]]  # stage → (left, width) of each touchpoint column
     left: float
     right: float
+    # Set on a part of the columns (:meth:`subset`): a stage's number (from 0) on the whole canvas, and
+    # the first touchpoint slot shown when a stage is split between pages.
+    numbers: dict[str, int] = field(default_factory=dict)
+    first: dict[str, int] = field(default_factory=dict)
+    total: dict[str, int] = field(default_factory=dict)
 
     def span(self, stage: str) -> tuple[float, float]:
         slots = self.slots[stage]
         return slots[0][0], slots[-1][0] + slots[-1][1]
+
+    def number(self, stage: str) -> int:
+        return self.numbers.get(stage, self.stages.index(stage) if stage in self.stages else 0)
+
+    def subset(self, parts: tuple[tuple[str, int, int], ...] | None) -> _Columns:
+        """The columns of ``parts`` ((stage, first slot, end slot) each), side by side from the row headers."""
+        if parts is None:
+            return dataclasses.replace(self, numbers={s: i for i, s in enumerate(self.stages)},
+                                       total={s: len(v) for s, v in self.slots.items()})
+        x = self.left
+        slots: dict[str, list[tuple[float, float]]] = {}
+        for stage, start, stop in parts:
+            slots[stage] = []
+            for _, width in self.slots[stage][start:stop]:
+                slots[stage].append((x, width))
+                x += width
+        return _Columns([stage for stage, _, _ in parts], slots, self.left, x,
+                        numbers={s: self.stages.index(s) for s, _, _ in parts},
+                        first={s: start for s, start, _ in parts},
+                        total={s: len(self.slots[s]) for s, _, _ in parts})
+
+
+@dataclass(frozen=True)
+class _View:
+    """Which part of the canvas a drawing shows: a page of a tiled print, a slide, or (the default) all.
+
+    ``slots`` lists (stage, first slot, end slot) side by side; ``units`` names the bands shown, top to
+    bottom (see :attr:`_Layout.parts`: ``"0:title"``, ``"0:cards"``, ``"0:details"``,
+    ``"0:frontstage:name"``, ``"legend"`` …); ``marker`` is a small line above everything
+    ("trang 2/3 · giai đoạn 3–4"). Stage headers and row headers are drawn with every band of a grid.
+    """
+
+    slots: tuple[tuple[str, int, int], ...] | None = None
+    units: frozenset[str] | None = None
+    marker: str | None = None
+
+    def shows(self, unit: str) -> bool:
+        return self.units is None or unit in self.units
+
+
+@dataclass
+class _Layout:
+    """What :func:`_draw` drew: its size in points and its bands, top to bottom, with their heights."""
+
+    width: float
+    height: float
+    parts: list[tuple[str, float]]
+    columns: _Columns
 
 
 def _columns(p: _Painter, panels: list[_Panel]) -> _Columns:
@@ -170,18 +224,24 @@ class _Row:
     height: float
 
 
-def _rows(p: _Painter, panel: _Panel, columns: _Columns, lane: str) -> list[_Row]:
+def _rows(p: _Painter, panel: _Panel, columns: _Columns, lane: str,
+          fixed: list[tuple[str, float]] | None = None) -> list[_Row]:
+    """The rows of ``lane`` that have something to show; with ``fixed`` ((key, height) measured on the
+    whole canvas), those rows at those heights at least, with the cells of ``columns`` only."""
     placed = _placement(panel, columns, lane)
-    if not placed:
+    if not placed and fixed is None:
         return []
+    heights = dict(fixed or [])
     rows = []
     for key, title in panel.rows:
+        if fixed is not None and key not in heights:
+            continue
         cells = {}
         for node, (_, width) in placed.items():
             cell = _cell(p, panel, key, node, width - 2 * PAD_X)
             if cell is not None:
                 cells[node] = cell
-        if not cells:
+        if not cells and fixed is None:
             continue
         text = _BACKSTAGE_NAME_LABEL if key == "name" and lane == "backstage" else title
         label_width = LABEL_W - 2 * PAD_X - (26 if key == "emotion" else 0)
@@ -195,14 +255,15 @@ def _rows(p: _Painter, panel: _Panel, columns: _Columns, lane: str) -> list[_Row
             height = EMOTION_H
         else:
             height = max(ROW_MIN, label.height + 2 * PAD_Y, *(c.height + 2 * PAD_Y for c in cells.values()))
-        rows.append(_Row(key, lane, label, cells, height))
+        rows.append(_Row(key, lane, label, cells, max(height, heights.get(key, 0.0))))
     return rows
 
 
 def _placement(panel: _Panel, columns: _Columns, lane: str) -> dict[str, tuple[float, float]]:
     out = {}
     for stage in columns.stages:
-        for node, slot in zip(panel.order.get((lane, stage), []), columns.slots[stage]):
+        first = columns.first.get(stage, 0)
+        for node, slot in zip(panel.order.get((lane, stage), [])[first:], columns.slots[stage]):
             out[node] = slot
     return out
 
@@ -210,24 +271,66 @@ def _placement(panel: _Panel, columns: _Columns, lane: str) -> dict[str, tuple[f
 # -- drawing ----------------------------------------------------------------------------------------
 
 
-def _draw(p: _Painter, panels: list[_Panel], *, diff: bool) -> None:
-    columns = _columns(p, panels)
+@dataclass
+class _Measure:
+    """A panel's rows measured on the whole canvas: (lane, [(row key, height)]), the stage details'
+    height (None: no stage has details) and the stage headers' height."""
+
+    lanes: list[tuple[str, list[tuple[str, float]]]]
+    details_h: float | None
+    header_h: float
+
+
+def _draw(p: _Painter, panels: list[_Panel], *, diff: bool, view: _View = _View(),
+          measured: dict[int, _Measure] | None = None) -> _Layout:
+    """Draw the canvas, or the part of it ``view`` names, and size the figure to it.
+
+    ``measured`` keeps the rows' heights from one drawing to the next (every part of one canvas has
+    the rows and heights of the whole canvas); it is filled on first use."""
+    measured = {} if measured is None else measured
+    whole = _columns(p, panels)
+    columns = whole.subset(view.slots)
     width = columns.right + MARGIN
     y = MARGIN
+    parts: list[tuple[str, float]] = []
+    if view.marker:
+        marker = p.label(view.marker, width=width - 2 * MARGIN, size=SMALL_PT, weight="bold", color=MUTED,
+                         gid="page-marker")
+        p.place(marker, MARGIN, y, p.clip(MARGIN, y, width - 2 * MARGIN, marker.height + 2))
+        parts.append(("marker", marker.height + 10))
+        y += marker.height + 10
     present: set[str] = set()
+    drawn = False
     for index, panel in enumerate(panels):
-        if index:
+        grid = _Grid(p, panel, index, whole, columns, measured)
+        present |= grid.keys
+        if not any(view.shows(u) for u in (f"{index}:title", f"{index}:cards", *grid.units)):
+            continue
+        if drawn:
             p.line([MARGIN, width - MARGIN], [y + 24, y + 24], color=STAGE_LINE, lw=1.2, z=1)
+            parts.append((f"{index}:gap", 48.0))
             y += 48
-        y = _draw_title(p, panel, width, y)
-        y, keys = _draw_grid(p, panel, columns, y)
-        present |= keys
-    y = _draw_legend(p, present, diff, width, y + 22)
+        drawn = True
+        y = _draw_title(p, panel, index, width, y, view, parts)
+        y = grid.draw(columns, y, view, parts)
+    if view.shows("legend"):
+        bottom = _draw_legend(p, present, diff, width, y + 22)
+        parts.append(("legend", bottom - y))
+        y = bottom
     p.finish(width, y + MARGIN)
+    return _Layout(width, y + MARGIN, parts, whole)
 
 
-def _draw_title(p: _Painter, panel: _Panel, width: float, top: float) -> float:
+def _draw_title(p: _Painter, panel: _Panel, index: int, width: float, top: float, view: _View,
+                parts: list[tuple[str, float]]) -> float:
     inner = width - 2 * MARGIN
+    if not view.shows(f"{index}:title"):
+        if panel.cards and view.shows(f"{index}:cards"):
+            bottom = _draw_personas(p, panel, inner, top) + 16
+            parts.append((f"{index}:cards", bottom - top))
+            return bottom
+        return top
+    start = top
     cell = _Cell()
     if panel.caption is not None:
         cell.add(p.label(panel.caption, width=inner, size=SUBTITLE_PT, weight="bold", color=MUTED))
@@ -242,8 +345,11 @@ def _draw_title(p: _Painter, panel: _Panel, width: float, top: float) -> float:
                          gid=f"{panel.prefix}persona-view"), gap=5)
     _draw_cell(p, cell, MARGIN, top, inner, cell.height, pad=(0.0, 0.0))
     top += cell.height + 16
-    if panel.cards:
-        top = _draw_personas(p, panel, inner, top) + 16
+    parts.append((f"{index}:title", top - start))
+    if panel.cards and view.shows(f"{index}:cards"):
+        bottom = _draw_personas(p, panel, inner, top) + 16
+        parts.append((f"{index}:cards", bottom - top))
+        top = bottom
     return top
 
 
@@ -321,48 +427,103 @@ def _draw_cell(
                    rounding=item.rounding, z=3)
 
 
-def _draw_grid(p: _Painter, panel: _Panel, columns: _Columns, top: float) -> tuple[float, set[str]]:
-    """Stage headers, frontstage rows, the line of visibility and backstage rows; returns the bottom."""
-    header_h = _draw_headers(p, panel, columns, top)
-    y = top + header_h
-    grid_top = y
-    y += _draw_stage_details(p, panel, columns, y)
-    slots_top = y  # the stage details span their stage: the touchpoint columns start below them
-    keys: set[str] = set()
-    if any(panel.nodes[n].get("moment_of_truth") for n in panel.nodes if n not in panel.excluded):
-        keys.add("moment_of_truth")
-    if panel.excluded:
-        keys.add("excluded")
-    for lane in ("frontstage", "backstage"):
-        rows = _rows(p, panel, columns, lane)
-        if not rows:
-            continue
-        if lane == "backstage":
-            _draw_visibility(p, panel, columns, y)
-            y += VISIBILITY_H
-        lane_top = y
-        placed = _placement(panel, columns, lane)
-        for row in rows:
-            _draw_row(p, panel, columns, row, placed, y)
-            y += row.height
-            keys.add(row.key)
-        _draw_changes(p, panel, placed, lane_top, y)
-        if lane == "backstage":
-            keys.add("lane-backstage")
-    _draw_stage_backgrounds(p, columns, grid_top, y, slots_top)
-    return y, keys
+class _Grid:
+    """One panel's grid: stage headers, stage details, rows and the line of visibility.
+
+    Rows are measured over the whole canvas, so a page showing some stages or some rows has the
+    same rows, with the same heights, as every other page of the same canvas.
+    """
+
+    def __init__(self, p: _Painter, panel: _Panel, index: int, whole: _Columns, columns: _Columns,
+                 measured: dict[int, _Measure]) -> None:
+        self.p, self.panel, self.index = p, panel, index
+        lanes = None
+        if index not in measured:
+            lanes = [(lane, _rows(p, panel, whole, lane)) for lane in ("frontstage", "backstage")]
+            details = _stage_details(p, panel, whole)
+            measured[index] = _Measure(
+                [(lane, [(row.key, row.height) for row in rows]) for lane, rows in lanes],
+                max((c.height + 2 * PAD_Y for c in details.values()), default=None),
+                _header_labels(p, panel, whole)[1],
+            )
+        measure = self.measure = measured[index]
+        if lanes is None or columns.right != whole.right:  # measured before, or drawing a part
+            lanes = [(lane, _rows(p, panel, columns, lane, fixed=heights) if heights else [])
+                     for lane, heights in measure.lanes]
+        self.lanes = lanes
+        self.details = measure.details_h is not None
+        self.header_h = measure.header_h
+        keys: set[str] = set()
+        if any(panel.nodes[n].get("moment_of_truth") for n in panel.nodes if n not in panel.excluded):
+            keys.add("moment_of_truth")
+        if panel.excluded:
+            keys.add("excluded")
+        units = [f"{index}:details"] if self.details else []
+        for lane, rows in self.lanes:
+            keys |= {row.key for row in rows}
+            units += [f"{index}:{lane}:{row.key}" for row in rows]
+            if lane == "backstage" and rows:
+                keys.add("lane-backstage")
+        self.keys = keys
+        self.units = units
+
+    def draw(self, columns: _Columns, top: float, view: _View, parts: list[tuple[str, float]]) -> float:
+        """Draw the units ``view`` shows, under the stage headers; returns the bottom."""
+        p, panel, index = self.p, self.panel, self.index
+        if not any(view.shows(unit) for unit in self.units):
+            return top
+        labels, header_h = _header_labels(p, panel, columns)
+        header_h = max(header_h, self.header_h)
+        _draw_headers(p, panel, columns, labels, header_h, top)
+        parts.append((f"{index}:head", header_h))
+        y = top + header_h
+        grid_top = y
+        if self.details and view.shows(f"{index}:details"):
+            height = _draw_stage_details(p, panel, columns, self.measure.details_h or 0.0, y)
+            parts.append((f"{index}:details", height))
+            y += height
+        slots_top = y  # the stage details span their stage: the touchpoint columns start below them
+        for lane, rows in self.lanes:
+            shown = [row for row in rows if view.shows(f"{index}:{lane}:{row.key}")]
+            if not shown:
+                continue
+            extra = 0.0
+            if lane == "backstage":
+                _draw_visibility(p, panel, columns, y)
+                y += VISIBILITY_H
+                extra = VISIBILITY_H
+            lane_top = y
+            placed = _placement(panel, columns, lane)
+            for row in shown:
+                _draw_row(p, panel, columns, row, placed, y)
+                y += row.height
+                parts.append((f"{index}:{lane}:{row.key}", row.height + extra))
+                extra = 0.0
+            _draw_changes(p, panel, placed, lane_top, y)
+        _draw_stage_backgrounds(p, columns, grid_top, y, slots_top)
+        return y
 
 
-def _draw_headers(p: _Painter, panel: _Panel, columns: _Columns, top: float) -> float:
+def _header_labels(p: _Painter, panel: _Panel, columns: _Columns) -> tuple[dict[str, _Label], float]:
+    """The stage headers' labels ("3. Thanh toán"; "(tiếp)" on a stage split between pages) and their height."""
     labels = {}
-    for i, stage in enumerate(columns.stages):
+    for stage in columns.stages:
         left, right = columns.span(stage)
+        number = columns.number(stage)
+        first = columns.first.get(stage, 0)
+        more = first + len(columns.slots[stage]) < columns.total.get(stage, 0)
+        suffix = " (tiếp)" if first and not more else " (còn tiếp)" if more and not first else \
+            " (tiếp, còn tiếp)" if first and more else ""
         absent = stage not in panel.journey.stages
         labels[stage] = p.label(
-            f"{i + 1}. {stage}", width=right - left - 2 * PAD_X, size=STAGE_PT, weight="bold",
-            color=MUTED if absent else "white", ha="center", gid=f"{panel.prefix}stage-{i}",
+            f"{number + 1}. {stage}{suffix}", width=right - left - 2 * PAD_X, size=STAGE_PT, weight="bold",
+            color=MUTED if absent else "white", ha="center", gid=f"{panel.prefix}stage-{number}",
         )
-    height = max(34.0, *(label.height + 2 * PAD_Y + 4 for label in labels.values()))
+    return labels, max(34.0, *(label.height + 2 * PAD_Y + 4 for label in labels.values()))
+
+
+def _draw_headers(p: _Painter, panel: _Panel, columns: _Columns, labels: dict[str, _Label], height: float,
+                  top: float) -> None:
     label = p.label("Giai đoạn", width=LABEL_W - 2 * PAD_X, size=LABEL_PT, weight="bold", color=MUTED,
                     gid=f"{panel.prefix}row-stage")
     p.place(label, MARGIN + PAD_X, top + (height - label.height) / 2, p.clip(MARGIN, top, LABEL_W, height))
@@ -372,7 +533,6 @@ def _draw_headers(p: _Painter, panel: _Panel, columns: _Columns, top: float) -> 
         p.rect(left + 2, top + 2, right - left - 4, height - 4, face=ABSENT_HEADER_FILL if absent else HEADER_FILL,
                rounding=4, z=2)
         p.place(text, (left + right) / 2, top + (height - text.height) / 2, p.clip(left, top, right - left, height))
-    return height
 
 
 def _stage_details_cell(p: _Painter, info: StageSpec, width: float, gid: str) -> _Cell | None:
@@ -392,22 +552,27 @@ def _stage_details_cell(p: _Painter, info: StageSpec, width: float, gid: str) ->
     return cell
 
 
-def _draw_stage_details(p: _Painter, panel: _Panel, columns: _Columns, top: float) -> float:
-    """The row of stage goals, KPIs and durations under the stage headers (none when no stage has any)."""
+def _stage_details(p: _Painter, panel: _Panel, columns: _Columns) -> dict[str, _Cell]:
+    """Each stage's goal, KPIs and duration cell (none when no stage has any)."""
     info = panel.journey.stage_info
     cells = {}
-    for i, stage in enumerate(columns.stages):
+    for stage in columns.stages:
         left, right = columns.span(stage)
-        cell = _stage_details_cell(p, info[stage], right - left - 2 * PAD_X, f"{panel.prefix}stage-{i}") \
+        number = columns.number(stage)
+        cell = _stage_details_cell(p, info[stage], right - left - 2 * PAD_X, f"{panel.prefix}stage-{number}") \
             if stage in info else None
         if cell is not None:
             cells[stage] = cell
-    if not cells:
-        return 0.0
+    return cells
+
+
+def _draw_stage_details(p: _Painter, panel: _Panel, columns: _Columns, whole: float, top: float) -> float:
+    """The row of stage goals, KPIs and durations under the stage headers, as high as on the whole canvas."""
+    cells = _stage_details(p, panel, columns)
     label = _Cell()
     label.add(p.label(STAGE_DETAILS_LABEL, width=LABEL_W - 2 * PAD_X, size=LABEL_PT, weight="bold",
                       gid=f"{panel.prefix}row-stage-details"))
-    height = max(ROW_MIN, label.height + 2 * PAD_Y, *(c.height + 2 * PAD_Y for c in cells.values()))
+    height = max(ROW_MIN, whole, label.height + 2 * PAD_Y, *(c.height + 2 * PAD_Y for c in cells.values()))
     p.rect(MARGIN, top, LABEL_W, height, face=LABEL_FILL, z=0.5)
     _draw_cell(p, label, MARGIN, top, LABEL_W, height)
     p.line([MARGIN, columns.right], [top + height] * 2, color=STAGE_LINE, lw=1.0, z=1)
@@ -424,6 +589,8 @@ def _draw_row(
     _draw_cell(p, row.label, MARGIN, top, LABEL_W, row.height)
     p.line([MARGIN, columns.right], [top + row.height] * 2, color=GRID, lw=0.8, z=1)
     for node, cell in row.cells.items():
+        if node not in placed:
+            continue  # on another page
         left, width = placed[node]
         _draw_cell(p, cell, left, top, width, row.height)
     if row.key == "emotion":
@@ -440,7 +607,7 @@ def _draw_emotion(
     for stage in columns.stages:
         for node in panel.order.get((row.lane, stage), []):
             status = panel.status.get(node)
-            if status is not None and status.kind == "removed" or node in panel.excluded:
+            if status is not None and status.kind == "removed" or node in panel.excluded or node not in placed:
                 continue  # the curve runs on to the next touchpoint this customer meets
             emotion = panel.nodes[node].get("emotion")
             left, width = placed[node]
@@ -482,9 +649,9 @@ def _draw_visibility(p: _Painter, panel: _Panel, columns: _Columns, top: float) 
 
 
 def _draw_stage_backgrounds(p: _Painter, columns: _Columns, top: float, bottom: float, slots_top: float) -> None:
-    for i, stage in enumerate(columns.stages):
+    for stage in columns.stages:
         left, right = columns.span(stage)
-        p.rect(left, top, right - left, bottom - top, face=STAGE_FILL[i % 2], z=0.2)
+        p.rect(left, top, right - left, bottom - top, face=STAGE_FILL[columns.number(stage) % 2], z=0.2)
         p.line([left, left], [top, bottom], color=STAGE_LINE, lw=1.0, z=1.2)
         for slot_left, _ in columns.slots[stage][1:]:
             p.line([slot_left, slot_left], [slots_top, bottom], color=GRID, lw=0.6, z=1)

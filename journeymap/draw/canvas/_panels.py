@@ -8,14 +8,25 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from nlp.output import format_of
+
 from ... import fmt
-from ..._formats import drawing_format
 from ..._schema import PersonaSpec
 from ...compare import side_labels
 from ...errors import DataError, excerpt
 from ...feedback import FeedbackNumbers
 from ...journey import Journey
-from ._style import _CHANGE_LABELS, _ROWS, BADGE, FORMATS, JOURNEY_SUFFIXES, MAX_PNG_PIXELS, PNG_DPI, ROW_TITLES
+from ._style import (
+    _CHANGE_LABELS,
+    _ROWS,
+    BADGE,
+    JOURNEY_SUFFIXES,
+    JPEG_QUALITY,
+    MAX_PNG_PIXELS,
+    PNG_DPI,
+    ROW_TITLES,
+    SUFFIXES,
+)
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -26,22 +37,24 @@ if TYPE_CHECKING:
 
 
 def _output_format(path: Path) -> str:
+    """The canvas format of ``path``: ``"svg"``, ``"png"``, ``"pdf"`` or ``"jpg"`` (``.jpg`` or ``.jpeg``)."""
     suffix = path.suffix.lower()
+    allowed = list(SUFFIXES)
     if suffix in JOURNEY_SUFFIXES:
         raise ValueError(
             f"{path.name!r} has a journey file suffix ({', '.join(JOURNEY_SUFFIXES)}); the canvas is never "
-            f"written over a journey file: use {', '.join(f'.{f}' for f in FORMATS[:-1])} or .{FORMATS[-1]}"
+            f"written over a journey file: use {', '.join(allowed[:-1])} or {allowed[-1]}"
         )
-    return drawing_format(path, FORMATS)
+    return format_of(path, SUFFIXES)
 
 
 def _save_options(figure: Figure, fmt: str) -> dict[str, Any]:
     options: dict[str, Any] = {"facecolor": "white"}
-    if fmt == "png":
+    if fmt in ("png", "jpg"):
         width, height = figure.get_size_inches()
         options["dpi"] = min(PNG_DPI, math.floor(math.sqrt(MAX_PNG_PIXELS / (width * height))))
         # Pillow's default level 6 spends a quarter of the drawing time to save ~12% of the bytes.
-        options["pil_kwargs"] = {"compress_level": 3}
+        options["pil_kwargs"] = {"compress_level": 3} if fmt == "png" else {"quality": JPEG_QUALITY}
     else:
         options["dpi"] = 72
         # No creation date, so the same journey gives the same file (diffable in git).

@@ -17,9 +17,20 @@ if TYPE_CHECKING:
 CanvasLayout = Literal["single", "side_by_side", "diff"]
 _FontStyle = Literal["normal", "italic", "oblique"]
 
-FORMATS: tuple[str, ...] = ("svg", "png", "pdf")
+FORMATS: tuple[str, ...] = ("svg", "png", "pdf", "jpg")
+#: The canvas's file suffixes and their formats (JPEG is drawn like the PNG, on white).
+SUFFIXES: dict[str, str] = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".jpg": "jpg", ".jpeg": "jpg"}
 JOURNEY_SUFFIXES = tuple(JOURNEY_FILE_FORMATS)
 PNG_DPI = 150
+JPEG_QUALITY = 92
+#: The smallest text a printed canvas may have, in points: ``paper=`` scales the canvas down no
+#: further than this (6 pt is the usual floor for printed captions and legends) and tiles it instead.
+MIN_PRINT_PT = 6.0
+#: A slide, in pixels (16:9), and the smallest text a stage slide may have on it, in pixels: about
+#: 6 pt on a 13.33-inch-wide slide (body text 12.7 px, names 14 px), the usual floor for screen text,
+#: where the whole canvas squeezed onto one slide has 5–7 px.
+SLIDE_SIZE = (1920.0, 1080.0)
+MIN_SLIDE_PX = 12.0
 # A 60-touchpoint canvas is about 120 × 30 inches; at 150 dpi its pixel buffer would take 300 MB.
 MAX_PNG_PIXELS = 50_000_000
 FONT = "DejaVu Sans"

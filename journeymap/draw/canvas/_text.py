@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ._style import CURVE_COLOR, FONT, INK, LINE_SPACING, WIDTH_SLACK, _FontStyle
 
 if TYPE_CHECKING:
+    from matplotlib.artist import Artist
     from matplotlib.backend_bases import RendererBase
     from matplotlib.figure import Figure
     from matplotlib.text import Text
@@ -45,10 +46,39 @@ class _Painter:
         self._fonts: dict[tuple[str, str], Any] = {}
         self._advance: dict[tuple[str, str, str], float] = {}
         self._props: dict[tuple[float, str, str], Any] = {}
+        self.artists: list[Artist] = []  # everything this painter drew, for :meth:`fit`
+        self.size = (0.0, 0.0)  # the drawing's width and height in points, set by :meth:`finish`
+
+    def add(self, artist: Artist) -> None:
+        self.artists.append(artist)
+        self.figure.add_artist(artist)
 
     def finish(self, width: float, height: float) -> None:
+        self.size = (width, height)
         self.figure.set_size_inches(width / 72, height / 72)
         self._flip.clear().scale(1 / 72, -1 / 72).translate(0, height / 72)
+
+    def fit(self, scale: float, left: float, top: float, sheet_height: float) -> None:
+        """Show the finished drawing ``scale`` times its size with its top-left corner at (``left``,
+        ``top``) points of a sheet ``sheet_height`` points high (the caller sizes the figure).
+
+        Positions and clip boxes follow the transform; text sizes, line widths and markers are
+        multiplied here, so the drawing is the same picture at another size (text stays text).
+        """
+        from matplotlib.lines import Line2D
+        from matplotlib.patches import Patch
+        from matplotlib.text import Text
+
+        self._flip.clear().scale(scale / 72, -scale / 72).translate(left / 72, (sheet_height - top) / 72)
+        for artist in self.artists:
+            if isinstance(artist, Text):
+                artist.set_fontsize(float(artist.get_fontsize()) * scale)
+            elif isinstance(artist, Line2D):
+                artist.set_linewidth(artist.get_linewidth() * scale)
+                artist.set_markersize(artist.get_markersize() * scale)
+                artist.set_markeredgewidth(artist.get_markeredgewidth() * scale)
+            elif isinstance(artist, Patch):
+                artist.set_linewidth(artist.get_linewidth() * scale)
 
     # measuring
     def _font(self, weight: str, style: _FontStyle) -> Any:
@@ -145,7 +175,7 @@ class _Painter:
         label.artist.set_position((x, y))
         label.artist.set_transform(self.transform)
         label.artist.set_clip_box(clip)
-        self.figure.add_artist(label.artist)
+        self.add(label.artist)
 
     def rect(
         self,
@@ -165,7 +195,7 @@ class _Painter:
         from matplotlib.patches import FancyBboxPatch
 
         style = f"round,pad=0,rounding_size={rounding}" if rounding else "square,pad=0"
-        self.figure.add_artist(
+        self.add(
             FancyBboxPatch(
                 (left, top), width, height, boxstyle=style, facecolor=face, edgecolor=edge, linewidth=lw,
                 linestyle=(0, (4, 3)) if dashed else "solid", transform=self.transform, zorder=z, gid=gid,
@@ -178,7 +208,7 @@ class _Painter:
     ) -> None:
         from matplotlib.lines import Line2D
 
-        self.figure.add_artist(
+        self.add(
             Line2D(xs, ys, color=color, linewidth=lw, linestyle=(0, (5, 4)) if dashed else "solid",
                    transform=self.transform, zorder=z, gid=gid, solid_capstyle="butt")
         )
@@ -186,7 +216,7 @@ class _Painter:
     def marker(self, x: float, y: float, *, face: str, shape: str = "o", size: float = 12.0, z: float = 5.0) -> None:
         from matplotlib.lines import Line2D
 
-        self.figure.add_artist(
+        self.add(
             Line2D([x], [y], marker=shape, markersize=size, markerfacecolor=face, markeredgecolor=CURVE_COLOR,
                    markeredgewidth=1.2, linestyle="none", transform=self.transform, zorder=z)
         )
@@ -196,7 +226,7 @@ class _Painter:
         from matplotlib.path import Path as MplPath
 
         vertices = _monotone_bezier(points)
-        self.figure.add_artist(
+        self.add(
             PathPatch(MplPath(vertices, [MplPath.MOVETO] + [MplPath.CURVE4] * (len(vertices) - 1)),
                       facecolor="none", edgecolor=CURVE_COLOR, linewidth=2.2, transform=self.transform,
                       zorder=4, gid=gid, capstyle="round")

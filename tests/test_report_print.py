@@ -1,0 +1,104 @@
+"""The HTML report printed to A4 landscape in Chromium: the canvas in readable tiles, no mostly blank page.
+
+Drives the system ``chromium`` as tests/test_report_browser.py does (skipped locally without it, a
+failure in CI) and renders the PDF's pages with ``pdftoppm`` (poppler-utils, installed by .ci/run).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+pytest.importorskip("playwright")
+
+from journeymap.draw.canvas import MIN_PRINT_PT
+from journeymap.report import write_report
+from journeymap.samples import data_dir
+
+DATA = data_dir()
+SAMPLE = DATA / "journeys" / "mua_hang_va_doi_tra.yaml"
+ANALYTICS = DATA / "analytics"
+
+
+def _tool(name: str, package: str) -> str:
+    found = shutil.which(name) or (f"/usr/bin/{name}" if Path(f"/usr/bin/{name}").exists() else None)
+    if found is None:
+        reason = f"{name} is not installed; install it with: apt-get install {package}"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}. CI must print the report.")
+        pytest.skip(reason)
+    return found
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, list[np.ndarray], str]:
+    from playwright.sync_api import sync_playwright
+
+    chromium = _tool("chromium", "chromium")
+    pdftoppm = _tool("pdftoppm", "poppler-utils")
+    folder = tmp_path_factory.mktemp("print")
+    report = write_report(SAMPLE, folder / "bao_cao.html", feedback=ANALYTICS / "comments.csv",
+                          survey=ANALYTICS / "survey.csv", tickets=ANALYTICS / "tickets.csv",
+                          events=ANALYTICS / "events.csv")
+    html = report.read_text(encoding="utf-8")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium)
+        page = browser.new_page()
+        page.goto(report.as_uri(), wait_until="load")
+        pdf = page.pdf(prefer_css_page_size=True)
+        browser.close()
+    (folder / "bao_cao.pdf").write_bytes(pdf)
+    subprocess.run([pdftoppm, "-r", "30", "-gray", "-png", str(folder / "bao_cao.pdf"), str(folder / "p")],
+                   check=True)
+    pages = [np.asarray(Image.open(p).convert("L"), dtype=float) / 255
+             for p in sorted(folder.glob("p-*.png"), key=lambda p: int(re.findall(r"\d+", p.stem)[-1]))]
+    return pdf, pages, html
+
+
+def _ink_ends(grey: np.ndarray) -> float:
+    """Where the last inked row of a page is, as a share of the page height."""
+    inked = np.nonzero((grey < 0.9).any(axis=1))[0]
+    return inked.max() / len(grey) if inked.size else 0.0
+
+
+def _tiles(html: str) -> list[tuple[str, str]]:
+    return re.findall(r'<figure class="canvas-page print-only">\s*<svg[^>]*viewBox="0 0 ([\d.]+) ([\d.]+)"', html)
+
+
+def test_a4_landscape_and_the_canvas_pages_are_full(printed):
+    pdf, pages, html = printed
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
+    assert boxes and all(abs(float(w) - 841.89) < 1 and abs(float(h) - 595.28) < 1 for w, h in boxes)
+    # Page 1 is the overview; the canvas section starts on page 2 with its heading and first tile.
+    canvas_pages = pages[1:1 + len(_tiles(html))]
+    for number, grey in enumerate(canvas_pages, start=2):
+        assert _ink_ends(grey) > 0.45, f"canvas page {number} is mostly blank"
+        assert grey.std() > 0.05, f"page {number} is blank"
+
+
+@pytest.mark.xfail(strict=True, reason="known: a section whose figure does not fit the rest of a page moves to "
+                   "the next one, leaving the flow page and the end of the conversion table mostly blank")
+def test_no_page_is_mostly_blank(printed):
+    _, pages, _ = printed
+    blank = [n for n, grey in enumerate(pages[:-1], start=1) if _ink_ends(grey) < 0.3]
+    assert not blank, f"pages {blank} of {len(pages)} are mostly blank"
+
+
+def test_the_canvas_prints_in_tiles_with_readable_text(printed):
+    _, _, html = printed
+    tiles = _tiles(html)
+    assert len(tiles) >= 2
+    # Each tile is 273 mm wide on paper (the A4 landscape width inside the 12 mm margins) and drawn at
+    # that width, so its font sizes are the printed sizes.
+    for width, _ in tiles:
+        assert abs(float(width) - 273 / 25.4 * 72) < 0.5
+    sizes = [float(s) for s in re.findall(r"font-size[:=]\s*\"?([\d.]+)px",
+                                          html.split('class="canvas-page print-only"', 1)[1].split("</section>")[0])]
+    assert sizes and min(sizes) >= MIN_PRINT_PT - 0.01
