@@ -158,3 +158,14 @@ def test_bad_engine_setting_is_a_clear_error(monkeypatch):
     monkeypatch.setenv("CX_GRAPHVIZ", "cairo")
     with pytest.raises(ValueError, match="CX_GRAPHVIZ must be auto, system or bundled; got 'cairo'"):
         render_dot("digraph{}", "svg")
+
+
+def test_a_name_of_a_hundred_thousand_letters_is_cut_to_its_lines_and_still_fits():
+    """Fuzzed names made the flow layout measure every prefix of a giant word (minutes per drawing)."""
+    from journeymap.draw.layout import fit_lines, text_width
+
+    lines = fit_lines("y" * 100_000, 150, 10, bold=True, most=3)
+    assert len(lines) == 3 and lines[-1].endswith("…")
+    assert all(text_width(line, 10, bold=True) <= 150 for line in lines)
+    whole = fit_lines("Đ" + "ạ" * 20_000, 150, 10)  # no limit: every letter kept, line by line
+    assert "".join(whole) == "Đ" + "ạ" * 20_000 and all(text_width(line, 10) <= 150 for line in whole)

@@ -124,11 +124,29 @@ def line_height(size: float) -> float:
     return round(size * LINE_SPACING)
 
 
-def _cut_word(word: str, fits) -> tuple[str, str]:
-    """The longest start of ``word`` that ``fits`` (at least one letter with its marks) and the rest."""
-    end = len(word)
-    while end > 1 and not fits(word[:end]):
-        end -= 1
+def _longest(n: int, fits) -> int:
+    """The largest ``k`` in 1..``n`` with ``fits(k)`` (1 when none does), by bisection: a text's width
+    grows with its length, and measuring every length made a long fuzzed name take minutes."""
+    low, high = 1, n
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(middle):
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _cut_word(word: str, fits, most_letters: float) -> tuple[str, str]:
+    """The longest start of ``word`` that ``fits`` (at least one letter with its marks) and the rest;
+    no start with more than ``most_letters`` letters fits."""
+    longest, letters = len(word), 0
+    for i, char in enumerate(word):
+        letters += not unicodedata.combining(char)
+        if letters > most_letters + 1:
+            longest = i
+            break
+    end = _longest(max(longest, 1), lambda k: fits(word[:k]))
     while 1 < end < len(word) and unicodedata.combining(word[end]):
         end -= 1
     return word[:end], word[end:]
@@ -147,12 +165,25 @@ def fit_lines(text: str, width: float, size: float, *, bold: bool = False, itali
     ['một hai ba', 'bốn năm…']
     """
 
+    # No glyph of DejaVu Sans but U+FFFC is narrower than a tenth of an em (the hair space), so a line
+    # with more letters than this cannot fit: it is refused unmeasured (FreeType takes time that grows
+    # faster than the length of the text, and a fuzzed name of thousands of letters took minutes).
+    most_letters = width / (0.1 * size)
+
     def fits(line: str) -> bool:
+        if len(line) > most_letters:
+            letters = 0
+            for char in line:
+                letters += not unicodedata.combining(char)
+                if letters > most_letters:
+                    return False
         return text_width(line, size, bold=bold, italic=italic) <= width
 
     lines: list[str] = []
     current = ""
     for word in text.split():
+        if most is not None and len(lines) > most:
+            break  # enough lines to know the text is cut after line ``most``
         candidate = f"{current} {word}" if current else word
         if fits(candidate):
             current = candidate
@@ -160,20 +191,17 @@ def fit_lines(text: str, width: float, size: float, *, bold: bool = False, itali
         if current:
             lines.append(current)
             current = ""
-        while not fits(word):
-            head, word = _cut_word(word, fits)
+        while not fits(word) and (most is None or len(lines) <= most):
+            head, word = _cut_word(word, fits, most_letters)
             lines.append(head)
         current = word
     if current or not lines:
         lines.append(current)
     if most is not None and len(lines) > most:
         rest = " ".join(lines[most - 1:])
-        limit = len(rest)
-        shown = excerpt(rest, limit)
-        while limit > 1 and (shown == rest or not fits(shown)):
-            limit -= 1
-            shown = excerpt(rest, limit)
-        lines = [*lines[: most - 1], shown]
+        # the longest cut of the rest (ending in "…") that fits; never the rest itself, which did not
+        limit = _longest(len(rest) - 1, lambda k: fits(excerpt(rest, k)))
+        lines = [*lines[: most - 1], excerpt(rest, limit)]
     return lines
 
 
