@@ -65,7 +65,10 @@ def run_feedback_demo(out_dir: str | Path = "cx-demo") -> FeedbackDemo:
         writer.write(comments)
     result = classify_file(sample, text_column="text")
     classified = read_table(result.output)
-    causes = classified["causes"].str.get_dummies(",").sum().sort_values(ascending=False)
+    from collections import Counter
+
+    # a comment without a cause has an empty cell: it counts for no cause (never as a cause named "")
+    causes = dict(Counter(c for cell in classified["causes"].fillna("") for c in str(cell).split(",") if c).most_common())
     return FeedbackDemo(
         source=sample,
         output=result.output,
