@@ -81,7 +81,7 @@ def stopwords() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     ``edge``: single syllables no key phrase starts or ends with (negators may start one);
     ``alone``: syllables never a key phrase by themselves (``edge`` and the ``~`` lines);
     ``phrases``: stopwords of several syllables, never a key phrase. All in Unicode NFC, with
-    diacritics (fold them to compare with folded text).
+    diacritics.
 
     >>> edge, alone, phrases = stopwords()
     >>> {"thì", "là", "mà", "của", "bị", "được", "rất", "quá", "nhé", "ạ", "mình", "shop"} <= edge
@@ -316,13 +316,13 @@ def find_themes(
     Examples
     --------
     >>> comments = ["thủ tục giấy tờ quá nhiều, đi lại 4 lần", "giấy tờ rườm rà, thủ tục lâu",
-    ...             "phí thường niên cao quá", "phí chuyển tiền cao", "thu tuc giay to phien phuc",
+    ...             "phí thường niên cao quá", "phí cao, chuyển tiền cũng tính phí", "thu tuc giay to phien phuc",
     ...             "app lỗi đăng nhập", "app bị lỗi không đăng nhập được", "tính phí cao vô lý"]
     >>> result = find_themes(comments, 3)
     >>> [(t.label, t.count) for t in result.themes]
-    [('thủ tục giấy tờ · đi lại', 3), ('phí cao · thường niên', 3), ('app lỗi · đăng nhập', 2)]
-    >>> result.assignments[4], result.themes[0].quotes[0]
-    (1, 'thủ tục giấy tờ quá nhiều, đi lại 4 lần')
+    [('thủ tục giấy tờ', 3), ('tính phí cao', 3), ('đăng nhập · app', 2)]
+    >>> result.assignments[4], result.themes[0].quotes[1]  # typed without diacritics, same theme
+    (1, 'thu tuc giay to phien phuc')
     """
     import numpy as np
 
@@ -381,10 +381,11 @@ def find_themes(
             weights[position] = float(w[row, best[row]] / totals[row])
     themes = []
     used_labels: set[str] = set()
+    wholes = _wholes(matrix, vocabulary)
     for t in order_by_size:
         members = np.flatnonzero((best == t) & ~zero)
         heaviest = members[np.argsort(-w[members, t], kind="stable")][:_FORMS_FROM]
-        phrases = _as_written(_key_phrases(h[t], vocabulary, key_phrases), [kept[int(r)] for r in heaviest],
+        phrases = _as_written(_key_phrases(h[t], vocabulary, key_phrases, wholes), [kept[int(r)] for r in heaviest],
                               tokens, written)
         label = " · ".join(phrases[:2]) if phrases else f"chủ đề {number[t]}"
         if label in used_labels:
@@ -512,10 +513,12 @@ def _overlap(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return False
 
 
-def _key_phrases(topic: np.ndarray, vocabulary: list[str], count: int) -> list[tuple[str, ...]]:
+def _key_phrases(topic: np.ndarray, vocabulary: list[str], count: int,
+                 wholes: dict[str, str]) -> list[tuple[str, ...]]:
     """The theme's heaviest n-grams as ``count`` distinct phrases (folded syllables).
 
-    Candidates come heaviest first (a tie goes to two syllables, then three, then one: most
+    A syllable (or pair) that is nearly always part of one longer phrase stands for it (``wholes``,
+    from :func:`_wholes`: "ngân" is "ngân hàng"). Candidates come heaviest first (a tie goes to two syllables, then three, then one: most
     Vietnamese words have two). One that overlaps a phrase already taken is not listed again; it
     extends that phrase instead when it weighs at least :data:`_EXTEND` of it ("thủ tục" with
     "thủ tục giấy" and "giấy tờ" reads "thủ tục giấy tờ"), up to :data:`_LONGEST` syllables.
@@ -524,11 +527,13 @@ def _key_phrases(topic: np.ndarray, vocabulary: list[str], count: int) -> list[t
 
     heaviest = np.argsort(-topic, kind="stable")[: count * 10]
     preference = {2: 0, 3: 1, 1: 2}
-    candidates = sorted(((float(topic[i]), vocabulary[int(i)]) for i in heaviest if topic[i] > 0),
+    # a phrase of two or three syllables says more than one syllable of the same weight
+    candidates = sorted(((float(topic[i]) * _LENGTH_BONUS[min(len(vocabulary[int(i)].split()), 3)],
+                         vocabulary[int(i)]) for i in heaviest if topic[i] > 0),
                         key=lambda item: (-round(item[0], 9), preference.get(len(item[1].split()), 3), item[1]))
     taken: list[tuple[tuple[str, ...], float]] = []
     for weight, text in candidates:
-        gram = tuple(text.split())
+        gram = tuple(wholes.get(text, text).split())
         for position, (phrase, phrase_weight) in enumerate(taken):
             if not _overlap(gram, phrase):
                 continue
@@ -543,7 +548,32 @@ def _key_phrases(topic: np.ndarray, vocabulary: list[str], count: int) -> list[t
     return [phrase for phrase, _ in taken]
 
 
-_EXTEND = 0.7
+_EXTEND = 0.5
+_LENGTH_BONUS = {1: 1.0, 2: 1.5, 3: 1.5}
+_WHOLE = 0.6  # a gram is a fragment when this share of the comments holding it hold one longer phrase
+
+
+def _wholes(matrix: sparse.csr_matrix, vocabulary: list[str]) -> dict[str, str]:
+    """Gram → the longer phrase it is nearly always part of (in at least :data:`_WHOLE` of the
+    comments holding it): "ngân" → "ngân hàng", "tục giấy" → "thủ tục giấy". Followed to the
+    longest (3 syllables)."""
+    import numpy as np
+
+    df = np.asarray((matrix > 0).sum(axis=0)).ravel()
+    index = {gram: i for i, gram in enumerate(vocabulary)}
+    best: dict[str, tuple[int, str]] = {}
+    for gram, i in index.items():
+        parts = gram.split()
+        if len(parts) < 2:
+            continue
+        for part in {" ".join(parts[:-1]), " ".join(parts[1:])}:
+            if part in index and (int(df[i]), gram) > best.get(part, (0, "")):
+                best[part] = (int(df[i]), gram)
+    wholes = {part: gram for part, (count, gram) in best.items() if count >= _WHOLE * df[index[part]]}
+    for part in list(wholes):
+        while wholes[part] in wholes:
+            wholes[part] = wholes[wholes[part]]
+    return wholes
 _LONGEST = 5
 
 
@@ -575,7 +605,7 @@ _FORMS_FROM = 3_000  # a theme's heaviest comments read for how its phrases are 
 def _as_written(phrases: list[tuple[str, ...]], positions: list[int], tokens: list[list[str]],
                 written: list[list[str]]) -> list[str]:
     """Each folded phrase as the theme's comments write it most often (a tie goes to the form with
-    diacritics); a phrase its comments never hold whole (joined from two) as its syllables' forms."""
+    diacritics, which count three times); a phrase its comments never hold whole (joined from two) as its syllables' forms."""
     forms: dict[tuple[str, ...], Counter[tuple[str, ...]]] = {phrase: Counter() for phrase in phrases}
     syllables: dict[str, Counter[str]] = {}
     starts: dict[str, list[tuple[str, ...]]] = {}
@@ -592,7 +622,8 @@ def _as_written(phrases: list[tuple[str, ...]], positions: list[int], tokens: li
                     forms[phrase][tuple(words[i:i + len(phrase)])] += 1
 
     def best(counts: Counter[Any], bare: Any) -> Any:
-        return max(counts.items(), key=lambda item: (item[1], item[0] != bare, item[0]))[0]
+        # a form with diacritics counts three times: it says which word it is, its bare copy does not
+        return max(counts.items(), key=lambda item: (item[1] * (1 if item[0] == bare else 3), item[0]))[0]
 
     out = []
     for phrase in phrases:
