@@ -10,7 +10,7 @@
    ``k=15`` (as many themes as domains).
 2. Speed. 100,000 comments drawn with replacement (seed 0) from the whole corpus, as written
    (diacritics, no diacritics and teencode, 24 words on average), grouped with ``k="auto"`` (every k
-   from 4 to 12 tried on a 10,000-comment sample, then the chosen k fitted on all) on one core
+   from 5 to 15 tried on a 10,000-comment sample, then the chosen k fitted on all) on one core
    (BLAS and OpenMP threads set to 1 before NumPy loads). Prints wall seconds and the process's peak
    resident memory. Target: under 60 s and under 2 GiB.
 

@@ -20,7 +20,7 @@ Stopwords
     chẳng, chả) may start a phrase ("không hoàn tiền").
 
 Choosing ``k`` (``k="auto"``)
-    Every ``k`` in ``k_range`` (default 4 to 12, narrowed to what the number of comments allows) is
+    Every ``k`` in ``k_range`` (default 5 to 15, narrowed to what the number of comments allows) is
     fitted on up to 10,000 comments drawn with the seed, and scored by the mean NPMI coherence of each
     theme's top key phrases (how much more often they occur in the same comment than chance,
     -1 … 1; Bouma 2009, as used by Lau et al. 2014 to rate topics); the best ``k`` wins, a tie going
@@ -35,7 +35,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -48,10 +48,10 @@ if TYPE_CHECKING:
     import pandas as pd
     from scipy import sparse
 
-__all__ = ["DEFAULT_K_RANGE", "NEGATORS", "ONLY", "Theme", "ThemeResult", "find_themes", "select_comments",
-           "stopwords", "stopwords_path"]
+__all__ = ["DEFAULT_K_RANGE", "NEGATORS", "ONLY", "UNTHEMED_LABEL", "TableThemes", "Theme", "ThemeResult", "find_themes",
+           "select_comments", "stopwords", "stopwords_path", "table_themes"]
 
-DEFAULT_K_RANGE = (4, 12)
+DEFAULT_K_RANGE = (5, 15)
 """The numbers of themes ``k="auto"`` tries (both ends included)."""
 
 NEGATORS = frozenset({"không", "chưa", "chẳng", "chả"})
@@ -64,6 +64,8 @@ _SAMPLE_FOR_K = 10_000  # comments the choice of k is fitted on
 _TOP_FOR_COHERENCE = 10
 _MASK = re.compile(r"<(?:url|email|phone)>")
 _WORD = re.compile(r"\w+")
+_WORD_OR_BREAK = re.compile(r"\w+|[.,;:!?()\[\]{}…\n\"“”/|+=*&-]+")
+_BREAK = "|"  # where a phrase cannot run on: punctuation, a number, a mask
 _DIGIT_OR_UNDERSCORE = re.compile(r"[\d_]")
 
 
@@ -110,9 +112,17 @@ def stopwords() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
 
 
 def _syllables(normalized: str) -> list[str]:
-    """The syllables of a normalised comment as written, numbers and masks left out."""
-    text = _MASK.sub(" ", normalized)
-    return [w for w in _WORD.findall(text) if not _DIGIT_OR_UNDERSCORE.search(w)]
+    """The syllables of a normalised comment as written, with :data:`_BREAK` where punctuation, a
+    number or a mask was (no phrase runs across one)."""
+    out: list[str] = []
+    for piece in _WORD_OR_BREAK.findall(_MASK.sub(" | ", normalized)):
+        if piece[0].isalnum() or piece[0] == "_":
+            if not _DIGIT_OR_UNDERSCORE.search(piece):
+                out.append(piece)
+                continue
+        if out and out[-1] != _BREAK:
+            out.append(_BREAK)
+    return out
 
 
 class _Analyzer:
@@ -148,6 +158,16 @@ class _Analyzer:
         self.negators = NEGATORS | {self.fold(w) for w in NEGATORS}
         self.phrases = frozenset(self.fold(p) for p in self.phrases)
 
+    def _edge(self, word: str, folded: str) -> bool:
+        return word in self.edge or (word == folded and word in self.bare_edge)
+
+    def could_be_phrase(self, written: tuple[str, ...], folded: tuple[str, ...]) -> bool:
+        """Whether these syllables, as written, make a phrase the analyzer counts."""
+        if len(written) == 1:
+            return not (written[0] in self.alone or (written[0] == folded[0] and written[0] in self.bare_alone))
+        first_ok = not self._edge(written[0], folded[0]) or written[0] in self.negators
+        return first_ok and not self._edge(written[-1], folded[-1])
+
     def __call__(self, written: list[str]) -> tuple[list[str], list[str]]:
         """The n-grams (folded) and the folded syllables."""
         fold, phrases = self.fold, self.phrases
@@ -157,15 +177,17 @@ class _Analyzer:
         n = len(tokens)
         for i in range(n):
             first = written[i]
+            if first == _BREAK:
+                continue
             if not (first in self.alone or (first == tokens[i] and first in self.bare_alone)) and len(first) > 1:
                 out.append(tokens[i])
             if edges[i] and first not in self.negators:
                 continue
-            if i + 1 < n:
+            if i + 1 < n and written[i + 1] != _BREAK:
                 if not edges[i + 1]:
                     if f"{tokens[i]} {tokens[i + 1]}" not in phrases:
                         out.append(tokens[i] + " " + tokens[i + 1])
-                if i + 2 < n and not edges[i + 2]:
+                if i + 2 < n and not edges[i + 2] and written[i + 2] != _BREAK:
                     if f"{tokens[i]} {tokens[i + 1]} {tokens[i + 2]}" not in phrases:
                         out.append(f"{tokens[i]} {tokens[i + 1]} {tokens[i + 2]}")
         return out, tokens
@@ -209,24 +231,24 @@ class ThemeResult:
 
     def table(self, quotes: int = 3) -> pd.DataFrame:
         """One row per theme, most comments first, then a row for the comments no theme holds (when
-        there are any): ``theme``, ``label``, ``key_phrases`` (text, ``; ``-separated), ``count``,
-        ``share`` and ``quote_1`` … ``quote_<quotes>``."""
+        there are any): ``theme``, ``label``, ``key_phrases`` (text, ``; ``-separated), ``comments``
+        (how many), ``share`` and ``quote_1`` … ``quote_<quotes>``."""
         import pandas as pd
 
         records: list[dict[str, Any]] = []
         for theme in self.themes:
             record: dict[str, Any] = {"theme": theme.number, "label": theme.label,
-                                      "key_phrases": "; ".join(theme.key_phrases), "count": theme.count,
+                                      "key_phrases": "; ".join(theme.key_phrases), "comments": theme.count,
                                       "share": theme.share}
             for i in range(quotes):
                 record[f"quote_{i + 1}"] = theme.quotes[i] if i < len(theme.quotes) else ""
             records.append(record)
         total = len(self.assignments)
         if self.unthemed:
-            record = {"theme": None, "label": UNTHEMED_LABEL, "key_phrases": "", "count": self.unthemed,
+            record = {"theme": None, "label": UNTHEMED_LABEL, "key_phrases": "", "comments": self.unthemed,
                       "share": self.unthemed / total if total else math.nan}
             records.append({**record, **{f"quote_{i + 1}": "" for i in range(quotes)}})
-        return pd.DataFrame.from_records(records, columns=["theme", "label", "key_phrases", "count", "share",
+        return pd.DataFrame.from_records(records, columns=["theme", "label", "key_phrases", "comments", "share",
                                                            *(f"quote_{i + 1}" for i in range(quotes))])
 
     def comments(self, texts: Sequence[Any], rows: Sequence[Any] | None = None) -> pd.DataFrame:
@@ -240,7 +262,7 @@ class ThemeResult:
         return pd.DataFrame({
             "row": list(rows) if rows is not None else list(range(1, len(texts) + 1)),
             "text": list(texts),
-            "theme": pd.array(self.assignments, dtype="Int64"),
+            "theme": pd.Series(self.assignments, dtype=object),
             "label": [labels.get(a, "") if a is not None else "" for a in self.assignments],
             "weight": [math.nan if w is None else w for w in self.weights],
         })
@@ -320,7 +342,7 @@ def find_themes(
     ...             "app lỗi đăng nhập", "app bị lỗi không đăng nhập được", "tính phí cao vô lý"]
     >>> result = find_themes(comments, 3)
     >>> [(t.label, t.count) for t in result.themes]
-    [('thủ tục giấy tờ', 3), ('tính phí cao', 3), ('đăng nhập · app', 2)]
+    [('thủ tục giấy tờ', 3), ('tính phí', 3), ('đăng nhập · app', 2)]
     >>> result.assignments[4], result.themes[0].quotes[1]  # typed without diacritics, same theme
     (1, 'thu tuc giay to phien phuc')
     """
@@ -384,9 +406,10 @@ def find_themes(
     wholes = _wholes(matrix, vocabulary)
     for t in order_by_size:
         members = np.flatnonzero((best == t) & ~zero)
-        heaviest = members[np.argsort(-w[members, t], kind="stable")][:_FORMS_FROM]
-        phrases = _as_written(_key_phrases(h[t], vocabulary, key_phrases, wholes), [kept[int(r)] for r in heaviest],
-                              tokens, written)
+        heaviest = [kept[int(r)] for r in members[np.argsort(-w[members, t], kind="stable")][:_FORMS_FROM]]
+        occurs = _counter_of_phrases([tokens[p] for p in heaviest])
+        phrases = _as_written(_key_phrases(h[t], vocabulary, key_phrases, wholes, occurs), heaviest, tokens, written,
+                              analyzer)
         label = " · ".join(phrases[:2]) if phrases else f"chủ đề {number[t]}"
         if label in used_labels:
             label = f"{label} ({number[t]})"
@@ -513,15 +536,17 @@ def _overlap(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return False
 
 
-def _key_phrases(topic: np.ndarray, vocabulary: list[str], count: int,
-                 wholes: dict[str, str]) -> list[tuple[str, ...]]:
+def _key_phrases(topic: np.ndarray, vocabulary: list[str], count: int, wholes: dict[str, str],
+                 occurs: Callable[[tuple[str, ...]], int]) -> list[tuple[str, ...]]:
     """The theme's heaviest n-grams as ``count`` distinct phrases (folded syllables).
 
     A syllable (or pair) that is nearly always part of one longer phrase stands for it (``wholes``,
     from :func:`_wholes`: "ngân" is "ngân hàng"). Candidates come heaviest first (a tie goes to two syllables, then three, then one: most
     Vietnamese words have two). One that overlaps a phrase already taken is not listed again; it
     extends that phrase instead when it weighs at least :data:`_EXTEND` of it ("thủ tục" with
-    "thủ tục giấy" and "giấy tờ" reads "thủ tục giấy tờ"), up to :data:`_LONGEST` syllables.
+    "thủ tục giấy" and "giấy tờ" reads "thủ tục giấy tờ"), up to :data:`_LONGEST` syllables, and
+    when the longer phrase ``occurs`` at least twice in the theme's comments ("khách sạn" and "sân
+    bay", folded alike, never make "khách sạn bay").
     """
     import numpy as np
 
@@ -538,7 +563,8 @@ def _key_phrases(topic: np.ndarray, vocabulary: list[str], count: int,
             if not _overlap(gram, phrase):
                 continue
             merged = _merge(phrase, gram)
-            if merged != phrase and weight >= _EXTEND * phrase_weight and len(merged) <= _LONGEST:
+            if merged != phrase and weight >= _EXTEND * phrase_weight and len(merged) <= _LONGEST \
+                    and occurs(merged) >= 2:
                 taken[position] = (merged, phrase_weight)
                 taken = _without_repeats(taken)
             break
@@ -550,7 +576,7 @@ def _key_phrases(topic: np.ndarray, vocabulary: list[str], count: int,
 
 _EXTEND = 0.5
 _LENGTH_BONUS = {1: 1.0, 2: 1.5, 3: 1.5}
-_WHOLE = 0.6  # a gram is a fragment when this share of the comments holding it hold one longer phrase
+_WHOLE = 0.5  # a gram is a fragment when this share of the comments holding it hold one longer phrase
 
 
 def _wholes(matrix: sparse.csr_matrix, vocabulary: list[str]) -> dict[str, str]:
@@ -599,11 +625,20 @@ def _without_repeats(taken: list[tuple[tuple[str, ...], float]]) -> list[tuple[t
     return out
 
 
+def _counter_of_phrases(documents: list[list[str]]) -> Callable[[tuple[str, ...]], int]:
+    """How many times a phrase (folded syllables) occurs whole in ``documents``."""
+    def occurs(phrase: tuple[str, ...]) -> int:
+        size, first = len(phrase), phrase[0]
+        return sum(1 for tokens in documents for i, token in enumerate(tokens)
+                   if token == first and tuple(tokens[i:i + size]) == phrase)
+    return occurs
+
+
 _FORMS_FROM = 3_000  # a theme's heaviest comments read for how its phrases are written
 
 
 def _as_written(phrases: list[tuple[str, ...]], positions: list[int], tokens: list[list[str]],
-                written: list[list[str]]) -> list[str]:
+                written: list[list[str]], analyzer: _Analyzer) -> list[str]:
     """Each folded phrase as the theme's comments write it most often (a tie goes to the form with
     diacritics, which count three times); a phrase its comments never hold whole (joined from two) as its syllables' forms."""
     forms: dict[tuple[str, ...], Counter[tuple[str, ...]]] = {phrase: Counter() for phrase in phrases}
@@ -619,7 +654,9 @@ def _as_written(phrases: list[tuple[str, ...]], positions: list[int], tokens: li
                 syllables.setdefault(token, Counter())[words[i]] += 1
             for phrase in starts.get(token, ()):
                 if tuple(folded[i:i + len(phrase)]) == phrase:
-                    forms[phrase][tuple(words[i:i + len(phrase)])] += 1
+                    form = tuple(words[i:i + len(phrase)])
+                    if analyzer.could_be_phrase(form, phrase):  # "thị", not the "thì" that folds like it
+                        forms[phrase][form] += 1
 
     def best(counts: Counter[Any], bare: Any) -> Any:
         # a form with diacritics counts three times: it says which word it is, its bare copy does not
@@ -649,7 +686,7 @@ def _quotes(members: np.ndarray, weights: np.ndarray, tokens: list[list[str]], k
             break
         position = kept[int(row)]
         key = " ".join(str(texts[position]).split()).casefold()
-        words = set(tokens[position])
+        words = set(tokens[position]) - {_BREAK}
         if key in keys or any(_jaccard(words, other) >= 0.6 for other in seen):
             continue
         keys.add(key)
@@ -691,3 +728,92 @@ def select_comments(
                 only == "no-cause" and sentiment in ("negative", "neutral") and not list(named)):
             out.append(position)
     return out
+
+
+_ONLY_WORDS = {
+    "no-cause": "negative or neutral and naming none of the causes",
+    "negative": "negative",
+    "all": "with text",
+}
+
+
+@dataclass(frozen=True)
+class TableThemes:
+    """The themes of a table's comments (:func:`table_themes`) and which rows they come from."""
+
+    result: ThemeResult
+    rows: list[Any]
+    """How each grouped comment is found in the input: its spreadsheet row number (a file: the header is
+    row 1) or its index label (a DataFrame)."""
+    texts: list[Any]
+    """The grouped comments, as written."""
+    total: int
+    """Rows in the table."""
+    only: str
+    labels: str
+    """Where the sentiment and causes that chose the rows come from: ``"given"`` (the table's
+    ``sentiment`` and ``causes`` columns), ``"model"`` (classified here) or ``""`` (``only="all"``)."""
+    source: str
+
+    def comments(self) -> pd.DataFrame:
+        """One row per grouped comment: ``row``, ``text``, ``theme``, ``label``, ``weight``."""
+        return self.result.comments(self.texts, self.rows)
+
+
+def table_themes(
+    data: Any,
+    *,
+    text_column: str = "text",
+    only: str = "no-cause",
+    k: int | Literal["auto"] = "auto",
+    model: Any = None,
+    seed: int = 0,
+    quotes: int = 3,
+) -> TableThemes:
+    """Themes of the comments of a table (a path or a DataFrame, read by :func:`nlp.tables.load_table`).
+
+    ``only`` picks the rows first (:func:`select_comments`): by the table's own ``sentiment`` and
+    ``causes`` columns when it has both (a person's coding, or ``cx classify``'s output), else by
+    classifying the comments with ``model`` (the shipped one by default). ``only="all"`` classifies
+    nothing. Rows left out are counted (:attr:`TableThemes.total`), never silently lost.
+
+    Raises
+    ------
+    DataError
+        The table cannot be read, has no ``text_column``, no row is kept by ``only``, or
+        :func:`find_themes` refuses the comments (too few, a bad ``k``).
+    """
+    from .tables import load_table
+
+    if only not in ONLY:
+        raise DataError(f"only must be one of {', '.join(ONLY)}; got {only!r}")
+    table = load_table(data, "comments", columns=(text_column,))
+    frame = table.frame
+    if not len(frame):
+        raise DataError(f"{table.source} has no rows: no comments to group into themes")
+    texts = frame[text_column].tolist()
+    labels = ""
+    if only == "all":
+        keep = [p for p, t in enumerate(texts) if isinstance(t, str) and t.strip()]
+    else:
+        if "sentiment" in frame.columns and "causes" in frame.columns:
+            labels = "given"
+            sentiments = [str(s).strip().lower() if isinstance(s, str) else s for s in frame["sentiment"].tolist()]
+            causes = [[c.strip() for c in str(v).split(",") if c.strip()] if isinstance(v, str) else []
+                      for v in frame["causes"].tolist()]
+        else:
+            from .model import classify_feedback
+
+            labels = "model"
+            predicted = classify_feedback(texts, model=model)
+            sentiments = predicted["sentiment"].tolist()
+            causes = [[c for c in str(v).split(",") if c] for v in predicted["causes"].tolist()]
+        statuses = ["ok" if isinstance(t, str) and t.strip() else "empty" for t in texts]
+        keep = select_comments(sentiments, causes, only, statuses)
+    if not keep:
+        raise DataError(f"{table.source}: none of its {len(texts):,} comments is {_ONLY_WORDS[only]} "
+                        f"(only={only!r}); nothing to group. Allowed: only = {', '.join(ONLY)}")
+    chosen = [texts[p] for p in keep]
+    rows = [p + 2 for p in keep] if table.path is not None else [frame.index[p] for p in keep]
+    result = find_themes(chosen, k, seed=seed, quotes=quotes, where=table.source)
+    return TableThemes(result, rows, chosen, len(texts), only, labels, table.source)
