@@ -20,7 +20,7 @@ Stopwords
     chẳng, chả) may start a phrase ("không hoàn tiền").
 
 Choosing ``k`` (``k="auto"``)
-    Every ``k`` in ``k_range`` (default 5 to 15, narrowed to what the number of comments allows) is
+    Every ``k`` in ``k_range`` (default 5 to 15, narrowed so that a theme holds 5 comments on average) is
     fitted on up to 10,000 comments drawn with the seed, and scored by the mean NPMI coherence of each
     theme's top key phrases (how much more often they occur in the same comment than chance,
     -1 … 1; Bouma 2009, as used by Lau et al. 2014 to rate topics); the best ``k`` wins, a tie going
@@ -60,7 +60,8 @@ NEGATORS = frozenset({"không", "chưa", "chẳng", "chả"})
 ONLY = ("no-cause", "negative", "all")
 """Which comments :func:`select_comments` keeps (see there)."""
 
-_SAMPLE_FOR_K = 10_000  # comments the choice of k is fitted on
+_SAMPLE_FOR_K = 10_000
+_PER_THEME = 5  # k="auto" keeps k at most the comments / this  # comments the choice of k is fitted on
 _TOP_FOR_COHERENCE = 10
 _MASK = re.compile(r"<(?:url|email|phone)>")
 _WORD = re.compile(r"\w+")
@@ -379,7 +380,8 @@ def find_themes(
     k_scores: dict[int, float] = {}
     if k == "auto":
         low, high = k_range
-        high = max(2, min(high, matrix.shape[0] // 2, matrix.shape[1] // 2))
+        # at least 5 comments a theme on average, and fewer themes than half the phrases
+        high = max(2, min(high, matrix.shape[0] // _PER_THEME, matrix.shape[1] // 2))
         low = min(max(2, low), high)
         chosen, k_scores = _choose_k(matrix, vocabulary, range(low, high + 1), seed)
     else:
