@@ -117,10 +117,9 @@ def _syllables(normalized: str) -> list[str]:
     number or a mask was (no phrase runs across one)."""
     out: list[str] = []
     for piece in _WORD_OR_BREAK.findall(_MASK.sub(" | ", normalized)):
-        if piece[0].isalnum() or piece[0] == "_":
-            if not _DIGIT_OR_UNDERSCORE.search(piece):
-                out.append(piece)
-                continue
+        if (piece[0].isalnum() or piece[0] == "_") and not _DIGIT_OR_UNDERSCORE.search(piece):
+            out.append(piece)
+            continue
         if out and out[-1] != _BREAK:
             out.append(_BREAK)
     return out
@@ -185,12 +184,12 @@ class _Analyzer:
             if edges[i] and first not in self.negators:
                 continue
             if i + 1 < n and written[i + 1] != _BREAK:
-                if not edges[i + 1]:
-                    if f"{tokens[i]} {tokens[i + 1]}" not in phrases:
-                        out.append(tokens[i] + " " + tokens[i + 1])
-                if i + 2 < n and not edges[i + 2] and written[i + 2] != _BREAK:
-                    if f"{tokens[i]} {tokens[i + 1]} {tokens[i + 2]}" not in phrases:
-                        out.append(f"{tokens[i]} {tokens[i + 1]} {tokens[i + 2]}")
+                two = f"{tokens[i]} {tokens[i + 1]}"
+                if not edges[i + 1] and two not in phrases:
+                    out.append(two)
+                three = f"{two} {tokens[i + 2]}" if i + 2 < n else ""
+                if three and not edges[i + 2] and written[i + 2] != _BREAK and three not in phrases:
+                    out.append(three)
         return out, tokens
 
 
@@ -417,7 +416,7 @@ def find_themes(
             label = f"{label} ({number[t]})"
         used_labels.add(label)
         picked = _quotes(members, w[:, t], tokens, kept, texts, quotes)
-        themes.append(Theme(number[t], label, tuple(phrases), int(len(members)), len(members) / len(texts),
+        themes.append(Theme(number[t], label, tuple(phrases), len(members), len(members) / len(texts),
                             tuple(texts[p] for p in picked), tuple(picked)))
     return ThemeResult(themes, assignments, weights, chosen, k_scores, seed)
 

@@ -212,10 +212,10 @@ def test_table_writer_names_xlsx_sheets_and_refuses_a_second_table_in_csv(tmp_pa
         writer.write(pd.DataFrame({"b": [1, 2]}), sheet="Hai")
     book = load_workbook(tmp_path / "two.xlsx")
     assert [list(book[name].values) for name in book.sheetnames] == [[("a",), ("ổn",)], [("b",), (1,), (2,)]]
-    with pytest.raises(DataError, match="a CSV file holds one table, already 'Một'; write 'Hai' to another file"):
-        with TableWriter(tmp_path / "two.csv") as writer:
-            writer.write(pd.DataFrame({"a": ["ổn"]}), sheet="Một")
-            writer.write(pd.DataFrame({"b": [1]}), sheet="Hai")
+    with pytest.raises(DataError, match="a CSV file holds one table, already 'Một'; write 'Hai' to another file"), \
+            TableWriter(tmp_path / "two.csv") as writer:
+        writer.write(pd.DataFrame({"a": ["ổn"]}), sheet="Một")
+        writer.write(pd.DataFrame({"b": [1]}), sheet="Hai")
     assert not (tmp_path / "two.csv").exists()
 
 
