@@ -5,6 +5,8 @@ names or by the touchpoint names and aliases mentioned in the text (typed with o
 and adds the sentiment and causes of :func:`nlp.classify_feedback` when they are not there yet.
 :func:`summarize_feedback` turns that into one row per touchpoint with shares, cause counts and
 representative quotes; :func:`set_feedback` writes the numbers onto the touchpoints' ``metrics``.
+:func:`other_complaints` groups the complaints that name none of the causes into themes
+(:mod:`nlp.themes`), with counts per touchpoint.
 """
 
 from __future__ import annotations
@@ -31,10 +33,14 @@ if TYPE_CHECKING:
 __all__ = [
     "FEEDBACK_METRICS",
     "LABEL_SOURCES",
+    "OTHER_COMPLAINTS_MIN",
     "UNMATCHED",
     "FeedbackNumbers",
+    "OtherComplaints",
+    "OtherTheme",
     "attach_feedback",
     "feedback_numbers",
+    "other_complaints",
     "set_feedback",
     "summarize_feedback",
     "summary_touchpoints",
@@ -755,3 +761,100 @@ def _pick_quotes(
             picked.append(texts[p])
     return picked
 
+
+
+# -- what the causes miss ---------------------------------------------------------------------------
+
+OTHER_COMPLAINTS_MIN = 10
+"""The fewest comments without a cause that :func:`other_complaints` groups into themes."""
+
+
+@dataclass(frozen=True)
+class OtherTheme:
+    """One theme of the complaints that name none of the causes, as the report and ``cx pain`` show it."""
+
+    number: int
+    label: str
+    key_phrases: tuple[str, ...]
+    comments: int
+    by_touchpoint: dict[str, int]
+    """Comments per touchpoint id (journey order, then :data:`UNMATCHED` for comments matched to none); a
+    comment about two touchpoints counts for each."""
+    quote: str
+
+
+@dataclass(frozen=True)
+class OtherComplaints:
+    """The comments that are not positive and name none of the causes, grouped into themes."""
+
+    themes: list[OtherTheme]
+    comments: int
+    """How many comments were grouped (themed or not)."""
+    unthemed: int
+
+    def top_by_touchpoint(self) -> dict[str, tuple[str, int]]:
+        """Per touchpoint id, the theme with most of its comments (the smaller number on a tie) and the count."""
+        best: dict[str, tuple[str, int]] = {}
+        for theme in self.themes:
+            for node, count in theme.by_touchpoint.items():
+                if node != UNMATCHED and count > best.get(node, ("", 0))[1]:
+                    best[node] = (theme.label, count)
+        return best
+
+
+def other_complaints(
+    journey: Journey, attached: pd.DataFrame, *, text_column: str = "text", k: int | Literal["auto"] = "auto",
+    seed: int = 0,
+) -> OtherComplaints | None:
+    """Themes of the comments the causes miss: negative or neutral, naming none of the causes
+    (:func:`nlp.themes.select_comments` with ``"no-cause"``), grouped by :func:`nlp.themes.find_themes`,
+    with counts per touchpoint and one quote each.
+
+    ``attached`` is :func:`attach_feedback`'s output. ``None`` when there are fewer than
+    :data:`OTHER_COMPLAINTS_MIN` such comments with words to group (too few for themes).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from journeymap import Journey
+    >>> j = Journey("Mở tài khoản", stages=["Đăng ký"])
+    >>> j.add_touchpoint("quay", name="Quầy giao dịch", stage="Đăng ký", aliases=["quầy"])
+    >>> j.add_touchpoint("app", name="Ứng dụng", stage="Đăng ký", aliases=["app"])
+    >>> texts = ["quầy bắt làm thủ tục giấy tờ quá nhiều", "thủ tục giấy tờ rườm rà ở quầy", "quầy đòi thêm giấy tờ",
+    ...          "thủ tục giấy tờ lằng nhằng", "app lỗi đăng nhập hoài", "app đăng nhập lỗi", "app lỗi không đăng nhập được",
+    ...          "đăng nhập app lỗi mãi", "phí thường niên cao", "phí cao quá", "app nhanh, thích lắm"]
+    >>> comments = pd.DataFrame({"text": texts, "sentiment": ["negative"] * 10 + ["positive"], "causes": [""] * 11})
+    >>> found = other_complaints(j, attach_feedback(j, comments), k=3)
+    >>> [(t.label, t.comments, t.by_touchpoint) for t in found.themes]  # doctest: +NORMALIZE_WHITESPACE
+    [('đăng nhập · app lỗi', 4, {'app': 4}), ('thủ tục giấy tờ · quầy', 4, {'quay': 3, '(unmatched)': 1}),
+     ('cao · phí', 2, {'(unmatched)': 2})]
+    >>> found.top_by_touchpoint()
+    {'app': ('đăng nhập · app lỗi', 4), 'quay': ('thủ tục giấy tờ · quầy', 3)}
+    """
+    from nlp.errors import DataError as NlpDataError
+    from nlp.themes import find_themes, select_comments
+
+    _require_columns(attached, [text_column, "touchpoints", "sentiment", "causes"], "attached comments")
+    statuses = attached["text_status"].tolist() if "text_status" in attached.columns else None
+    picked = select_comments(attached["sentiment"].tolist(), [_as_id_list(c) for c in attached["causes"].tolist()],
+                             "no-cause", statuses)
+    if len(picked) < OTHER_COMPLAINTS_MIN:
+        return None
+    texts = [attached[text_column].iloc[p] for p in picked]
+    try:
+        result = find_themes(texts, k, seed=seed, quotes=1, where="comments without a cause")
+    except NlpDataError:
+        return None  # too few comments with words in common to group
+    touchpoints = [list(attached["touchpoints"].iloc[p]) for p in picked]
+    order = {node: i for i, node in enumerate(journey.graph)}
+    themes = []
+    for theme in result.themes:
+        counts: dict[str, int] = {}
+        for assigned, nodes in zip(result.assignments, touchpoints):
+            if assigned == theme.number:
+                for node in nodes or [UNMATCHED]:
+                    counts[node] = counts.get(node, 0) + 1
+        ordered = dict(sorted(counts.items(), key=lambda item: order.get(item[0], len(order))))
+        themes.append(OtherTheme(theme.number, theme.label, theme.key_phrases, theme.count, ordered,
+                                 theme.quotes[0] if theme.quotes else ""))
+    return OtherComplaints(themes, len(picked), result.unthemed)

@@ -163,7 +163,7 @@ DIGITS: dict[str, int] = {
     "score": 2, "volume_factor": 2,
     "drop_off": 3, "effort": 3, "negative": 3, "causes": 3, "negative_share": 3, "neutral_share": 3,
     "positive_share": 3, "share": 3, "reach": 3, "start": 3, "dropped": 3, "converted": 3, "removal_effect": 3,
-    "conversion_without": 3, "sentiment_confidence": 3, "visits": 2,
+    "conversion_without": 3, "sentiment_confidence": 3, "visits": 2, "weight": 3,
     "nps": 1, "csat": 1, "ces": 2, "ttr_hours": 1, "ttr_working_hours": 1, "ttr_working_days": 2,
 }
 """Decimals a written table keeps per column id, the ones the report and the console show: a

@@ -36,6 +36,7 @@ def pain_ranking(
     feedback: pd.DataFrame | None = None,
     *,
     weights: Mapping[str, float] | None = None,
+    themes: Mapping[str, tuple[str, int]] | None = None,
 ) -> pd.DataFrame:
     """Rank the frontstage touchpoints by how much pain they cause, worst first.
 
@@ -81,6 +82,10 @@ def pain_ranking(
         The journey to rank.
     feedback : pandas.DataFrame, optional
         The output of :func:`journeymap.feedback.summarize_feedback`.
+    themes : mapping, optional
+        Per touchpoint id, the theme of its complaints that name no cause and how many comments it
+        holds (:meth:`journeymap.feedback.OtherComplaints.top_by_touchpoint`): adds the column
+        ``top_theme`` ("label (n)", empty for a touchpoint without one). It does not change the score.
     weights : mapping, optional
         Replace some of :data:`DEFAULT_PAIN_WEIGHTS`; keys ``volume``, ``drop_off``, ``effort``,
         ``negative``, ``causes``; values finite and >= 0, with at least one component above 0.
@@ -187,7 +192,11 @@ def pain_ranking(
         del record["_order"]
     columns = ["rank", "touchpoint", "name", "stage", "score", "volume", "volume_factor", *_COMPONENTS,
                "comments", "top_causes", "missing", "why", "source"]
-    return pd.DataFrame.from_records(records, columns=columns)
+    ranking = pd.DataFrame.from_records(records, columns=columns)
+    if themes is not None:
+        ranking.insert(columns.index("top_causes") + 1, "top_theme",
+                       [f"{themes[n][0]} ({themes[n][1]})" if n in themes else "" for n in ranking["touchpoint"]])
+    return ranking
 
 
 def _checked_weights(weights: Mapping[str, float] | None) -> dict[str, float]:

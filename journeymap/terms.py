@@ -141,6 +141,14 @@ COLUMN_NAMES: dict[str, str] = {
     "sentiment_confidence": "Độ tin cậy cảm xúc",
     "text_status": "Trạng thái nội dung",
     "touchpoints": "Điểm chạm được nhắc",
+    # themes of comments (cx themes)
+    "theme": "Chủ đề",
+    "label": "Tên chủ đề",
+    "key_phrases": "Cụm từ khóa",
+    "row": "Dòng",
+    "text": "Bình luận",
+    "weight": "Mức thuộc chủ đề (0–1)",
+    "top_theme": "Phàn nàn khác nhiều nhất",
 }
 """The Vietnamese header of each column id the toolkit writes (``cx pain``, ``cx metrics``, ``cx demo``
 …). Written tables carry these headers by default and the ids with ``--headers ids``; the ids are
@@ -162,7 +170,8 @@ def cause_name(cause: str) -> str:
 
 def column_name(column: str) -> str:
     """The Vietnamese header of a column id: :data:`COLUMN_NAMES`, a metric's interval
-    (``nps_low``), a cause count (``cause_<id>``) or probability (``p_<id>``); else the id itself.
+    (``nps_low``), a cause count (``cause_<id>``) or probability (``p_<id>``), a theme's quote
+    (``quote_<n>``); else the id itself.
 
     >>> column_name("nps_n"), column_name("csat_low"), column_name("cause_wait_time"), column_name("khu_vuc")
     ('Số phản hồi NPS', 'CSAT (%) – cận dưới KTC 95%', 'Số bình luận nêu: Thời gian chờ lâu', 'khu_vuc')
@@ -176,4 +185,6 @@ def column_name(column: str) -> str:
         return f"Số bình luận nêu: {cause_name(column[len('cause_'):])}"
     if column.startswith("p_"):
         return f"Xác suất: {cause_name(column[len('p_'):])}"
+    if column.startswith("quote_") and column[len("quote_"):].isdigit():
+        return f"Trích dẫn {column[len('quote_'):]}"
     return column

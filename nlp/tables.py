@@ -680,12 +680,29 @@ class TableWriter:
         self._rows = 0
         self._workbook: Any = None
         self._sheet: Any = None
+        self._sheet_name: str | None = None  # the sheet being written (write(sheet=…))
+        self._sheet_rows = 0  # rows written to it
+        self._header_written = False  # its header (.xlsx)
         self._handle: Any = None
 
-    def write(self, frame: pd.DataFrame) -> None:
-        """Append the rows of ``frame`` (its columns become the header on the first call)."""
+    def write(self, frame: pd.DataFrame, *, sheet: str | None = None) -> None:
+        """Append the rows of ``frame`` (its columns become the header on the first call).
+
+        ``sheet`` names the ``.xlsx`` sheet the rows go to: a name not used yet starts a new sheet,
+        with its own header from ``frame``'s columns. A CSV, TSV or JSONL file holds one table, so
+        there a second sheet name is a :class:`~nlp.errors.DataError` (before anything is written).
+        """
         from .output import AtomicFile
 
+        if sheet is not None and sheet != self._sheet_name:
+            if self.suffix != ".xlsx" and self._sheet_name is not None:
+                raise DataError(f"{self.path}: a {self.suffix[1:].upper()} file holds one table, already "
+                                f"{self._sheet_name!r}; write {sheet!r} to another file, or write .xlsx for both")
+            if self.suffix == ".xlsx" and self._workbook is not None:
+                self._sheet = self._workbook.create_sheet(title=sheet)
+                self._header_written = False
+                self._sheet_rows = 0
+            self._sheet_name = sheet
         if self._file is None:
             self._file = AtomicFile(self.path)
         try:
@@ -695,6 +712,7 @@ class TableWriter:
             self.discard()
             raise
         self._rows += len(frame)
+        self._sheet_rows += len(frame)
 
     def _write(self, frame: pd.DataFrame, temp: Path) -> None:
         first = self._rows == 0 and self._handle is None and self._workbook is None
@@ -719,10 +737,12 @@ class TableWriter:
                 from openpyxl import Workbook
 
                 self._workbook = Workbook(write_only=True)
-                self._sheet = self._workbook.create_sheet()
+                self._sheet = self._workbook.create_sheet(title=self._sheet_name)
+            if not self._header_written:
                 self._sheet.append(self._xlsx_row([str(c) for c in frame.columns], frame.columns, 1))
+                self._header_written = True
             for offset, row in enumerate(frame.itertuples(index=False)):
-                self._sheet.append(self._xlsx_row(row, frame.columns, self._rows + offset + 2))
+                self._sheet.append(self._xlsx_row(row, frame.columns, self._sheet_rows + offset + 2))
 
     def _xlsx_row(self, values: Any, columns: Any, row: int) -> list[Any]:
         from openpyxl.cell import WriteOnlyCell
@@ -739,7 +759,8 @@ class TableWriter:
                 cell.data_type = "s"
                 cells.append(cell)
             elif isinstance(value, str):
-                where = f"{self.path}: row {row}, column {str(column)!r}" if row > 1 else f"{self.path}: column name"
+                place = f"{self.path}" + (f", sheet {self._sheet_name!r}" if self._sheet_name else "")
+                where = f"{place}: row {row}, column {str(column)!r}" if row > 1 else f"{place}: column name"
                 problem = xlsx_text_problem(value)
                 if problem is not None:
                     raise DataError(f"{where} holds {problem}. Write .csv, .tsv or .jsonl to keep the whole text, "

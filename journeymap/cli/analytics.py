@@ -263,20 +263,29 @@ def pain(
     headers: Headers = HeaderStyle.vi,
     excel_safe: ExcelSafe = False,
 ) -> None:
-    """Rank touchpoints by pain: drop-off, effort, negative comments and their causes, weighted by volume."""
+    """Rank touchpoints by pain: drop-off, effort, negative comments and their causes, weighted by volume.
+
+    With --feedback, the complaints that name none of the six causes are grouped into themes (as in cx themes):
+    the column "top_theme" names each touchpoint's most frequent one and its count.
+    """
     from nlp.errors import require_file
 
-    from ..feedback import set_feedback, summarize_feedback
+    from ..feedback import attach_feedback, other_complaints, set_feedback, summarize_feedback
     from ..pain import pain_ranking
 
     _check_outputs((file, feedback), table=output, journey=write_journey)
     journey = read_journey(file)
     summary = None
+    themes = None
     try:
         if feedback is not None:
             require_file(feedback, "table of comments")
-            summary = summarize_feedback(journey, feedback, text_column=text_column, touchpoint_column=touchpoint_column)
-        ranking = pain_ranking(journey, summary)
+            attached = attach_feedback(journey, feedback, text_column=text_column, touchpoint_column=touchpoint_column)
+            summary = summarize_feedback(journey, attached, text_column=text_column)
+            # the complaints the six causes miss, grouped into themes: the top one per touchpoint
+            complaints = other_complaints(journey, attached, text_column=text_column)
+            themes = {} if complaints is None else complaints.top_by_touchpoint()
+        ranking = pain_ranking(journey, summary, themes=themes)
     except ValueError as exc:  # a DataError is a ValueError
         fail(str(exc))
     if summary is not None:
@@ -286,7 +295,8 @@ def pain(
               headers=headers)
         typer.echo("")
     typer.secho("Pain ranking (work down from the top)", bold=True)
-    _show(ranking[["rank", "touchpoint", "name", "score", "why", "source"]], headers=headers,
+    shown = ["rank", "touchpoint", "name", "score", "why", "source"] + (["top_theme"] if themes else [])
+    _show(ranking[shown], headers=headers,
           empty="No touchpoint to rank: the journey has no frontstage touchpoint (pain is ranked on the "
                 "touchpoints customers meet; backstage ones are left out).")
     if output is not None:

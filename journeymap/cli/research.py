@@ -1,4 +1,5 @@
-"""``cx agreement``: agreement between coders of open-ended comments, for researchers.
+"""``cx agreement`` and ``cx themes``: agreement between coders of open-ended comments, and the themes
+of what the codebook misses, for researchers.
 
 Argument parsing and printing only, over :mod:`nlp.agreement`; registered on the ``cx`` app by
 :mod:`journeymap.cli`. Nothing heavy is imported until the command runs.
@@ -6,12 +7,14 @@ Argument parsing and printing only, over :mod:`nlp.agreement`; registered on the
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from ._common import fail, not_an_input
+from .analytics import ExcelSafe, Headers, HeaderStyle
 
 __all__ = ["register"]
 
@@ -136,6 +139,102 @@ def _summary(report: object) -> str:
     return "\n".join(lines)
 
 
+class Only(str, Enum):
+    no_cause = "no-cause"
+    negative = "negative"
+    all = "all"
+
+
+#: The sheets of ``cx themes -o FILE.xlsx``, by header style.
+THEME_SHEETS = {"vi": ("Chủ đề", "Bình luận"), "ids": ("themes", "comments")}
+
+
+def themes(
+    comments: Annotated[Path, typer.Argument(help="Comments: .csv, .tsv, .xlsx or .jsonl, classified or not.")],
+    output: Annotated[Path, typer.Option(
+        "--output", "-o", help="Write the themes: .xlsx holds two sheets (the themes, and every grouped comment "
+                               "with its theme); .csv, .tsv, .jsonl hold the themes, --comments-output the rest.")],
+    text_column: Annotated[str, typer.Option("--text-column", "-t", help="Column holding the comments.")] = "text",
+    only: Annotated[Only, typer.Option(
+        "--only", help="Which comments: no-cause (negative or neutral, naming none of the six causes: what the "
+                       "codebook misses), negative, or all. Chosen by the table's sentiment and causes columns when "
+                       "it has both, else by classifying with --model.")] = Only.no_cause,
+    k: Annotated[str, typer.Option(
+        "-k", "--themes", help="How many themes: a whole number >= 2, or auto (5 to 15, the most coherent).")] = "auto",
+    model: Annotated[Path | None, typer.Option(
+        "--model", "-m", help="Model folder for --only; default the shipped feedback-vi.")] = None,
+    seed: Annotated[int, typer.Option(help="The same seed gives the same themes.")] = 0,
+    quotes: Annotated[int, typer.Option(min=1, max=10, help="Quotes per theme.")] = 3,
+    comments_output: Annotated[Path | None, typer.Option(
+        "--comments-output", help="Write every grouped comment with its theme and weight to this file too "
+                                  "(.csv, .tsv, .xlsx, .jsonl).")] = None,
+    headers: Headers = HeaderStyle.vi,
+    excel_safe: ExcelSafe = False,
+) -> None:
+    """Group comments into themes (TF-IDF and NMF over syllable phrases), with key phrases and quotes.
+
+    For researchers: what customers complain about beyond the six causes (price and fees, paperwork,
+    product quality, app bugs …). Deterministic for a seed. Each theme gets a label made of its top key
+    phrases, its size and share, and quotes written exactly as customers wrote them.
+    """
+    from nlp.tables import TableWriter, table_suffix
+    from nlp.themes import table_themes
+
+    from .. import fmt
+
+    targets = [path for path in (output, comments_output) if path is not None]
+    for path in targets:
+        not_an_input(path, comments)
+        table_suffix(path)
+    if comments_output is not None and comments_output.absolute() == output.absolute():
+        fail("-o and --comments-output name the same file; give two names (or one .xlsx -o for both)")
+    number: int | str = k.strip().lower()
+    if number != "auto":
+        try:
+            number = int(str(number))
+        except ValueError:
+            fail(f"-k takes a whole number of themes >= 2 or 'auto'; got {k!r}")
+    found = table_themes(comments, text_column=text_column, only=only.value, k=number,  # type: ignore[arg-type]
+                         model=model, seed=seed, quotes=quotes)
+    result = found.result
+    style = headers.value
+    theme_table = fmt.table(result.table(quotes), style)
+    comment_table = fmt.table(found.comments(), style)
+    chosen = {"given": "by the table's sentiment and causes columns", "model": "classified by the model", "": ""}
+    kept = f"{fmt.number(len(found.texts))} of {fmt.number(found.total)} comments"
+    if found.only != "all":
+        kept += f" kept by --only {found.only} ({chosen[found.labels]})"
+    typer.echo(kept)
+    how = f"k = {result.k}" + (" (auto: " + ", ".join(f"{key} → {fmt.number(value, 3)}" for key, value in
+                                                       result.k_scores.items()) + " mean NPMI)" if result.k_scores else "")
+    typer.echo(f"{how}; seed {result.seed}")
+    for theme in result.themes:
+        typer.echo(f"{theme.number:>3}. {theme.label}  {fmt.number(theme.count)} ({fmt.percent(theme.share)})  "
+                   f"{'; '.join(theme.key_phrases)}")
+    if result.unthemed:
+        typer.echo(f"  {fmt.number(result.unthemed)} comments in no theme (no phrase shared with other comments); "
+                   "listed with an empty theme")
+    sheets = THEME_SHEETS[style]
+    with TableWriter(output, excel_safe=excel_safe) as writer:
+        if writer.suffix == ".xlsx":
+            writer.write(theme_table, sheet=sheets[0])
+            writer.write(comment_table, sheet=sheets[1])
+        else:
+            writer.write(theme_table)
+    if table_suffix(output) == ".xlsx":
+        typer.echo(f"wrote {output}: sheets {sheets[0]!r} ({len(theme_table)} rows) and {sheets[1]!r} "
+                   f"({len(comment_table)} rows)")
+    else:
+        typer.echo(f"wrote {output}: the themes ({len(theme_table)} rows)" + (
+            "" if comments_output is not None else "; the comments with their themes: add --comments-output "
+                                                    "FILE, or write -o FILE.xlsx for both"))
+    if comments_output is not None:
+        with TableWriter(comments_output, excel_safe=excel_safe) as writer:
+            writer.write(comment_table)
+        typer.echo(f"wrote {comments_output}: {len(comment_table)} comments with their themes")
+
+
 def register(app: typer.Typer) -> None:
     """Add the researcher's commands to the ``cx`` app."""
     app.command()(agreement)
+    app.command()(themes)

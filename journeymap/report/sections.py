@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from ..markov import Conversion
 
 _VARIANTS = 10  # the most frequent paths shown in the designed-versus-lived section
+_WHERE_SHOWN = 4  # touchpoints named per theme of "Phàn nàn khác" (the most comments first), the rest counted
 
 
 
@@ -236,7 +237,35 @@ def _feedback_section(
         "negative": fmt.percent(negative),
         "unmatched": fmt.number(summary.loc[UNMATCHED, "comments"]),
         "cards": cards,
+        "other": _other_complaints(journey, attached, text_column),
     }, summary
+
+
+def _other_complaints(journey: Journey, attached: pd.DataFrame, text_column: str) -> dict[str, Any]:
+    """"Phàn nàn khác": the comments that are not positive and name none of the causes, as themes with
+    their count per touchpoint and one quote (:func:`journeymap.feedback.other_complaints`)."""
+    from nlp.themes import select_comments
+
+    from ..feedback import OTHER_COMPLAINTS_MIN, UNMATCHED, _as_id_list, other_complaints
+
+    found = other_complaints(journey, attached, text_column=text_column)
+    if found is None:
+        statuses = attached["text_status"].tolist() if "text_status" in attached.columns else None
+        count = len(select_comments(attached["sentiment"].tolist(),
+                                    [_as_id_list(c) for c in attached["causes"].tolist()], "no-cause", statuses))
+        return {"comments": fmt.number(count), "themes": None, "minimum": fmt.number(OTHER_COMPLAINTS_MIN)}
+    names = {**_names(journey), UNMATCHED: "không gắn điểm chạm"}
+    rows = []
+    for theme in found.themes:
+        most = sorted(theme.by_touchpoint.items(), key=lambda item: -item[1])  # stable: journey order on ties
+        where = " · ".join(f"{names.get(node, node)} {fmt.number(count)}" for node, count in most[:_WHERE_SHOWN])
+        if len(most) > _WHERE_SHOWN:
+            where += (f" · {fmt.number(len(most) - _WHERE_SHOWN)} điểm chạm khác "
+                      f"{fmt.number(sum(count for _, count in most[_WHERE_SHOWN:]))}")
+        rows.append([theme.label, "; ".join(theme.key_phrases[:5]), fmt.number(theme.comments), where, theme.quote])
+    return {"comments": fmt.number(found.comments), "themes": fmt.number(len(found.themes)), "rows": rows,
+            "unthemed": fmt.number(found.unthemed) if found.unthemed else None,
+            "minimum": fmt.number(OTHER_COMPLAINTS_MIN)}
 
 
 def _pain_section(journey: Journey, summary: pd.DataFrame | None) -> dict[str, Any] | None:
