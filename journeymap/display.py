@@ -230,7 +230,7 @@ def _file(path: Path, height: int, preview: bool) -> Picture:
         raise InputNotFoundError(f"show(): no such file: {path}")
     link = _link(path)
     if suffix == ".svg":
-        svg = _check_svg(path.read_text(encoding="utf-8"), str(path))
+        svg = path.read_text(encoding="utf-8")
         return _svg_picture(svg, link, f"{path.name} ({path})", None)
     if suffix in (".html", ".htm"):
         return _frame(path, link, height)
@@ -269,6 +269,7 @@ def _natural_width(svg: str) -> int | None:
 
 
 def _svg_picture(svg: str, link: str | None, description: str, preview: bytes | None) -> Picture:
+    svg = _check_svg(svg, description)
     return Picture(_zoomable(svg, _natural_width(svg), link, "svg"), preview, description)
 
 
