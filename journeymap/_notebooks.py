@@ -169,7 +169,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     failed = False
     for path in paths:
         print(f"running {path.name} …", flush=True)
-        fresh = slim(run_notebook(path))
+        try:
+            fresh = slim(run_notebook(path))
+        except Exception as error:  # a cell failed: say which, save nothing, go on with the next notebook
+            print(f"{path.name}: not saved: {error}", file=sys.stderr)
+            failed = True
+            continue
         found = problems(fresh, path.name)
         if args.check:
             found += differences(nbformat.read(path, as_version=4), fresh, path.name)

@@ -24,7 +24,7 @@ import io
 import itertools
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -405,7 +405,7 @@ def comments_table(
     if names == "vi":
         shown = _vietnamese(shown)
     text_header = shown.columns[0]
-    numbers = [c for c in shown.columns if pd.api.types.is_float_dtype(shown[c])]
+    numbers: list[Hashable] = [c for c in shown.columns if pd.api.types.is_float_dtype(shown[c])]
     styler = shown.style.format(precision=digits, na_rep="", subset=numbers or None)
     styler = styler.set_table_styles([
         {"selector": "td", "props": "white-space:normal;text-align:left;vertical-align:top;max-width:16em"},
@@ -432,7 +432,8 @@ def _vietnamese(shown: pd.DataFrame) -> pd.DataFrame:
     for column, mapping in (("sentiment", sentiments), ("causes", causes)):
         if column in shown.columns and column not in renamed.values():
             shown[column] = shown[column].map(lambda value, m=mapping: _named(value, m))
-    headers = {"text": "Bình luận", "binh_luan": "Bình luận", "comment": "Bình luận"}
+    headers = {"text": "Bình luận", "binh_luan": "Bình luận", "comment": "Bình luận", "id": "Mã",
+               "sentiment_evidence": "Cụm từ dẫn đến cảm xúc", "causes_evidence": "Cụm từ dẫn đến nguyên nhân"}
     shown.columns = [headers.get(c) or column_name(c) for c in shown.columns]
     return shown
 

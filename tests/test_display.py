@@ -158,6 +158,10 @@ def test_names_written_by_the_classifier_stand_in_for_the_ids_and_ids_stay_avail
     frame = CLASSIFIED.assign(causes_vi=["Thời gian chờ lâu; Nhân viên thô lỗ/giận dữ", "", ""])
     shown = jm.comments_table(frame, columns=["causes", "causes_vi"]).data
     assert list(shown.columns) == ["Bình luận", "Nguyên nhân"]
+    # a comment's id is not a touchpoint's: "id" reads "Mã", the evidence columns are named too
+    evidence = CLASSIFIED.assign(id=["a-1", "a-2", "a-3"], causes_evidence="")
+    assert list(jm.comments_table(evidence, columns=["id", "causes_evidence"]).data.columns) == [
+        "Bình luận", "Mã", "Cụm từ dẫn đến nguyên nhân"]
     ids = jm.comments_table(frame, names="ids", columns=["sentiment", "causes"]).data
     assert list(ids.columns) == ["text", "sentiment", "causes"] and ids.iloc[0, 1] == "negative"
 
