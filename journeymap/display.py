@@ -402,6 +402,8 @@ def comments_table(
     if missing:
         raise DataError(f"comments_table(): no column {', '.join(map(repr, missing))}; the table's columns are {present}")
     shown = frame.loc[:, order].copy()
+    for column in shown.columns:  # a list (the touchpoints a comment names) reads as text
+        shown[column] = shown[column].map(lambda v: "; ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
     if names == "vi":
         shown = _vietnamese(shown)
     text_header = shown.columns[0]

@@ -159,7 +159,8 @@ def test_names_written_by_the_classifier_stand_in_for_the_ids_and_ids_stay_avail
     shown = jm.comments_table(frame, columns=["causes", "causes_vi"]).data
     assert list(shown.columns) == ["Bình luận", "Nguyên nhân"]
     # a comment's id is not a touchpoint's: "id" reads "Mã", the evidence columns are named too
-    evidence = CLASSIFIED.assign(id=["a-1", "a-2", "a-3"], causes_evidence="")
+    evidence = CLASSIFIED.assign(id=["a-1", "a-2", "a-3"], causes_evidence="", touchpoints=[["gio_hang", "chat"], [], []])
+    assert jm.comments_table(evidence, columns=["touchpoints"]).data.iloc[0, 1] == "gio_hang; chat"
     assert list(jm.comments_table(evidence, columns=["id", "causes_evidence"]).data.columns) == [
         "Bình luận", "Mã", "Cụm từ dẫn đến nguyên nhân"]
     ids = jm.comments_table(frame, names="ids", columns=["sentiment", "causes"]).data
