@@ -33,7 +33,8 @@ from .display import OUTPUT_MARK, PREVIEW_VARIABLE
 
 __all__ = ["fingerprint", "notebook_paths", "problems", "run_notebook", "slim"]
 
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
 #: The largest a committed notebook may be.
 MAX_BYTES = 2_000_000
 TIMEOUT = 900
@@ -60,17 +61,22 @@ def run_notebook(path: Path, *, folder: Path | None = None, previews: bool = Tru
     from nbclient import NotebookClient
 
     notebook = nbformat.read(path, as_version=4)
-    saved = os.environ.get(PREVIEW_VARIABLE)
-    os.environ[PREVIEW_VARIABLE] = "1" if previews else "0"  # the kernel inherits the environment
+    # The kernel inherits the environment: previews on or off, and this checkout's code first on the
+    # path (not whichever copy of the toolkit the environment has installed).
+    wanted = {PREVIEW_VARIABLE: "1" if previews else "0",
+              "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    saved = {name: os.environ.get(name) for name in wanted}
+    os.environ.update(wanted)
     try:
         client = NotebookClient(notebook, timeout=TIMEOUT, kernel_name="python3", record_timing=False,
                                 resources={"metadata": {"path": str(folder or path.parent)}})
         client.execute()
     finally:
-        if saved is None:
-            os.environ.pop(PREVIEW_VARIABLE, None)
-        else:
-            os.environ[PREVIEW_VARIABLE] = saved
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
     return notebook
 
 
@@ -164,6 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="run and compare with the committed notebooks; save nothing")
     args = parser.parse_args(argv)
     import nbformat
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     paths = [Path(n) if Path(n).exists() else NOTEBOOKS / n for n in args.notebooks] or notebook_paths()
     failed = False
@@ -171,7 +178,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"running {path.name} …", flush=True)
         try:
             fresh = slim(run_notebook(path))
-        except Exception as error:  # a cell failed: say which, save nothing, go on with the next notebook
+        except (CellExecutionError, DeadKernelError, CellTimeoutError) as error:
+            # a cell failed: say which, save nothing, go on with the next notebook
             print(f"{path.name}: not saved: {error}", file=sys.stderr)
             failed = True
             continue
