@@ -122,8 +122,23 @@ def fingerprint(notebook: Any) -> list[tuple[str, list[str]]]:
         if MACHINE_DEPENDENT in cell.get("metadata", {}).get("tags", []):
             found.append((cell.source, [f"[{MACHINE_DEPENDENT}: {len(outputs)} outputs]"]))
         else:
-            found.append((cell.source, [_text(o) for o in outputs]))
+            found.append((cell.source, _texts(outputs)))
     return found
+
+
+def _texts(outputs: list[Any]) -> list[str]:
+    """The outputs' texts, consecutive printing to one stream as one text (how a kernel's printing
+    is cut into outputs depends on timing, not on the code)."""
+    texts: list[str] = []
+    stream = None
+    for output in outputs:
+        name = output.get("name") if output.get("output_type") == "stream" else None
+        if name is not None and name == stream:
+            texts[-1] += _text(output)
+        else:
+            texts.append(_text(output))
+        stream = name
+    return texts
 
 
 def problems(notebook: Any, name: str) -> list[str]:
