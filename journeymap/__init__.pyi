@@ -5,6 +5,7 @@ from .checks import JourneyWarning, validate_journey
 from .compare import JourneyComparison, compare_journeys
 from .deck import journey_deck
 from .discover import discover_journey, path_variants
+from .display import comments_table, show
 from .draw.canvas import canvas_svg, journey_canvas, render_canvas
 from .draw.dot import journey_to_dot
 from .draw.mermaid import journey_to_mermaid, write_mermaid
@@ -71,6 +72,7 @@ __all__ = [
     "build_report",
     "canvas_svg",
     "ces",
+    "comments_table",
     "compare_journeys",
     "conversion",
     "csat",
@@ -98,6 +100,7 @@ __all__ = [
     "save_journey",
     "set_feedback",
     "set_metrics",
+    "show",
     "simulate_events",
     "summarize_feedback",
     "survey_metrics",
