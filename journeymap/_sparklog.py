@@ -117,18 +117,16 @@ class _SparkLog:
         self._goals: list[str] = []
         self._dropped: list[str] = []
         self._events: dict[str, int] = {}
-
-    def _kept(self) -> DataFrame:
-        from pyspark.sql import functions as F
-
-        return self.log.filter(~F.col("tp").isin(self._dropped)) if self._dropped else self.log
+        self._times: dict[str, tuple[int, int]] = {}
 
     def shares(self) -> dict[str, int]:
         from pyspark.sql import functions as F
 
-        rows = self.log.groupBy("tp").agg(F.countDistinct("case_id").alias("cases"), F.count("*").alias("events"))
+        rows = self.log.groupBy("tp").agg(F.countDistinct("case_id").alias("cases"), F.count("*").alias("events"),
+                                          F.min("ts").alias("first"), F.max("ts").alias("last"))
         collected = rows.collect()
         self._events = {r["tp"]: int(r["events"]) for r in collected}
+        self._times = {r["tp"]: (r["first"], r["last"]) for r in collected}
         return {r["tp"]: int(r["cases"]) for r in collected}
 
     def mark_reached(self, goals: Sequence[str]) -> None:
@@ -141,10 +139,12 @@ class _SparkLog:
         return sum(self._events.get(v, 0) for v in values)
 
     def summary(self) -> tuple[int, datetime, datetime]:
-        from pyspark.sql import functions as F
-
-        row = self._kept().agg(F.count("*"), F.min("ts"), F.max("ts")).collect()[0]
-        return int(row[0]), _micros_to_datetime(row[1]), _micros_to_datetime(row[2])
+        if not self._events:
+            self.shares()
+        kept = [v for v in self._events if v not in self._dropped]  # from shares(): no pass over the events
+        first = min(self._times[v][0] for v in kept)
+        last = max(self._times[v][1] for v in kept)
+        return sum(self._events[v] for v in kept), _micros_to_datetime(first), _micros_to_datetime(last)
 
     def flow_rows(self, *, goals: bool, stage: bool) -> list[tuple[Any, ...]]:
         from pyspark.sql import Window
@@ -214,8 +214,7 @@ def spark_event_log(
     parsed = _parse(frame, columns, source).persist(_storage())
     held = [parsed]
     try:
-        non_ascii_cases = _check(parsed, columns, source)
-        log = _normalise(parsed, columns, non_ascii_cases)
+        log = _normalise(parsed, *_check(parsed, columns, source))
         if lower is not None or upper is not None:
             log = _select_cohort(log, lower, upper, source).persist(_storage())
             held.append(log)
@@ -275,9 +274,12 @@ def _blank(column: str) -> Column:
     return F.col(column).isNull() | (F.trim(F.col(column)) == "")
 
 
-def _check(parsed: DataFrame, columns: _Columns, source: str) -> int:
-    """Raise one DataError listing every kind of bad event; else the number of non-ASCII case ids."""
+def _check(parsed: DataFrame, columns: _Columns, source: str) -> tuple[int, dict[str, list[str]]]:
+    """Raise one DataError listing every kind of bad event; else the number of events with a non-ASCII
+    case id and the distinct non-ASCII touchpoint (and stage) values, found in the same pass."""
     from pyspark.sql import functions as F
+
+    names = ("tp", "stage") if columns.stage is not None else ("tp",)
 
     ts_ok = F.col("ts").isNotNull()
     counts = parsed.agg(
@@ -288,8 +290,9 @@ def _check(parsed: DataFrame, columns: _Columns, source: str) -> int:
         F.count(F.when(ts_ok & F.col("has_offset"), 1)),
         F.count(F.when(ts_ok & ~F.col("has_offset"), 1)),
         F.count(F.when(F.octet_length("case_id") != F.char_length("case_id"), 1)),
+        *(F.collect_set(F.when(F.octet_length(c) != F.char_length(c), F.col(c))) for c in names),
     ).collect()[0]
-    total, empty_case, empty_tp, bad_ts, with_offset, without_offset, non_ascii = (int(v) for v in counts)
+    total, empty_case, empty_tp, bad_ts, with_offset, without_offset, non_ascii = (int(v) for v in counts[:7])
     if total == 0:
         raise DataError(f"{source} has no events: expected one row per event")
 
@@ -326,23 +329,21 @@ def _check(parsed: DataFrame, columns: _Columns, source: str) -> int:
         )
     if problems:
         raise DataError(f"{source}:\n" + "\n".join(f"  - {p}" for p in problems))
-    return non_ascii
+    return non_ascii, {name: list(values) for name, values in zip(names, counts[7:])}
 
 
 def _nfc(value: str | None) -> str | None:
     return None if value is None else unicodedata.normalize("NFC", value)
 
 
-def _normalise(parsed: DataFrame, columns: _Columns, non_ascii_cases: int) -> DataFrame:
+def _normalise(parsed: DataFrame, non_ascii_cases: int, non_ascii_values: dict[str, list[str]]) -> DataFrame:
     """Names and ids in Unicode NFC, as the DuckDB path. Touchpoint and stage values are few: their
     distinct non-ASCII values are normalised on the driver and replaced. Case ids are many: only the
     events whose id is not ASCII (none in most logs) go through a Python function."""
     from pyspark.sql import functions as F
 
     log = parsed.drop("has_offset", "raw_ts")
-    for column in ("tp", "stage") if columns.stage is not None else ("tp",):
-        values = [r[0] for r in log.filter(F.octet_length(column) != F.char_length(column))
-                  .select(column).distinct().collect()]
+    for column, values in non_ascii_values.items():
         changed = {v: n for v in values if (n := unicodedata.normalize("NFC", v)) != v}
         if changed:
             log = log.replace(changed, subset=[column])  # type: ignore[arg-type]
@@ -357,13 +358,14 @@ def _select_cohort(log: DataFrame, lower: datetime | None, upper: datetime | Non
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    first = F.min("ts").over(Window.partitionBy("case_id"))
+    first = F.col("first")
     condition = F.lit(True)
     if lower is not None:
         condition = condition & (first >= _datetime_to_micros(lower))
     if upper is not None:
         condition = condition & (first < _datetime_to_micros(upper))
-    selected = log.withColumn("first", first).filter(condition).drop("first")
+    selected = (log.withColumn("first", F.min("ts").over(Window.partitionBy("case_id")))
+                .filter(condition).drop("first"))
     if selected.limit(1).count() == 0:
         low, high = log.agg(F.min("ts"), F.max("ts")).collect()[0]
         raise DataError(
