@@ -101,3 +101,35 @@ def test_engine_argument_is_checked(spark) -> None:
         discover_journey(frame, engine="duckdb")
     with pytest.raises(DataError, match="cannot be read by Spark"):
         discover_journey("no_such_table_here", engine="spark")
+
+
+# -- metrics ------------------------------------------------------------------------------------------
+
+
+def test_survey_metrics_and_ttr_by_touchpoint_and_stage_equal_the_pandas_path(spark) -> None:
+    from journeymap.metrics import survey_metrics
+
+    journey = load_journey(SAMPLE_JOURNEY)
+    survey = pd.read_csv(ROOT / "data" / "analytics" / "survey.csv", dtype=str, keep_default_na=False)
+    tickets = pd.read_csv(ROOT / "data" / "analytics" / "tickets.csv", dtype=str, keep_default_na=False)
+    for table, by in ((survey, "touchpoint"), (survey, "stage"), (tickets, "touchpoint"), (tickets, None)):
+        expected = survey_metrics(table, by=by, journey=journey)
+        got = survey_metrics(spark.createDataFrame(table), by=by, journey=journey)
+        pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=1e-9)
+        assert got.attrs["skipped"] == expected.attrs["skipped"]
+
+
+def test_survey_metrics_invalid_answers_on_spark(spark) -> None:
+    from journeymap.metrics import InvalidValuesError, survey_metrics
+
+    answers = pd.DataFrame({"touchpoint": ["a", "a", "b", "b"], "nps": ["10", "11", "", "7"],
+                            "csat": ["5", "4", "x", "3"]})
+    frame = spark.createDataFrame(answers)
+    with pytest.raises(InvalidValuesError) as error:
+        survey_metrics(frame, by="touchpoint")
+    assert "column 'nps': 1 invalid value (allowed: whole numbers 0–10, or blank): '11'" in str(error.value)
+    assert "column 'csat': 1 invalid value" in str(error.value)
+    expected = survey_metrics(answers, by="touchpoint", skip_invalid=True)
+    got = survey_metrics(frame, by="touchpoint", skip_invalid=True)
+    pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=1e-9)
+    assert got.attrs["skipped"] == {"nps": 1, "csat": 1}
