@@ -133,3 +133,57 @@ def test_survey_metrics_invalid_answers_on_spark(spark) -> None:
     got = survey_metrics(frame, by="touchpoint", skip_invalid=True)
     pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=1e-9)
     assert got.attrs["skipped"] == {"nps": 1, "csat": 1}
+
+
+# -- classification -----------------------------------------------------------------------------------
+
+
+def test_classify_column_equals_the_single_process_path(spark) -> None:
+    from nlp import classify_feedback
+    from nlp.spark import classify_column
+
+    comments = pd.read_csv(ROOT / "data" / "analytics" / "comments.csv", dtype=str, keep_default_na=False)
+    texts: list[object] = comments["text"].tolist()[:300]
+    texts[3], texts[10], texts[20] = "", None, "   "  # empty cells kept and marked
+    frame = spark.createDataFrame(pd.DataFrame({"id": range(len(texts)), "text": texts}), "id long, text string")
+    got = classify_column(frame.repartition(3), "text").toPandas().sort_values("id").reset_index(drop=True)
+    expected = classify_feedback(texts)
+    assert got["id"].tolist() == list(range(len(texts)))
+    assert pd.isna(got.loc[10, "text"])
+    assert got["text"].drop(index=10).tolist() == texts[:10] + texts[11:]  # every row, Vietnamese text intact
+    pd.testing.assert_frame_equal(got[list(expected.columns)], expected, check_dtype=False)
+    assert got.loc[[3, 10, 20], "text_status"].tolist() == ["empty", "empty", "empty"]
+    # not text: numbers in a column are marked as classify_feedback marks them
+    numbers = spark.createDataFrame([(1, 5), (2, 7)], "id long, text long")
+    assert classify_column(numbers, "text").toPandas()["text_status"].tolist() == \
+        classify_feedback([5, 7])["text_status"].tolist()
+
+
+def test_classify_column_loads_the_model_once_per_worker(spark) -> None:
+    from nlp.spark import classify_column
+
+    frame = spark.createDataFrame([(i, f"giao hàng chậm quá lần {i}") for i in range(400)], "id long, text string")
+    spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", "20")  # 20 batches
+    try:
+        classified = classify_column(frame.coalesce(1), "text")
+
+        def loads(rows):  # the loads counted in the Python worker that ran the batches
+            import nlp.spark
+
+            yield pd.DataFrame({"loads": [nlp.spark.LOADS]})
+
+        assert classified.count() == 400
+        counted = classified.mapInPandas(loads, "loads long").collect()
+    finally:
+        spark.conf.unset("spark.sql.execution.arrow.maxRecordsPerBatch")
+    assert [r["loads"] for r in counted] == [1]
+
+
+def test_classify_column_refuses_clashing_and_missing_columns(spark) -> None:
+    from nlp.spark import classify_column
+
+    frame = spark.createDataFrame([("a", "tốt")], "sentiment string, text string")
+    with pytest.raises(DataError, match="already has the column.*'sentiment'"):
+        classify_column(frame, "text")
+    with pytest.raises(DataError, match="no column 'comment'; its columns are: 'sentiment', 'text'"):
+        classify_column(frame, "comment")
