@@ -66,7 +66,7 @@ def read_events(spark: SparkSession, events: str | Path, what: str = "event log"
         if suffix == ".csv":
             delimiter = ","
             if local:
-                names, delimiter = _csv_header(require_file(text, what))
+                delimiter = _csv_header(require_file(text, what))[1]
             frame = spark.read.csv(text, header=True, sep=delimiter, quote='"', escape='"', mode="FAILFAST",
                                    encoding="UTF-8", inferSchema=False)
             if frame.columns and frame.columns[0].startswith("\ufeff"):

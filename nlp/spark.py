@@ -95,7 +95,7 @@ def classify_column(
     if clash:
         raise DataError(f"the Spark DataFrame already has the column(s) {', '.join(map(repr, clash))} that the "
                         "classifier adds; rename or drop them first")
-    fields = [T.StructField(name, T.DoubleType() if kind.kind == "f" else T.LongType() if kind.kind in "iu"
+    fields = [T.StructField(str(name), T.DoubleType() if kind.kind == "f" else T.LongType() if kind.kind in "iu"
                             else T.BooleanType() if kind.kind == "b" else T.StringType())
               for name, kind in sample.dtypes.items()]
     schema = T.StructType([*df.schema.fields, *fields])

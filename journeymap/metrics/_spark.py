@@ -155,7 +155,7 @@ def spark_survey_metrics(
                 "(2026-01-05T08:30:00+07:00) or every time without (2026-01-05 08:30)")
     grouped = work.groupBy(*names).agg(*aggregates) if names else work.agg(*aggregates)
     counts = pd.DataFrame([r.asDict() for r in grouped.collect()])  # one row per group
-    metrics = [m for m in ("nps", "csat", "ces", "ttr") if m in scores or (m == "ttr" and times is not None)]
+    metrics: list[str] = [m for m in ("nps", "csat", "ces", "ttr") if m in scores or (m == "ttr" and times is not None)]
     skipped = {m: int(counts[f"{m}_skipped"].sum()) for m in metrics}
     if any(skipped.values()) and not skip_invalid:
         problems = []

@@ -466,7 +466,6 @@ def _aggregate(
 ) -> pd.DataFrame:
     """One row per group: value, low, high and n per metric (and the skipped counts when skipping)."""
     import numpy as np
-    import pandas as pd
 
     spec: dict[str, tuple[str, str]] = {}
     if "nps" in work:
