@@ -24,6 +24,7 @@ from .errors import DataError
 if TYPE_CHECKING:
     import duckdb
     import pandas as pd
+    from pyspark.sql import DataFrame as SparkDataFrame
 
 
 SUFFIXES = (".csv", ".parquet")
@@ -34,7 +35,7 @@ _MAX_SAMPLES = 5
 # TIMESTAMP ignores any of them, so a value carrying one is read as TIMESTAMPTZ (in UTC) instead.
 _OFFSET_SQL = r"'\d:\d\d(:\d\d(\.\d+)?)?\s*[A-Za-z+-]'"
 
-EventLog = Union["pd.DataFrame", str, Path]
+EventLog = Union["pd.DataFrame", "SparkDataFrame", str, Path]
 DateLike = str | date | datetime
 
 
@@ -56,11 +57,70 @@ class _Columns:
 
 @dataclass(frozen=True)
 class _Log:
-    """An open connection whose table ``log`` holds the checked events of the selected cases."""
+    """An open connection whose table ``log`` holds the checked events of the selected cases.
+
+    The methods are the few small aggregates :mod:`journeymap.discover` needs; the Spark engine
+    (:class:`journeymap._sparklog._SparkLog`) answers the same questions with the same results.
+    """
 
     con: duckdb.DuckDBPyConnection
     source: str
     cases: int
+
+    def shares(self) -> dict[str, int]:
+        """Distinct cases visiting each touchpoint value."""
+        return dict(self.con.execute("SELECT tp, count(DISTINCT case_id) FROM log GROUP BY tp").fetchall())
+
+    def mark_reached(self, goals: Sequence[str]) -> None:
+        """Remember the cases that reached a goal (before any touchpoint is dropped)."""
+        self.con.execute("CREATE TABLE reached AS SELECT DISTINCT case_id FROM log WHERE list_contains(?, tp)",
+                         [list(goals)])
+
+    def drop(self, values: Sequence[str]) -> int:
+        """Remove the events at these touchpoint values; how many were removed."""
+        return int(_row(self.con, "DELETE FROM log WHERE list_contains(?, tp)", [list(values)])[0])
+
+    def summary(self) -> tuple[int, datetime, datetime]:
+        """Events left, first and last time (naive, UTC for logs with offsets)."""
+        events, first, last = _row(self.con, "SELECT count(*), min(ts), max(ts) FROM log")
+        return int(events), first, last
+
+    def flow_rows(self, *, goals: bool, stage: bool) -> list[tuple[Any, ...]]:
+        """One window pass: rows ``(by_stage, tp, next_tp, stage, events, starts, dropped, position_sum,
+        median_hours, mean_hours)`` grouped by (tp, next_tp) and, with ``stage``, by (tp, stage)
+        (``by_stage`` True). ``next_tp`` is None where cases end; ``dropped`` counts those ends in
+        cases that never reached a goal (every end when ``goals`` is False)."""
+        ended_without_goal = "case_id NOT IN (SELECT case_id FROM reached)" if goals else "true"
+        groups = "GROUPING SETS ((tp, next_tp), (tp, stage))" if stage else "tp, next_tp, stage"
+        return self.con.execute(
+            f"""
+            WITH steps AS (
+                SELECT case_id, tp, {"stage" if stage else "NULL AS stage"},
+                       row_number() OVER w - 1 AS before,
+                       lead(tp) OVER w AS next_tp,
+                       (epoch_us(lead(ts) OVER w) - epoch_us(ts)) / 3600e6 AS hours
+                FROM log
+                WINDOW w AS (PARTITION BY case_id ORDER BY ts, pos)
+            )
+            SELECT GROUPING(next_tp) = 1 AS by_stage, tp, next_tp, stage, count(*),
+                   count(*) FILTER (WHERE before = 0),
+                   count(*) FILTER (WHERE next_tp IS NULL AND {ended_without_goal}),
+                   sum(before), median(hours), avg(hours)
+            FROM steps GROUP BY {groups}
+            ORDER BY tp, next_tp NULLS FIRST, stage
+            """
+        ).fetchall()
+
+    def variant_rows(self, top: int) -> list[tuple[str, list[str], int]]:
+        """The ``top`` most frequent whole paths: (joined with " → ", values, cases), ties by text."""
+        return self.con.execute(
+            """
+            WITH paths AS (SELECT list(tp ORDER BY ts, pos) AS path FROM log GROUP BY case_id)
+            SELECT array_to_string(path, ' → ') AS variant, path, count(*) AS cases
+            FROM paths GROUP BY path ORDER BY cases DESC, variant LIMIT ?
+            """,
+            [top],
+        ).fetchall()
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,8 @@ How the log is read (the contract of :func:`discover_journey` and :func:`path_va
 - ``start``/``end`` select whole cases whose **first** event lies in ``[start, end)`` (a cohort),
   so journeys are never cut in the middle. Naive bounds are compared as given (UTC for logs with
   offsets); bounds with an offset are converted to UTC.
+- On Spark (``engine="spark"`` or a Spark DataFrame) the same contract holds, computed inside the
+  cluster; paths, tie order and row names follow Spark's ways (:mod:`journeymap._sparklog`).
 - Rows in error messages are named as the user sees them: in a CSV file by spreadsheet row
   (header = row 1, first data row = row 2, blank lines counted), in a Parquet file by record
   number (first record = 1), in a DataFrame by index label.
@@ -32,19 +34,20 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 from . import fmt
-from ._eventlog import _MAX_LISTED, DateLike, EventLog, _Columns, _event_log, _listed, _Log, _row
+from ._eventlog import _MAX_LISTED, DateLike, EventLog, _Columns, _event_log, _listed
 from ._schema import ID_PATTERN
 from .errors import DataError
 from .journey import Journey
 from .resolve import RULES, TouchpointResolver, derived_id
 
 if TYPE_CHECKING:
-    import duckdb
     import pandas as pd
 
 __all__ = ["DEFAULT_STAGE", "discover_journey", "discover_with_variants", "path_variants"]
@@ -72,6 +75,7 @@ def discover_journey(
     end: DateLike | None = None,
     reference: Journey | None = None,
     title: str | None = None,
+    engine: str | None = None,
 ) -> Journey:
     """The journey as lived: touchpoints, transitions, volumes and times counted from an event log.
 
@@ -79,7 +83,8 @@ def discover_journey(
     ----------
     events
         A DataFrame, or the path of a ``.csv`` (UTF-8, delimiter ``,``, ``;`` or tab, read as
-        text) or ``.parquet`` file. One row per event.
+        text) or ``.parquet`` file. One row per event. A Spark DataFrame is discovered on Spark
+        (see ``engine``).
     case_column, touchpoint_column, timestamp_column
         Columns holding the case (customer or order), the touchpoint reached and when. Touchpoint
         values may be any text; see *Touchpoint ids* below.
@@ -113,6 +118,14 @@ def discover_journey(
     title
         The journey's title; default ``"Hành trình thực tế"`` (or the reference's title with
         ``(thực tế)``).
+    engine
+        ``"duckdb"`` (one machine) or ``"spark"``: the log is checked and aggregated by Spark SQL
+        inside the cluster and only the small aggregates reach the driver. ``"spark"`` reads a
+        Spark DataFrame, or a path or table name with the active SparkSession (``spark-submit``'s,
+        else a new ``local[*]`` one): see :mod:`journeymap._sparklog` for how Spark reads paths
+        and orders ties. Default (None): Spark for a Spark DataFrame, DuckDB for everything else.
+        Both engines give the same journey (hours within floating-point rounding). Needs
+        ``pip install 'cx-vn[spark]'`` and Java 17+.
 
     Returns
     -------
@@ -181,13 +194,13 @@ def discover_journey(
     _check_share("min_transition_share", min_transition_share)
     goals = _goal_values(goal)
     columns = _Columns(case_column, touchpoint_column, timestamp_column, stage_column)
-    with _event_log(events, columns, start=start, end=end) as log:
+    with _open_log(events, columns, start=start, end=end, engine=engine) as log:
         return _discover(log, columns, goals=goals, min_touchpoint_share=min_touchpoint_share,
                          min_transition_share=min_transition_share, reference=reference, title=title)
 
 
 def _discover(
-    log: _Log,
+    log: _Aggregates,
     columns: _Columns,
     *,
     goals: list[str] | None,
@@ -197,8 +210,7 @@ def _discover(
     title: str | None,
 ) -> Journey:
     """:func:`discover_journey` on an open log (whose table it changes: dropped touchpoints go)."""
-    con = log.con
-    shares = dict(con.execute("SELECT tp, count(DISTINCT case_id) FROM log GROUP BY tp").fetchall())
+    shares = log.shares()
     values = sorted(shares)
     if goals is not None:
         missing = [g for g in goals if g not in shares]
@@ -219,13 +231,11 @@ def _discover(
         )
     if goals:
         # Before the touchpoint filter: reaching a goal counts even when the goal is not drawn.
-        con.execute("CREATE TABLE reached AS SELECT DISTINCT case_id FROM log WHERE list_contains(?, tp)", [goals])
+        log.mark_reached(goals)
     dropped = [v for v in values if v not in kept]
-    removed_events = 0
-    if dropped:
-        removed_events = _row(con, "DELETE FROM log WHERE list_contains(?, tp)", [dropped])[0]
-    events_kept, first, last = _row(con, "SELECT count(*), min(ts), max(ts) FROM log")
-    flows = _count_flows(con, goals=bool(goals), stage=columns.stage is not None)
+    removed_events = log.drop(dropped) if dropped else 0
+    events_kept, first, last = log.summary()
+    flows = _count_flows(log.flow_rows(goals=bool(goals), stage=columns.stage is not None))
 
     nodes = {v: _NodeStats(shares[v], *flows.nodes[v]) for v in kept}
     stages, stage_of = _order_stages(kept, nodes, designs, reference, flows.stage_counts, flows.stage_position)
@@ -278,6 +288,7 @@ def path_variants(
     top: int = 10,
     start: DateLike | None = None,
     end: DateLike | None = None,
+    engine: str | None = None,
 ) -> pd.DataFrame:
     """The most frequent paths: each case's whole sequence of touchpoints, counted.
 
@@ -291,6 +302,8 @@ def path_variants(
         As for :func:`discover_journey`.
     top
         How many variants to return (at least 1).
+    engine
+        As for :func:`discover_journey`: Spark collects only the ``top`` rows to the driver.
 
     Returns
     -------
@@ -322,21 +335,14 @@ def path_variants(
     """
     _check_top(top)
     columns = _Columns(case_column, touchpoint_column, timestamp_column, None)
-    with _event_log(events, columns, start=start, end=end) as log:
+    with _open_log(events, columns, start=start, end=end, engine=engine) as log:
         return _variants(log, top)
 
 
-def _variants(log: _Log, top: int) -> pd.DataFrame:
+def _variants(log: _Aggregates, top: int) -> pd.DataFrame:
     import pandas as pd
 
-    rows = log.con.execute(
-        """
-        WITH paths AS (SELECT list(tp ORDER BY ts, pos) AS path FROM log GROUP BY case_id)
-        SELECT array_to_string(path, ' → ') AS variant, path, count(*) AS cases
-        FROM paths GROUP BY path ORDER BY cases DESC, variant LIMIT ?
-        """,
-        [top],
-    ).fetchall()
+    rows = log.variant_rows(top)
     return pd.DataFrame(
         {
             "variant": [r[0] for r in rows],
@@ -362,6 +368,7 @@ def discover_with_variants(
     end: DateLike | None = None,
     reference: Journey | None = None,
     title: str | None = None,
+    engine: str | None = None,
 ) -> tuple[Journey, pd.DataFrame]:
     """:func:`discover_journey` and :func:`path_variants` from one reading of the log.
 
@@ -381,11 +388,55 @@ def discover_with_variants(
     _check_share("min_transition_share", min_transition_share)
     goals = _goal_values(goal)
     columns = _Columns(case_column, touchpoint_column, timestamp_column, stage_column)
-    with _event_log(events, columns, start=start, end=end) as log:
+    with _open_log(events, columns, start=start, end=end, engine=engine) as log:
         variants = _variants(log, top)  # before _discover drops rare touchpoints from the table
         journey = _discover(log, columns, goals=goals, min_touchpoint_share=min_touchpoint_share,
                             min_transition_share=min_transition_share, reference=reference, title=title)
     return journey, variants
+
+
+# -- the engines --------------------------------------------------------------------------------------------
+
+ENGINES = ("duckdb", "spark")
+
+
+class _Aggregates(Protocol):
+    """What discovery asks of a checked log; :class:`journeymap._eventlog._Log` (DuckDB) and
+    :class:`journeymap._sparklog._SparkLog` answer alike."""
+
+    @property
+    def source(self) -> str: ...
+    @property
+    def cases(self) -> int: ...
+
+    def shares(self) -> dict[str, int]: ...
+    def mark_reached(self, goals: Sequence[str]) -> None: ...
+    def drop(self, values: Sequence[str]) -> int: ...
+    def summary(self) -> tuple[int, datetime, datetime]: ...
+    def flow_rows(self, *, goals: bool, stage: bool) -> list[tuple[Any, ...]]: ...
+    def variant_rows(self, top: int) -> list[tuple[str, list[str], int]]: ...
+
+
+def _open_log(
+    events: EventLog, columns: _Columns, *, start: DateLike | None, end: DateLike | None, engine: str | None
+) -> AbstractContextManager[_Aggregates]:
+    """The checked log on the engine asked for: DuckDB unless ``engine="spark"`` or a Spark DataFrame."""
+    from ._sparklog import is_spark_frame
+
+    if engine is not None and engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(map(repr, ENGINES))} (or None: Spark for a Spark "
+                         f"DataFrame, DuckDB otherwise); got {engine!r}")
+    spark_frame = is_spark_frame(events)
+    if engine == "duckdb" and spark_frame:
+        raise TypeError("engine='duckdb' cannot read a Spark DataFrame; use engine='spark' (or leave engine out), "
+                        "or give a pandas DataFrame or a file")
+    if engine == "spark" or spark_frame:
+        if not spark_frame and not isinstance(events, (str, Path)):
+            raise TypeError(f"engine='spark' reads a Spark DataFrame, a path or a table name; got {type(events)}")
+        from ._sparklog import spark_event_log
+
+        return spark_event_log(events, columns, start=start, end=end)
+    return _event_log(events, columns, start=start, end=end)
 
 
 # -- aggregation --------------------------------------------------------------------------------------
@@ -408,32 +459,13 @@ class _Flows:
     stage_position: dict[str, float]  # stage → mean position of its events
 
 
-def _count_flows(con: duckdb.DuckDBPyConnection, *, goals: bool, stage: bool) -> _Flows:
-    """Everything counted in one window pass over ``log``: per touchpoint, per transition, per stage.
+def _count_flows(rows: Sequence[tuple[Any, ...]]) -> _Flows:
+    """Fold the rows of the log's one window pass (``_Log.flow_rows``): per touchpoint, per transition,
+    per stage.
 
     Grouping by (touchpoint, next touchpoint) gives the transitions, and with ``next_tp`` NULL the
     case ends; summing a touchpoint's groups gives its events, starts and position.
     """
-    ended_without_goal = "case_id NOT IN (SELECT case_id FROM reached)" if goals else "true"
-    groups = "GROUPING SETS ((tp, next_tp), (tp, stage))" if stage else "tp, next_tp, stage"
-    rows = con.execute(
-        f"""
-        WITH steps AS (
-            SELECT case_id, tp, {"stage" if stage else "NULL AS stage"},
-                   row_number() OVER w - 1 AS before,
-                   lead(tp) OVER w AS next_tp,
-                   (epoch_us(lead(ts) OVER w) - epoch_us(ts)) / 3600e6 AS hours
-            FROM log
-            WINDOW w AS (PARTITION BY case_id ORDER BY ts, pos)
-        )
-        SELECT GROUPING(next_tp) = 1 AS by_stage, tp, next_tp, stage, count(*),
-               count(*) FILTER (WHERE before = 0),
-               count(*) FILTER (WHERE next_tp IS NULL AND {ended_without_goal}),
-               sum(before), median(hours), avg(hours)
-        FROM steps GROUP BY {groups}
-        ORDER BY tp, next_tp NULLS FIRST, stage
-        """
-    ).fetchall()
     totals: dict[str, list[float]] = defaultdict(lambda: [0, 0, 0, 0.0])
     edges: dict[tuple[str, str], tuple[int, float, float]] = {}
     stage_counts: dict[str, Counter[str]] = defaultdict(Counter)

@@ -64,3 +64,40 @@ def good_file(tmp_path: Path) -> Path:
 @pytest.fixture(params=[p.name for p in sample_journey_paths()])
 def sample_path(request: pytest.FixtureRequest) -> Path:
     return next(p for p in sample_journey_paths() if p.name == request.param)
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One SparkSession for the whole test run: local[2], two shuffle partitions, no UI, no Hive.
+
+    Skipped without pyspark or Java; with CI set it fails instead, since CI must run the Spark tests
+    (.ci/run installs Java, the test extra brings pyspark).
+    """
+    import os
+    import shutil
+
+    reason = None
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        reason = "pyspark is not installed (pip install -e '.[spark]')"
+    if reason is None and shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        reason = "no Java runtime (apt-get install openjdk-17-jre-headless)"
+    if reason is not None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}. CI must run the Spark tests.")
+        pytest.skip(reason)
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("cx-vn tests")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.default.parallelism", "2")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.catalogImplementation", "in-memory")
+        .config("spark.driver.memory", "1g")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()

@@ -160,7 +160,7 @@ def test_help_and_import_do_not_load_heavy_libraries():
         "from typer.testing import CliRunner\n"
         "assert CliRunner().invoke(app, ['--help']).exit_code == 0\n"
         "heavy = {'spacy', 'underthesea', 'pandas', 'duckdb', 'sklearn', 'pygraphviz', 'matplotlib', 'jinja2',\n"
-        "         'numpy', 'scipy', 'playwright', 'torch'} & set(sys.modules)\n"
+        "         'numpy', 'scipy', 'playwright', 'torch', 'pyspark', 'py4j', 'pyarrow'} & set(sys.modules)\n"
         "print(sorted(heavy))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

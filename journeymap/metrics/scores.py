@@ -466,7 +466,6 @@ def _aggregate(
 ) -> pd.DataFrame:
     """One row per group: value, low, high and n per metric (and the skipped counts when skipping)."""
     import numpy as np
-    import pandas as pd
 
     spec: dict[str, tuple[str, str]] = {}
     if "nps" in work:
@@ -487,6 +486,18 @@ def _aggregate(
     by = keys or np.zeros(len(work), dtype="int8")  # one group over everything
     grouped = work.groupby(by, sort=True, dropna=False, observed=True)
     counts = grouped.agg(**spec)
+    return _finish(counts, metrics, keys, unit=unit, confidence=confidence, skip_invalid=skip_invalid)
+
+
+def _finish(
+    counts: pd.DataFrame, metrics: list[str], keys: list[str], *, unit: str, confidence: float, skip_invalid: bool
+) -> pd.DataFrame:
+    """The table from per-group counts, sums, means and standard deviations (one row per group, indexed
+    by the group keys): the one place the intervals are computed, for pandas and for Spark
+    (:mod:`journeymap.metrics._spark`)."""
+    import numpy as np
+    import pandas as pd
+
     z = NormalDist().inv_cdf((1 + confidence) / 2)
     out = pd.DataFrame(index=counts.index)
 
@@ -503,14 +514,14 @@ def _aggregate(
     def array(column: str) -> np.ndarray:
         return counts[column].to_numpy(dtype="float64")
 
-    if "nps" in work:
+    if "nps" in metrics:
         put("nps", "nps", _nps_interval(array("nps_n"), array("_pro"), array("_det"), z), counts["nps_n"])
-    if "csat" in work:
+    if "csat" in metrics:
         put("csat", "csat", _wilson_interval(array("csat_n"), array("_top"), z), counts["csat_n"])
-    if "ces" in work:
+    if "ces" in metrics:
         interval = _t_interval(array("ces_n"), array("_ces_mean"), array("_ces_std"), confidence, 1, 7)
         put("ces", "ces", interval, counts["ces_n"])
-    if "ttr" in work:
+    if "ttr" in metrics:
         interval = _t_interval(array("resolved"), array("_ttr_mean"), array("_ttr_std"), confidence, 0, np.inf)
         put("ttr", f"ttr_{unit}", interval, counts["resolved"])
     return out.reset_index(drop=not keys)

@@ -133,7 +133,9 @@ def survey_metrics(
     ----------
     data
         A DataFrame, the path of a .csv, .tsv, .xlsx or .jsonl file (read as text, CSV with or
-        without BOM), or a :class:`nlp.Table` already loaded by :func:`nlp.load_table`. Messages name a file's rows by spreadsheet row number (the header is row 1) and
+        without BOM), or a :class:`nlp.Table` already loaded by :func:`nlp.load_table`. A Spark
+        DataFrame is measured inside the cluster, with the same table as result (TTR in clock
+        hours only; see :mod:`journeymap.metrics._spark`). Messages name a file's rows by spreadsheet row number (the header is row 1) and
         a DataFrame's rows by index label.
     by
         Column name(s) to group by; None for one row over everything. ``"stage"`` without a stage
@@ -190,8 +192,14 @@ def survey_metrics(
     """
     import pandas as pd
 
+    from .._sparklog import is_spark_frame
+
     _check_confidence(confidence)
     working = _check_ttr_options(ttr_unit, calendar, "ttr_unit")
+    if is_spark_frame(data):
+        return _on_spark(data, by=by, journey=journey, columns=(nps_column, csat_column, ces_column, opened_column,
+                         resolved_column), touchpoint_column=touchpoint_column, ttr_unit=ttr_unit,
+                         skip_invalid=skip_invalid, confidence=confidence)
     frame, rows = _load(data)
     if not len(frame):
         raise DataError(f"{rows.prefix()}the table has no rows")
@@ -230,6 +238,31 @@ def survey_metrics(
             table[name] = table[name].astype(key.cat.categories.dtype)
     table.attrs["skipped"] = skipped
     return table
+
+
+def _on_spark(data: object, *, by: str | Sequence[str] | None, journey: Journey | None, columns: tuple[str, ...],
+              touchpoint_column: str, ttr_unit: str, skip_invalid: bool, confidence: float) -> pd.DataFrame:
+    """:func:`survey_metrics` of a Spark DataFrame (:mod:`journeymap.metrics._spark`), the same checks first."""
+    from ._spark import spark_survey_metrics
+
+    nps_column, csat_column, ces_column, opened_column, resolved_column = columns
+    names = list(data.columns)  # type: ignore[attr-defined]
+    listed = ", ".join(map(repr, names)) or "(none)"
+    scores = {m: c for m, c in (("nps", nps_column), ("csat", csat_column), ("ces", ces_column)) if c in names}
+    has_opened, has_resolved = opened_column in names, resolved_column in names
+    if has_opened != has_resolved:
+        present, absent = (opened_column, resolved_column) if has_opened else (resolved_column, opened_column)
+        raise DataError(f"the Spark DataFrame: no column {absent!r} to go with {present!r}: time to resolution needs "
+                        f"both; the columns are: {listed}")
+    if not scores and not has_opened:
+        raise DataError(f"the Spark DataFrame: no metric column: expected at least one of {nps_column!r}, "
+                        f"{csat_column!r}, {ces_column!r}, or both {opened_column!r} and {resolved_column!r}; the "
+                        f"columns are: {listed}")
+    return spark_survey_metrics(
+        data,  # type: ignore[arg-type]
+        by=by, journey=journey, scores=scores, times=(opened_column, resolved_column) if has_opened else None,
+        touchpoint_column=touchpoint_column, ttr_unit=ttr_unit, skip_invalid=skip_invalid, confidence=confidence,
+    )
 
 
 def set_metrics(journey: Journey, table: pd.DataFrame, *, touchpoint_column: str = "touchpoint") -> None:
