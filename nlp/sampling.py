@@ -86,6 +86,9 @@ class Sample:
     guesses: pd.DataFrame | None = None
     """The model's classification of the picked comments (as :meth:`~nlp.model.FeedbackModel.classify`
     gives it), in the order of ``positions``."""
+    heads: dict[str, bool] = field(default_factory=dict)
+    """The model's heads, as the columns of ``guesses`` name them: ``{"sentiment": False, "causes": True}``
+    (``True``: several labels per comment)."""
 
 
 def uncertainty(model: FeedbackModel, prediction: FeedbackPrediction) -> np.ndarray:
@@ -212,6 +215,10 @@ def choose(
                             "of them are in the sample")
     sample.positions = [int(keep[i]) for i in chosen]
     sample.uncertainty = scores[chosen]
+    if model.sentiment is not None:
+        sample.heads[model.sentiment_name] = False
+    if model.causes is not None:
+        sample.heads[model.causes_name] = True
     if len(chosen):
         sample.guesses = model.classify([values[p] for p in sample.positions]).reset_index(drop=True)
     return sample
