@@ -130,15 +130,18 @@ def _columns(codebook: Codebook, *, text_column: str, id_column: str | None,
         columns.append(_Column(id_column, "id", width=12))
     columns.append(_Column(text_column, "text", width=70))
     any_single = any(not g.multi for g in codebook.groups)
+    several_multi = sum(g.multi for g in codebook.groups) > 1
     for group in codebook.groups:
         title = _group_title(group)
         if not group.multi:
             columns.append(_Column(f"{title} ({group.id})", "single", group.id, width=18))
             continue
+        # A label's column is headed by its name and id; by its group's id too when there are several groups.
+        prefix = f"{group.id}: " if several_multi else ""
         for label in group.labels:
-            columns.append(_Column(f"{title}: {label.vi or label.id} ({label.id})", "multi", group.id, label.id, 14))
+            columns.append(_Column(f"{prefix}{label.vi or label.id} ({label.id})", "multi", group.id, label.id, 15))
         if not any_single:
-            columns.append(_Column(f"{title}: {NONE_LABEL}", "none", group.id, width=14))
+            columns.append(_Column(f"{prefix}{NONE_LABEL}", "none", group.id, width=15))
     columns.append(_Column(NOTE_HEADER, "note", width=24))
     columns += [_Column(header, "guess", key, width=18) for header, key in guesses]
     seen: set[str] = set()
@@ -229,7 +232,7 @@ def write_labelling_workbook(
         cell.fill = guess_fill if column.kind == "guess" else header_fill
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         sheet.column_dimensions[get_column_letter(index)].width = column.width
-    sheet.row_dimensions[1].height = 48
+    sheet.row_dimensions[1].height = 80  # room for a label's name and id on 4 or 5 lines
     for number, k in enumerate(order, start=2):
         position = sample.positions[k]
         where = f"{table.source}, {table.row(position)}"
@@ -359,8 +362,9 @@ def _guide(sheet: Any, book: Codebook, columns: Sequence[_Column], sample: Sampl
                       None))
     for group_id in multi_groups:
         group = book.group(group_id)
-        lines.append((f"• Các cột '{_group_title(group)}: …': gõ {MARK} vào mỗi nhãn đúng với ý kiến (có thể nhiều nhãn, "
-                      "hoặc không nhãn nào); để trống các nhãn không đúng.", None))
+        labels = ", ".join(f"'{c.header}'" for c in columns if c.kind == "multi" and c.group == group_id)
+        lines.append((f"• {_group_title(group)}: gõ {MARK} vào mỗi cột nhãn đúng với ý kiến (có thể nhiều nhãn, hoặc "
+                      f"không nhãn nào), để trống các nhãn không đúng. Các cột: {labels}.", None))
     if not single and multi_groups:
         lines.append((f"• Ý kiến không có nhãn nào của nhóm: gõ {MARK} vào cột '{NONE_LABEL}' của nhóm đó.", None))
     lines += [

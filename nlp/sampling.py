@@ -6,8 +6,8 @@
 ``"uncertainty+diversity"`` (the default)
     The comments the model is least sure of, spread over what they say. Every usable comment gets
     an *uncertainty* (:func:`uncertainty`); exact duplicates (the same words once case, diacritics,
-    spacing and punctuation are set aside) and near-duplicates (cosine of the model's own TF-IDF
-    rows of at least ``duplicate_similarity``, 0.9) of a more uncertain comment are set aside; the
+    spacing and punctuation are set aside) and near-duplicates of a more uncertain comment are set
+    aside (see :func:`choose`); the
     ``pool_factor * n`` (10 n) most uncertain comments left are clustered into ``n`` groups
     (scikit-learn's :class:`~sklearn.cluster.MiniBatchKMeans`, k-means++ seeding, each comment
     weighted by its uncertainty, on a 100-dimensional LSA projection of the TF-IDF rows), and the
@@ -161,12 +161,18 @@ def choose(
     seed: int = 0,
     exclude: Iterable[int] = (),
     pool_factor: int = 10,
-    duplicate_similarity: float = 0.9,
+    duplicate_similarity: float = 0.8,
 ) -> Sample:
     """Pick ``n`` of ``texts`` to label (see the module for the strategies).
 
     ``exclude`` holds positions never to pick (comments already labelled). When fewer than ``n``
     distinct usable comments exist, all of them are picked and a note says so.
+
+    A comment is a near-duplicate of a more uncertain one when the cosine of their TF-IDF vectors of
+    character 3–5-grams, case and diacritics folded (as :func:`nlp.corpus.find_near_duplicates`
+    compares them), reaches ``duplicate_similarity`` (0.8; 1 turns near-duplicates off). Comments of
+    fewer than 4 words are only compared exactly. These vectors do not depend on the model's
+    vocabulary, so two comments in words the model never saw are not taken for copies.
 
     Raises
     ------
@@ -202,7 +208,7 @@ def choose(
         order, exact = _drop_exact(order, prediction.prepared)
         docs = prediction.units.docs if prediction.units is not None else None
         limit = n if strategy == "uncertainty" else n * int(pool_factor)
-        pool, near = _drop_near(docs, order, limit, duplicate_similarity)
+        pool, near = _drop_near(prediction.prepared, order, limit, duplicate_similarity)
         sample.duplicates = exact + near
         if strategy == "uncertainty" or len(pool) <= n:
             chosen = pool[:n]
@@ -237,33 +243,78 @@ def _drop_exact(order: np.ndarray, prepared: Sequence[str]) -> tuple[np.ndarray,
     return np.asarray(kept, dtype=np.int64), len(order) - len(kept)
 
 
-def _drop_near(docs: Any, order: np.ndarray, limit: int, similarity: float) -> tuple[np.ndarray, int]:
-    """The first ``limit`` comments of ``order`` whose TF-IDF row has a cosine below ``similarity``
-    with every comment kept before it, and how many were dropped on the way.
+_MIN_WORDS = 4
 
-    Rows are L2-normalised, so a dot product is the cosine. Candidates are compared in blocks, so the
-    cost grows with the comments looked at times the comments kept, never a full similarity matrix.
+
+class _Grams:
+    """TF-IDF vectors of the character 3–5-grams of comments, case and diacritics folded, rows
+    L2-normalised; the IDF is learnt on the first comments asked for. Comments of fewer than
+    ``_MIN_WORDS`` words get an empty row (they are only compared exactly)."""
+
+    def __init__(self, prepared: Sequence[str]) -> None:
+        from sklearn.feature_extraction.text import HashingVectorizer
+
+        self.prepared = prepared
+        self.hashing = HashingVectorizer(analyzer="char_wb", ngram_range=(3, 5), alternate_sign=False, norm=None,
+                                         n_features=1 << 20)
+        self.idf: Any = None
+
+    def _counts(self, which: np.ndarray) -> Any:
+        texts = [_key(self.prepared[i]) for i in which.tolist()]
+        return self.hashing.transform([t if len(t.split()) >= _MIN_WORDS else "" for t in texts])
+
+    def fit(self, which: np.ndarray) -> None:
+        from sklearn.feature_extraction.text import TfidfTransformer
+
+        self.idf = TfidfTransformer(sublinear_tf=True).fit(self._counts(which))
+
+    def rows(self, which: np.ndarray) -> Any:
+        return self.idf.transform(self._counts(which))
+
+
+def _drop_near(prepared: Sequence[str], order: np.ndarray, limit: int, similarity: float) -> tuple[np.ndarray, int]:
+    """The first ``limit`` comments of ``order`` whose character n-gram vector (:class:`_Grams`) has a
+    cosine below ``similarity`` with every comment kept before it, and how many were dropped on the way.
+
+    Candidates are compared in blocks, so the cost grows with the comments looked at times the
+    comments kept, never a full similarity matrix.
     """
-    if docs is None or similarity >= 1:
+    from scipy import sparse
+
+    if similarity >= 1:
         return order[:limit], 0
+    grams = _Grams(prepared)
+    grams.fit(order[: max(_BLOCK, min(4 * limit, 5000))])  # the IDF of the comments most likely looked at
     kept: list[int] = []
+    kept_rows: Any = None
     dropped = 0
     start = 0
     while len(kept) < limit and start < len(order):
         block = order[start : start + _BLOCK]
         start += len(block)
-        rows = docs[block]
-        against = np.zeros(len(block)) if not kept else np.asarray((rows @ docs[kept].T).max(axis=1).todense()).ravel()
-        inner = np.asarray((rows @ rows.T).todense())
+        rows = grams.rows(block)
+        if kept_rows is None:
+            against = np.zeros(len(block))
+        else:
+            against = np.asarray((rows @ kept_rows.T).max(axis=1).todense()).ravel()
+        inner = (rows @ rows.T).tocsr()
         taken: list[int] = []
         for j, i in enumerate(block.tolist()):
-            if against[j] >= similarity or (taken and inner[j, taken].max() >= similarity):
+            if against[j] >= similarity:
                 dropped += 1
                 continue
+            if taken:
+                row = inner.getrow(j)
+                close = row.indices[row.data >= similarity]
+                if np.isin(close, taken).any():
+                    dropped += 1
+                    continue
             taken.append(j)
             kept.append(i)
             if len(kept) >= limit:
                 break
+        chosen = rows[taken]
+        kept_rows = chosen if kept_rows is None else sparse.vstack([kept_rows, chosen], format="csr")
     return np.asarray(kept, dtype=np.int64), dropped
 
 
@@ -317,7 +368,7 @@ def sample_comments(
     seed: int = 0,
     exclude: Iterable[int] = (),
     pool_factor: int = 10,
-    duplicate_similarity: float = 0.9,
+    duplicate_similarity: float = 0.8,
 ) -> tuple[Table, Sample]:
     """Read a comment table (:func:`~nlp.tables.load_table`: CSV, TSV, XLSX, JSONL or a DataFrame)
     and pick ``n`` of its comments to label with :func:`choose`.
