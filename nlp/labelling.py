@@ -39,6 +39,7 @@ and counted; a row with labels must have one in every single-label column. Any o
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import unicodedata
 import zipfile
 from collections.abc import Sequence
@@ -207,9 +208,9 @@ def write_labelling_workbook(
                         "sheets); give a name ending in .xlsx")
     book = codebook or default_codebook()
     frame = table.frame
-    for name, column in (("text_column", text_column), ("id_column", id_column)):
-        if column is not None and column not in frame.columns:
-            raise DataError(f"{table.source} has no column {column!r} ({name}); its columns are: "
+    for name, wanted in (("text_column", text_column), ("id_column", id_column)):
+        if wanted is not None and wanted not in frame.columns:
+            raise DataError(f"{table.source} has no column {wanted!r} ({name}); its columns are: "
                             f"{', '.join(map(repr, map(str, frame.columns)))}")
     if id_column is not None and id_column == text_column:
         raise DataError(f"the id column and the text column are both {id_column!r}; give the column that identifies "
@@ -247,8 +248,8 @@ def write_labelling_workbook(
                     cell = _text(sheet, number, index, str(value), where)
                 cell.alignment = top
             elif column.kind in ("text", "id"):
-                value = frame.iloc[position][text_column if column.kind == "text" else id_column]
-                if value is not None and not (isinstance(value, float) and value != value):
+                value = frame.iloc[position][text_column if column.kind == "text" else str(id_column)]
+                if not _blank(value):
                     cell = _text(sheet, number, index, str(value), f"{where}, column {column.header!r}")
                     cell.alignment = wrap if column.kind == "text" else top
             elif column.kind == "guess":
@@ -353,8 +354,9 @@ def _guide(sheet: Any, book: Codebook, columns: Sequence[_Column], sample: Sampl
     multi_groups = list(dict.fromkeys(c.group for c in columns if c.kind == "multi"))
     lines: list[tuple[str, Any]] = [
         ("Hướng dẫn gán nhãn", title_font),
-        (f"Tệp này có {len(sample.positions)} ý kiến chọn từ {source} ({_STRATEGY_VI.get(sample.strategy, sample.strategy)}"
-         f"; seed {sample.seed}{f'; mô hình {model}' if model else ''}).", None),
+        ((f"Tệp này có {len(sample.positions)} ý kiến chọn từ {source} "
+          f"({_STRATEGY_VI.get(sample.strategy, sample.strategy)}; seed {sample.seed}"
+          f"{f'; mô hình {model}' if model else ''})."), None),
         (f"Ở sheet '{SHEET}', mỗi dòng là một ý kiến: đọc cột '{text_column}', rồi gán nhãn theo bộ mã bên dưới.", None),
     ]
     for column in single:
@@ -363,18 +365,18 @@ def _guide(sheet: Any, book: Codebook, columns: Sequence[_Column], sample: Sampl
     for group_id in multi_groups:
         group = book.group(group_id)
         labels = ", ".join(f"'{c.header}'" for c in columns if c.kind == "multi" and c.group == group_id)
-        lines.append((f"• {_group_title(group)}: gõ {MARK} vào mỗi cột nhãn đúng với ý kiến (có thể nhiều nhãn, hoặc "
-                      f"không nhãn nào), để trống các nhãn không đúng. Các cột: {labels}.", None))
+        lines.append(((f"• {_group_title(group)}: gõ {MARK} vào mỗi cột nhãn đúng với ý kiến (có thể nhiều nhãn, "
+                       f"hoặc không nhãn nào), để trống các nhãn không đúng. Các cột: {labels}."), None))
     if not single and multi_groups:
         lines.append((f"• Ý kiến không có nhãn nào của nhóm: gõ {MARK} vào cột '{NONE_LABEL}' của nhóm đó.", None))
     lines += [
-        ("• Dòng chưa gán nhãn (mọi ô nhãn để trống) được bỏ qua khi huấn luyện, và cx train báo số dòng bỏ qua: "
-         "có thể gán một phần rồi huấn luyện.", None),
-        (f"• Có thể sắp xếp, lọc dòng; không đổi tên hay xoá cột, không đổi thứ tự các sheet. Cột '{NOTE_HEADER}' để "
-         "ghi chú tự do, không được đọc.", None),
+        (("• Dòng chưa gán nhãn (mọi ô nhãn để trống) được bỏ qua khi huấn luyện, và cx train báo số dòng bỏ qua: "
+          "có thể gán một phần rồi huấn luyện."), None),
+        ((f"• Có thể sắp xếp, lọc dòng; không đổi tên hay xoá cột, không đổi thứ tự các sheet. Cột '{NOTE_HEADER}' "
+          "để ghi chú tự do, không được đọc."), None),
         (f"• Các cột '{_GUESS}: …' (nền xám) là dự đoán của mô hình, chỉ để tham khảo: đọc kỹ ý kiến rồi tự quyết định."
-         if show_guess else "• Dự đoán của mô hình được ẩn để không ảnh hưởng người gán nhãn (cx sample --show-guess "
-         "để hiện).", None),
+         if show_guess else ("• Dự đoán của mô hình được ẩn để không ảnh hưởng người gán nhãn (cx sample --show-guess "
+                             "để hiện)."), None),
         (f"Xong thì huấn luyện: cx train {path.name} -o mo_hinh_moi", None),
         ("", None),
         (f"Bộ mã: {book.name or Path(book.source).name}" + (f", phiên bản {book.version}" if book.version else ""),
@@ -471,7 +473,8 @@ def _nfc(value: Any) -> str:
 
 
 def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and value != value) or (isinstance(value, str) and not value.strip())
+    return (value is None or (isinstance(value, float) and math.isnan(value))
+            or (isinstance(value, str) and not value.strip()))
 
 
 def read_labelling_workbook(path: str | PathLike[str], *, codebook: Codebook | None = None) -> LabelledWorkbook:

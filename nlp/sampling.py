@@ -34,6 +34,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from os import PathLike
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -194,7 +195,7 @@ def choose(
     prediction = model.predict(values)
     keep = np.asarray(prediction.keep, dtype=np.int64)
     scores = uncertainty(model, prediction)
-    skip = set(int(i) for i in exclude)
+    skip = {int(i) for i in exclude}
     allowed = np.array([int(i) not in skip for i in keep], dtype=bool)
     sample = Sample([], np.zeros(0), strategy, seed, rows=len(values), usable=len(keep),
                     not_text=len(values) - len(keep), excluded=int((~allowed).sum()))
@@ -355,7 +356,7 @@ def _diverse(docs: Any, pool: np.ndarray, scores: np.ndarray, n: int, seed: int)
             chosen.append(position)
     # Most uncertain first, as the other strategies give them.
     picked = pool[np.asarray(chosen, dtype=np.int64)]
-    return picked[np.lexsort((picked, -scores[picked]))], int(len(set(labels.tolist())))
+    return picked[np.lexsort((picked, -scores[picked]))], len(set(labels.tolist()))
 
 
 def sample_comments(
@@ -391,7 +392,7 @@ def sample_comments(
     if model is None or isinstance(model, (str, PathLike)):
         from .persist import load_model
 
-        model = load_model(model)
+        model = load_model(None if model is None else Path(model))
     sample = choose(model, table.frame[text_column].tolist(), n, strategy=strategy, seed=seed, exclude=exclude,
                     pool_factor=pool_factor, duplicate_similarity=duplicate_similarity)
     return table, sample

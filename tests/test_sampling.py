@@ -206,7 +206,7 @@ def test_the_workbook_has_drop_downs_instructions_and_no_guess_by_default(tmp_pa
 
 
 def test_show_guess_adds_marked_columns_beside_empty_label_columns(tmp_path, toy_model):
-    path, _, picked = _write(tmp_path, toy_model, show_guess=True)
+    path, _, _ = _write(tmp_path, toy_model, show_guess=True)
     sheet = load_workbook(path)[SHEET]
     headers = [c.value for c in sheet[1]]
     guess = [i for i, h in enumerate(headers, start=1) if h.startswith("Mô hình đoán")]

@@ -150,11 +150,10 @@ def train(
     counted, a cell holding something else than its drop-down allows is an error naming its row and column.
     """
     from nlp.errors import ModelFileError
+    from nlp.labelling import is_labelling_workbook
     from nlp.lexicon import default_cause_lexicon_path, default_lexicon_path, read_cause_lexicon, read_lexicon
     from nlp.persist import save_model
     from nlp.train import train_model_from_table
-
-    from nlp.labelling import is_labelling_workbook
 
     is_workbook = workbook if workbook is not None else is_labelling_workbook(file)
     if not is_workbook:
