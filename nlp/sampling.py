@@ -28,7 +28,6 @@ the project's corpus.
 
 from __future__ import annotations
 
-import math
 import numbers
 import re
 from collections.abc import Iterable, Sequence
@@ -48,7 +47,7 @@ if TYPE_CHECKING:
     from .model import FeedbackModel, FeedbackPrediction
     from .tables import Table
 
-__all__ = ["DEFAULT_STRATEGY", "STRATEGIES", "Sample", "choose", "sample_comments", "uncertainty"]
+__all__ = ["DEFAULT_STRATEGY", "STRATEGIES", "Sample", "choose", "head_uncertainty", "sample_comments", "uncertainty"]
 
 #: The ways :func:`sample_comments` picks comments; the first is the default.
 STRATEGIES = ("uncertainty+diversity", "uncertainty", "random")
@@ -92,45 +91,55 @@ class Sample:
     (``True``: several labels per comment)."""
 
 
-def uncertainty(model: FeedbackModel, prediction: FeedbackPrediction) -> np.ndarray:
-    """How unsure ``model`` is of each classified comment of ``prediction``, from 0 (sure) to 1.
+def head_uncertainty(model: FeedbackModel, prediction: FeedbackPrediction) -> dict[str, np.ndarray]:
+    """How unsure each head of ``model`` is of each classified comment of ``prediction``, 0 (sure) to 1.
 
-    - The single-label head (sentiment): the mean of ``1 - margin`` (one minus the gap between the
-      two most probable labels) and the entropy of its probabilities over ``log(k)``; both are 1
-      when every label is as likely, 0 when one label has all the probability.
-    - The several-labels head (causes): for each label, how close its probability ``p`` is to the
-      label's threshold ``t`` (the model's ``thresholds_``): ``1 - |p - t| / t`` below the
-      threshold and ``1 - |p - t| / (1 - t)`` above, so 1 on the threshold and 0 at 0 or 1; the
-      comment's value is that of its closest label.
-    - With both heads, the mean of the two.
+    - ``"single"`` (the sentiment): ``1 - margin``, one minus the gap between the two most probable
+      labels: 1 for a tie, 0 when one label has all the probability.
+    - ``"multi"`` (the causes): for each label, how close its probability ``p`` is to the label's
+      threshold ``t`` (the model's ``thresholds_``): ``1 - |p - t| / t`` below the threshold and
+      ``1 - |p - t| / (1 - t)`` above, so 1 on the threshold and 0 at 0 or 1; the comment's value
+      is that of its closest label.
 
-    One value per comment of ``prediction.keep`` (the classified ones), in that order.
-
-    >>> from nlp import load_model
-    >>> model = load_model()
-    >>> scores = uncertainty(model, model.predict(["Nhân viên rất nhiệt tình, cảm ơn chị!", "cũng được"]))
-    >>> bool(scores[0] < scores[1])
-    True
+    One value per comment of ``prediction.keep`` (the classified ones), in that order; a head the
+    model lacks is left out.
     """
-    parts: list[np.ndarray] = []
-    if prediction.sentiment_proba is not None:
-        proba = np.asarray(prediction.sentiment_proba, dtype=float)
-        k = proba.shape[1]
-        if k >= 2:
-            top = np.sort(proba, axis=1)[:, ::-1]
-            margin = 1.0 - (top[:, 0] - top[:, 1])
-            with np.errstate(divide="ignore", invalid="ignore"):
-                entropy = -np.nansum(np.where(proba > 0, proba * np.log(proba), 0.0), axis=1) / math.log(k)
-            parts.append((margin + entropy) / 2)
+    heads: dict[str, np.ndarray] = {}
+    if prediction.sentiment_proba is not None and prediction.sentiment_proba.shape[1] >= 2:
+        top = np.sort(np.asarray(prediction.sentiment_proba, dtype=float), axis=1)[:, ::-1]
+        heads["single"] = np.clip(1.0 - (top[:, 0] - top[:, 1]), 0.0, 1.0)
     if prediction.cause_proba is not None and model.causes is not None and prediction.cause_proba.shape[1]:
         proba = np.asarray(prediction.cause_proba, dtype=float)
         threshold = np.asarray(model.causes.thresholds_, dtype=float)[None, :]
         span = np.where(proba < threshold, threshold, 1.0 - threshold)
-        closeness = 1.0 - np.abs(proba - threshold) / span
-        parts.append(np.clip(closeness, 0.0, 1.0).max(axis=1))
-    if not parts:
-        return np.zeros(len(prediction.keep))
-    return np.clip(np.mean(parts, axis=0), 0.0, 1.0)
+        heads["multi"] = np.clip(1.0 - np.abs(proba - threshold) / span, 0.0, 1.0).max(axis=1)
+    return heads
+
+
+def uncertainty(model: FeedbackModel, prediction: FeedbackPrediction) -> np.ndarray:
+    """How worth labelling each classified comment of ``prediction`` is, from 0 to 1: the higher of
+    its heads' uncertainties (:func:`head_uncertainty`) once each is turned into its rank among the
+    comments (0 for the surest, 1 for the least sure).
+
+    Ranks put the two heads on one scale: a comment among the least sure for the sentiment *or* for
+    a cause comes first, so a batch teaches both heads. (Averaging the raw values let the sentiment
+    lead: on the project's corpus the causes then learnt less than from random comments; see
+    ``benchmarks/sampling_benchmark.py``.) The values are relative to the batch.
+
+    >>> from nlp import load_model
+    >>> model = load_model()
+    >>> scores = uncertainty(model, model.predict(["Nhân viên rất nhiệt tình, cảm ơn chị!", "cũng được", "ok"]))
+    >>> bool(scores[0] < scores[1])
+    True
+    """
+    from scipy.stats import rankdata
+
+    heads = head_uncertainty(model, prediction)
+    n = len(prediction.keep)
+    if not heads or n == 0:
+        return np.zeros(n)
+    ranks = [(rankdata(values, method="min") - 1) / max(n - 1, 1) for values in heads.values()]
+    return np.max(ranks, axis=0)
 
 
 def _check_n(n: Any) -> int:

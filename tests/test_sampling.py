@@ -15,7 +15,7 @@ from nlp.errors import DataError
 from nlp.labelling import SHEET, read_labelling_workbook, write_labelling_workbook
 from nlp.model import FeedbackPrediction, train_feedback_model
 from nlp.persist import save_model
-from nlp.sampling import choose, sample_comments, uncertainty
+from nlp.sampling import choose, head_uncertainty, sample_comments, uncertainty
 
 runner = CliRunner()
 
@@ -82,6 +82,9 @@ def test_uncertainty_orders_a_tie_above_a_sure_prediction(toy_model):
         status=["ok"] * 4, keep=[0, 1, 2, 3], prepared=["a", "b", "c", "d"], units=None, clauses=None,
         sentiment_proba=np.array([[0.98, 0.01, 0.01], [0.34, 0.33, 0.33], [0.98, 0.01, 0.01], [0.6, 0.3, 0.1]]),
         sentiment=None, cause_proba=np.array([far, far, near, far]), causes_on=None)
+    heads = head_uncertainty(toy_model, prediction)
+    assert heads["single"][0] < heads["single"][3] < heads["single"][1] == pytest.approx(0.99)
+    assert heads["multi"].tolist() == pytest.approx([0.0, 0.0, 1.0, 0.0])
     scores = uncertainty(toy_model, prediction)
     assert scores[0] < scores[3] < scores[1]  # sure < fairly sure < a three-way tie
     assert scores[2] > scores[0]  # a cause on its threshold makes a sure sentiment uncertain
