@@ -128,9 +128,11 @@ def uncertainty(model: FeedbackModel, prediction: FeedbackPrediction) -> np.ndar
 
     >>> from nlp import load_model
     >>> model = load_model()
-    >>> scores = uncertainty(model, model.predict(["Nhân viên rất nhiệt tình, cảm ơn chị!", "cũng được", "ok"]))
-    >>> bool(scores[0] < scores[1])
-    True
+    >>> texts = ["Phở ngon, nước dùng đậm đà, sẽ quay lại", "giao hàng hơi chậm nhưng hàng ổn"]
+    >>> head_uncertainty(model, model.predict(texts))["single"].round(2).tolist()  # positive, or not?
+    [0.0, 0.67]
+    >>> uncertainty(model, model.predict(texts)).tolist()
+    [0.0, 1.0]
     """
     from scipy.stats import rankdata
 
