@@ -149,12 +149,13 @@ def train(
     A labelling workbook from cx sample is read as filled in Excel: rows with no label yet are skipped and
     counted, a cell holding something else than its drop-down allows is an error naming its row and column.
     """
-    from nlp.errors import ModelFileError
+    from nlp.errors import ModelFileError, require_file
     from nlp.labelling import is_labelling_workbook
     from nlp.lexicon import default_cause_lexicon_path, default_lexicon_path, read_cause_lexicon, read_lexicon
     from nlp.persist import save_model
     from nlp.train import train_model_from_table
 
+    require_file(file, "labelled comments")
     is_workbook = workbook if workbook is not None else is_labelling_workbook(file)
     if not is_workbook:
         if text_column is None:
