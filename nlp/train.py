@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .errors import DataError
 from .model import LABELS_SEPARATOR, FeedbackModel, check_cause_labels, train_feedback_model
 from .tables import TableError, read_table
 
@@ -17,8 +18,10 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from .codebook import Codebook
+    from .labelling import LabelledWorkbook
 
-__all__ = ["Evaluation", "codebook_manifest", "evaluate_model", "labelled_rows", "train_model_from_table"]
+__all__ = ["Evaluation", "Labelled", "codebook_manifest", "evaluate_model", "labelled_rows", "read_labelled",
+           "train_model_from_table"]
 
 
 def _rows(path: Path, text_column: str, label_column: str | None, labels_column: str | None,
@@ -35,15 +38,81 @@ def _rows(path: Path, text_column: str, label_column: str | None, labels_column:
     return frame
 
 
-def labelled_rows(
+@dataclass
+class Labelled:
+    """What :func:`read_labelled` found: the texts and labels, the columns (or workbook groups)
+    they came from, and, for a labelling workbook, its rows without a label."""
+
+    texts: list[str]
+    single: list[str] | None
+    multi: list[tuple[str, ...]] | None
+    label_column: str | None
+    labels_column: str | None
+    workbook: LabelledWorkbook | None = None
+
+
+def _is_workbook(path: Path, workbook: bool | None) -> bool:
+    """Whether to read ``path`` as a labelling workbook: ``workbook`` when given (a file that is not
+    one is then refused by :func:`~nlp.labelling.read_labelling_workbook`, saying why), else whether
+    it is one."""
+    from .labelling import is_labelling_workbook
+
+    if workbook is not None:
+        return bool(workbook)
+    return is_labelling_workbook(path)
+
+
+def read_labelled(
     path: str | Path,
     *,
-    text_column: str,
+    text_column: str | None = None,
     label_column: str | None = None,
     labels_column: str | None = None,
     labels_separator: str = ",",
     where: Mapping[str, str] | None = None,
     codebook: Codebook | None = None,
+    workbook: bool | None = None,
+) -> Labelled:
+    """:func:`labelled_rows`, with where the labels came from.
+
+    A labelling workbook written by ``cx sample`` (:mod:`nlp.labelling`) is read as such when
+    ``workbook`` is true, or, when it is ``None``, whenever ``path`` is one: ``label_column`` and
+    ``labels_column`` then name its label groups (default: its only single-label group and its only
+    several-labels group), ``text_column`` may be left out, and its rows without any label are
+    skipped and listed in :attr:`Labelled.workbook`'s ``unlabelled``.
+    """
+    path = Path(path)
+    if _is_workbook(path, workbook):
+        from .labelling import read_labelling_workbook, workbook_labels
+
+        if where:
+            raise DataError(f"{path} is a labelling workbook, read whole: --where ({dict(where)}) selects rows of a "
+                            "table. Leave rows unlabelled to leave them out")
+        found = read_labelling_workbook(path, codebook=codebook)
+        if text_column is not None and text_column != found.text_column:
+            raise DataError(f"{path} is a labelling workbook whose comments are in the column {found.text_column!r}, "
+                            f"not {text_column!r}; leave --text-column out")
+        single_group, multi_group = workbook_labels(found, label_column, labels_column)
+        return Labelled(found.texts, None if single_group is None else found.single[single_group],
+                        None if multi_group is None else found.multi[multi_group], single_group, multi_group, found)
+    if text_column is None:
+        raise ValueError(f"{path} is a table, not a labelling workbook: give the column holding the comments "
+                         "(text_column, --text-column)")
+    texts, single, multi = _table_rows(path, text_column, label_column, labels_column, labels_separator, where,
+                                       codebook)
+    return Labelled(texts, single, multi, label_column, labels_column)
+
+
+def labelled_rows(
+    path: str | Path,
+    *,
+    text_column: str | None = None,
+    label_column: str | None = None,
+    labels_column: str | None = None,
+    labels_separator: str = ",",
+    where: Mapping[str, str] | None = None,
+    codebook: Codebook | None = None,
+    workbook: bool | None = None,
 ) -> tuple[list[str], list[str] | None, list[tuple[str, ...]] | None]:
     """Texts, single labels and label sets of a labelled table; every row or a clear error.
 
@@ -51,15 +120,25 @@ def labelled_rows(
     column (:meth:`~nlp.codebook.Codebook.group_for`: the group named after the column, else the
     codebook's only single-label or several-labels group).
 
+    A labelling workbook written by ``cx sample`` is read as :func:`read_labelled` says: its rows
+    without any label are skipped (see :func:`read_labelled` for their count).
+
     Raises
     ------
     TableError
         Listing the row numbers with an empty text or an empty single label (no row is dropped), or
         a label the codebook lacks (with its rows, the labels found and the codebook's labels).
     """
+    found = read_labelled(path, text_column=text_column, label_column=label_column, labels_column=labels_column,
+                          labels_separator=labels_separator, where=where, codebook=codebook, workbook=workbook)
+    return found.texts, found.single, found.multi
+
+
+def _table_rows(path: Path, text_column: str, label_column: str | None, labels_column: str | None,
+                labels_separator: str, where: Mapping[str, str] | None, codebook: Codebook | None,
+                ) -> tuple[list[str], list[str] | None, list[tuple[str, ...]] | None]:
     if labels_column is not None and not labels_separator:
         raise ValueError("labels_separator is empty: give the character that joins the labels, e.g. ',' or ';'")
-    path = Path(path)
     frame = _rows(path, text_column, label_column, labels_column, where)
     problems: list[str] = []
     texts = frame[text_column]
@@ -120,7 +199,7 @@ def _sha256(path: Path) -> str:
 def train_model_from_table(
     path: str | Path,
     *,
-    text_column: str,
+    text_column: str | None = None,
     label_column: str | None = None,
     labels_column: str | None = None,
     labels_separator: str = ",",
@@ -128,9 +207,11 @@ def train_model_from_table(
     no_causes_for: Sequence[str] = (),
     manifest: Mapping[str, Any] | None = None,
     codebook: Codebook | None = None,
+    workbook: bool | None = None,
     **options: Any,
 ) -> FeedbackModel:
-    """Train a :class:`~nlp.model.FeedbackModel` on a labelled CSV, TSV, XLSX or JSONL table.
+    """Train a :class:`~nlp.model.FeedbackModel` on a labelled CSV, TSV, XLSX or JSONL table, or on
+    a labelling workbook filled in Excel (``cx sample``; see :func:`read_labelled`).
 
     ``label_column`` trains the single-label head (named after the column) and ``labels_column``
     the multi-label head (labels joined by ``labels_separator``; empty means none; a label may not
@@ -138,17 +219,28 @@ def train_model_from_table(
     only rows whose columns equal the given values, e.g. ``{"split": "train"}``. A ``codebook``
     checks every label (see :func:`labelled_rows`) and is recorded in the model's manifest. Other
     keyword options go to :func:`~nlp.model.train_feedback_model`.
+
+    From a labelling workbook, the manifest's ``training_data`` also records
+    ``unlabelled_rows``: how many of the workbook's rows had no label yet and were skipped.
     """
     path = Path(path)
-    texts, single, multi = labelled_rows(path, text_column=text_column, label_column=label_column,
-                                         labels_column=labels_column, labels_separator=labels_separator, where=where,
-                                         codebook=codebook)
+    found = read_labelled(path, text_column=text_column, label_column=label_column, labels_column=labels_column,
+                          labels_separator=labels_separator, where=where, codebook=codebook, workbook=workbook)
+    label_column, labels_column = found.label_column, found.labels_column
+    texts, single, multi = found.texts, found.single, found.multi
     info: dict[str, Any] = {
         "training_data": {"file": path.name, "sha256": _sha256(path), "rows": len(texts), "where": dict(where or {})},
     }
+    if found.workbook is not None:
+        info["training_data"]["unlabelled_rows"] = len(found.workbook.unlabelled)
     if codebook is not None:
         columns = {c: m for c, m in ((label_column, False), (labels_column, True)) if c is not None}
         info.update(codebook_manifest(codebook, columns))
+    elif found.workbook is not None and found.workbook.codebook.get("codebook_file"):
+        book = found.workbook.codebook
+        groups = {c: c for c in (label_column, labels_column) if c is not None}
+        info["codebook"] = {"name": book["codebook"], "version": book["codebook_version"],
+                            "file": book["codebook_file"], "groups": groups}
     info.update(manifest or {})
     return train_feedback_model(
         texts, sentiments=single, causes=multi, sentiment_name=label_column or "sentiment",
@@ -185,14 +277,16 @@ def evaluate_model(
     model: FeedbackModel,
     path: str | Path,
     *,
-    text_column: str,
+    text_column: str | None = None,
     label_column: str | None = None,
     labels_column: str | None = None,
     labels_separator: str = ",",
     where: Mapping[str, str] | None = None,
     codebook: Codebook | None = None,
+    workbook: bool | None = None,
 ) -> Evaluation:
-    """Classification report, confusion matrix and per-label F1 of ``model`` on a labelled table.
+    """Classification report, confusion matrix and per-label F1 of ``model`` on a labelled table
+    (or a filled labelling workbook: see :func:`read_labelled`).
 
     ``label_column`` is compared with the model's single-label head, ``labels_column`` with its
     multi-label head. A ``codebook`` checks the gold labels first (see :func:`labelled_rows`).
@@ -200,9 +294,10 @@ def evaluate_model(
     from sklearn.metrics import accuracy_score, classification_report, confusion_matrix, f1_score
 
     path = Path(path)
-    texts, single, multi = labelled_rows(path, text_column=text_column, label_column=label_column,
-                                         labels_column=labels_column, labels_separator=labels_separator, where=where,
-                                         codebook=codebook)
+    found = read_labelled(path, text_column=text_column, label_column=label_column, labels_column=labels_column,
+                          labels_separator=labels_separator, where=where, codebook=codebook, workbook=workbook)
+    texts, single, multi = found.texts, found.single, found.multi
+    label_column, labels_column = found.label_column, found.labels_column
     predicted = model.classify(texts)
     lines = [f"{path.name}: {len(texts)} rows" + (f" where {dict(where)}" if where else "")]
     evaluation = Evaluation(rows=len(texts))

@@ -113,9 +113,11 @@ def classify(
 
 
 def train(
-    file: Annotated[Path, typer.Argument(help="Labelled comments: .csv, .tsv, .xlsx or .jsonl.")],
-    text_column: TextColumn,
+    file: Annotated[Path, typer.Argument(help="Labelled comments: .csv, .tsv, .xlsx or .jsonl, or a labelling "
+                                              "workbook filled in Excel (cx sample).")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder to write the model into.")],
+    text_column: Annotated[str | None, typer.Option(
+        "--text-column", "-t", help="Column holding the comments (not needed for a labelling workbook).")] = None,
     label_column: LabelColumn = None,
     labels_column: LabelsColumn = None,
     labels_separator: LabelsSeparator = ",",
@@ -137,15 +139,30 @@ def train(
     sequence: Annotated[bool, typer.Option(
         help="Add a BiLSTM head to the single-label head (needs PyTorch; minutes, not seconds).")] = False,
     codebook: CodebookOption = None,
+    workbook: Annotated[bool | None, typer.Option(
+        "--workbook/--no-workbook", help="FILE is a labelling workbook written by cx sample (default: found out from "
+                                         "the file). Its label groups are the columns: --label-column and "
+                                         "--labels-column name them when it has several.")] = None,
 ) -> None:
-    """Train a model on your own labels (any codebook): one label per row, several, or both."""
-    from nlp.errors import ModelFileError
+    """Train a model on your own labels (any codebook): one label per row, several, or both.
+
+    A labelling workbook from cx sample is read as filled in Excel: rows with no label yet are skipped and
+    counted, a cell holding something else than its drop-down allows is an error naming its row and column.
+    """
+    from nlp.errors import ModelFileError, require_file
+    from nlp.labelling import is_labelling_workbook
     from nlp.lexicon import default_cause_lexicon_path, default_lexicon_path, read_cause_lexicon, read_lexicon
     from nlp.persist import save_model
     from nlp.train import train_model_from_table
 
-    if label_column is None and labels_column is None:
-        fail("give --label-column (one label per row), --labels-column (several per row) or both")
+    require_file(file, "labelled comments")
+    is_workbook = workbook if workbook is not None else is_labelling_workbook(file)
+    if not is_workbook:
+        if text_column is None:
+            fail("give --text-column: the column holding the comments (only a labelling workbook from cx sample "
+                 "needs none)")
+        if label_column is None and labels_column is None:
+            fail("give --label-column (one label per row), --labels-column (several per row) or both")
     if output.exists() and not output.is_dir():
         fail(f"{output} is a file; a model is saved into a folder (model.json and arrays.npz): give a folder with -o")
     try:
@@ -163,7 +180,7 @@ def train(
                                        where=_where(where), segment=segment, negation_scope=negation_scope,
                                        lexicon=terms, cause_lexicon=cause_terms, clauses=clauses,
                                        no_causes_for=tuple(no_causes_for or ()), sequence=sequence,
-                                       codebook=_codebook(codebook))
+                                       codebook=_codebook(codebook), workbook=is_workbook)
     except (ValueError, TypeError, ImportError) as exc:
         fail(str(exc))
     try:
@@ -175,7 +192,10 @@ def train(
         heads.append(f"{model.sentiment_name}: {', '.join(model.sentiment_labels)}")
     if model.causes is not None:
         heads.append(f"{model.causes_name}: {', '.join(model.cause_labels)}")
-    typer.echo(f"trained on {model.manifest['training_data']['rows']} rows; " + "; ".join(heads))
+    data = model.manifest["training_data"]
+    typer.echo(f"trained on {data['rows']} rows; " + "; ".join(heads))
+    if data.get("unlabelled_rows"):
+        typer.echo(f"skipped {data['unlabelled_rows']} rows of the workbook with no label yet (every label cell empty)")
     if model.sequence is not None:
         typer.echo(f"sequence head: kept epoch {model.sequence.best_epoch_} of {model.sequence.epochs}, "
                    f"held-out accuracy {model.sequence.validation_accuracy_:.3f}")

@@ -1,8 +1,9 @@
-"""``cx agreement`` and ``cx themes``: agreement between coders of open-ended comments, and the themes
-of what the codebook misses, for researchers.
+"""``cx agreement``, ``cx sample`` and ``cx themes``: agreement between coders of open-ended comments,
+what to label next, and the themes of what the codebook misses, for researchers.
 
-Argument parsing and printing only, over :mod:`nlp.agreement`; registered on the ``cx`` app by
-:mod:`journeymap.cli`. Nothing heavy is imported until the command runs.
+Argument parsing and printing only, over :mod:`nlp.agreement`, :mod:`nlp.sampling`, :mod:`nlp.themes` and
+:mod:`nlp.labelling`; registered on the ``cx`` app by :mod:`journeymap.cli`. Nothing heavy is
+imported until a command runs.
 """
 
 from __future__ import annotations
@@ -232,9 +233,77 @@ def themes(
         with TableWriter(comments_output, excel_safe=excel_safe) as writer:
             writer.write(comment_table)
         typer.echo(f"wrote {comments_output}: {len(comment_table)} comments with their themes")
+class Strategy(str, Enum):
+    """The ways ``cx sample`` picks comments (:data:`nlp.sampling.STRATEGIES`)."""
+
+    uncertainty_diversity = "uncertainty+diversity"
+    uncertainty = "uncertainty"
+    random = "random"
+
+
+def sample(
+    file: Annotated[Path, typer.Argument(help="Comments to pick from: .csv, .tsv, .xlsx or .jsonl.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The labelling workbook to write (.xlsx).")],
+    n: Annotated[int, typer.Option("-n", "--n", min=1, help="How many comments to pick.")] = 200,
+    model: Annotated[Path | None, typer.Option(
+        "--model", "-m", help="The model whose uncertainty picks the comments (the one the labels will train); "
+                              "default the shipped feedback-vi.")] = None,
+    text_column: Annotated[str, typer.Option("--text-column", "-t", help="Column holding the comments.")] = "text",
+    id_column: Annotated[str | None, typer.Option(
+        "--id-column", help="A column identifying each comment (an answer id), copied beside the row number.")] = None,
+    codebook: Annotated[Path | None, typer.Option(
+        "--codebook", help="The codebook giving the label columns, drop-downs and instructions (.yaml, .yml, .json); "
+                           "default the shipped one (sentiment and the six causes).")] = None,
+    show_guess: Annotated[bool, typer.Option(
+        "--show-guess", help="Add the model's guesses in separate grey columns (never in the label columns). Off: "
+                             "the coder is not steered by them.")] = False,
+    strategy: Annotated[Strategy, typer.Option(
+        help="uncertainty+diversity: the comments the model is least sure of, one per k-means group of them; "
+             "uncertainty: the least sure alone; random: a simple random sample.")] = Strategy.uncertainty_diversity,
+    seed: Annotated[int, typer.Option(help="The same seed picks the same comments.")] = 0,
+    overwrite: Annotated[bool, typer.Option(
+        "--overwrite", help="Replace an existing labelling workbook (its labels are lost).")] = False,
+) -> None:
+    """Pick the comments worth labelling next and write them to a labelling workbook to fill in Excel.
+
+    The comments the model is least sure of (sentiment close to a tie, a cause close to its threshold),
+    spread over what they say, near-duplicates set aside; one column per label group of the codebook with
+    drop-down lists, a guide sheet in Vietnamese. Train on the filled workbook with cx train WORKBOOK -o MODEL.
+    """
+    from nlp.codebook import load_codebook
+    from nlp.labelling import is_labelling_workbook, write_labelling_workbook
+    from nlp.sampling import sample_comments
+
+    from .. import fmt
+
+    not_an_input(output, file)
+    if output.suffix.lower() != ".xlsx":
+        fail(f"the labelling workbook {output} must be an .xlsx file (it holds drop-down lists and several sheets); "
+             "give a name ending in .xlsx")
+    if output.exists() and is_labelling_workbook(output) and not overwrite:
+        fail(f"{output} is already a labelling workbook, perhaps with labels in it; give another name, or "
+             "--overwrite to replace it")
+    book = None if codebook is None else load_codebook("default" if str(codebook) == "default" else codebook)
+    table, picked = sample_comments(file, model, n=n, text_column=text_column, strategy=strategy.value, seed=seed)
+    if id_column is not None and id_column not in table.frame.columns:
+        fail(f"{file} has no column {id_column!r} (--id-column); its columns are: "
+             f"{', '.join(map(repr, map(str, table.frame.columns)))}")
+    write_labelling_workbook(output, table, picked, text_column=text_column, codebook=book, id_column=id_column,
+                             show_guess=show_guess, model=str(model) if model is not None else "feedback-vi")
+    set_aside = []
+    if picked.not_text:
+        set_aside.append(f"{fmt.number(picked.not_text)} empty or non-text")
+    if picked.duplicates:
+        set_aside.append(f"{fmt.number(picked.duplicates)} duplicates of a comment more worth labelling")
+    typer.echo(f"picked {fmt.number(len(picked.positions))} of {fmt.number(picked.rows)} comments ({picked.strategy}, "
+               f"seed {picked.seed})" + (f"; set aside: {', '.join(set_aside)}" if set_aside else ""))
+    for note in picked.notes:
+        typer.echo(f"note: {note}")
+    typer.echo(f"wrote {output}: fill the sheet 'Gán nhãn', then: cx train {output} -o MODEL")
 
 
 def register(app: typer.Typer) -> None:
     """Add the researcher's commands to the ``cx`` app."""
     app.command()(agreement)
     app.command()(themes)
+    app.command()(sample)
