@@ -25,7 +25,7 @@ from .train import Evaluation, _sha256, evaluate_model, train_model_from_table
 __all__ = ["DEFAULT_OPTIONS", "MODEL_NAME", "MODEL_VERSION", "build_default_model", "training_options"]
 
 MODEL_NAME = "feedback-vi"
-MODEL_VERSION = "2026.12.3"
+MODEL_VERSION = "2026.12.4"
 #: Hyper-parameters of the shipped model; C chosen by :func:`cross_validate_c` on the train split.
 DEFAULT_OPTIONS: dict[str, Any] = {
     "sentiment_C": 1.0,
@@ -45,7 +45,7 @@ DEFAULT_OPTIONS: dict[str, Any] = {
 #: The corpus rounds written like real feedback (marketplace reviews, page comments, students' forms,
 #: compact complaints), where causes are as rare as the corpus has them: the causes' thresholds are
 #: chosen on their training rows' out-of-fold probabilities.
-THRESHOLD_ROUNDS = ("r11-", "r12-", "r13-", "r14-", "r15-", "r16-", "r17-", "r18-", "r19-", "r20-", "r21-")
+THRESHOLD_ROUNDS = ("r11-", "r12-", "r13-", "r14-", "r15-", "r16-", "r17-", "r18-", "r19-", "r20-", "r21-", "r22-")
 
 
 def training_options() -> dict[str, Any]:
