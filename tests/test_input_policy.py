@@ -45,7 +45,7 @@ SURVEY = "id,nps,csat\n" + "".join(
 def test_trailing_comma_keeps_every_column_under_its_header_in_cx_metrics(tmp_path):
     path = tmp_path / "survey.csv"
     path.write_text(SURVEY, encoding="utf-8")
-    result = invoke("metrics", path, "-o", tmp_path / "out.csv")
+    result = invoke("metrics", path, "-o", tmp_path / "out.csv", "--headers", "ids")
     assert result.exit_code == 0, result.output
     table = pd.read_csv(tmp_path / "out.csv", encoding="utf-8-sig")
     assert table.loc[0, "nps"] == 25 and table.loc[0, "nps_n"] == 8

@@ -122,14 +122,19 @@ def test_fifty_copies_of_one_complaint_do_not_fill_the_sample(shipped):
         assert picked.duplicates >= 49
 
 
-def test_diversity_spreads_the_sample_over_what_comments_say(shipped):
+def test_diversity_spreads_the_sample_over_what_comments_say(shipped, monkeypatch):
     """Forty comments on one topic, the most uncertain of all, among varied ones: uncertainty alone
     takes mostly them; uncertainty+diversity (near-duplicate removal off, so only the clusters act)
-    takes a few and spreads the rest."""
+    takes a few and spreads the rest. The uncertainty is set by the test (the forty highest), so the
+    test is about the clusters whatever the shipped model finds hard."""
+    import nlp.sampling
+
     cities = ["Đà Nẵng", "Huế", "Vinh", "Cần Thơ", "Hải Phòng", "Nha Trang", "Quy Nhơn", "Đà Lạt"]
     near = [f"App hãng toàn gợi ý combo khách sạn {3 + i % 3} sao cho mình, người chỉ đặt vé rẻ nhất đi "
             f"{cities[i % 8]} về trong ngày, lần thứ {i}." for i in range(40)]
     texts = near + _varied(120)
+    scores = np.concatenate([np.linspace(1.0, 0.9, 40), np.linspace(0.8, 0.0, 120)])
+    monkeypatch.setattr(nlp.sampling, "uncertainty", lambda model, prediction: scores)
     alone = choose(shipped, texts, 10, strategy="uncertainty", seed=0, duplicate_similarity=1.0)
     spread = choose(shipped, texts, 10, strategy="uncertainty+diversity", seed=0, duplicate_similarity=1.0)
     from_near = [sum(p < 40 for p in s.positions) for s in (alone, spread)]
