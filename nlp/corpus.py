@@ -96,6 +96,7 @@ def find_near_duplicates(
     >>> [(i, j) for i, j, _ in pairs]
     [(0, 1), (0, 2), (1, 2)]
     """
+    import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     folded = [" ".join(fold_diacritics(t).split()) for t in texts]
@@ -111,10 +112,12 @@ def find_near_duplicates(
     matrix = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True).fit_transform(
         [folded[i] for i in long_ids]
     )
-    similarity = (matrix @ matrix.T).tocoo()
-    for a, b, value in zip(similarity.row, similarity.col, similarity.data):
-        if a < b and value >= threshold:
-            pairs.append((long_ids[a], long_ids[b], round(float(min(value, 1.0)), 3)))
+    ids = np.asarray(long_ids)
+    for start in range(0, len(long_ids), 2000):  # a block of rows at a time: the pairs, not every product
+        block = (matrix[start:start + 2000] @ matrix.T).tocoo()
+        keep = (block.data >= threshold) & (block.row + start < block.col)
+        for a, b, value in zip(block.row[keep] + start, block.col[keep], block.data[keep], strict=True):
+            pairs.append((int(ids[a]), int(ids[b]), round(float(min(value, 1.0)), 3)))
     return sorted(set(pairs))
 
 
