@@ -137,16 +137,21 @@ def _longest(n: int, fits) -> int:
     return low
 
 
+def _letters_end(text: str, most: float) -> int | None:
+    """Where ``text`` passes ``most`` letters (combining marks are not letters), or ``None`` if it never does."""
+    letters = 0
+    for i, char in enumerate(text):
+        letters += not unicodedata.combining(char)
+        if letters > most:
+            return i
+    return None
+
+
 def _cut_word(word: str, fits, most_letters: float) -> tuple[str, str]:
     """The longest start of ``word`` that ``fits`` (at least one letter with its marks) and the rest;
     no start with more than ``most_letters`` letters fits."""
-    longest, letters = len(word), 0
-    for i, char in enumerate(word):
-        letters += not unicodedata.combining(char)
-        if letters > most_letters + 1:
-            longest = i
-            break
-    end = _longest(max(longest, 1), lambda k: fits(word[:k]))
+    past = _letters_end(word, most_letters + 1)
+    end = _longest(max(len(word) if past is None else past, 1), lambda k: fits(word[:k]))
     while 1 < end < len(word) and unicodedata.combining(word[end]):
         end -= 1
     return word[:end], word[end:]
@@ -171,12 +176,8 @@ def fit_lines(text: str, width: float, size: float, *, bold: bool = False, itali
     most_letters = width / (0.1 * size)
 
     def fits(line: str) -> bool:
-        if len(line) > most_letters:
-            letters = 0
-            for char in line:
-                letters += not unicodedata.combining(char)
-                if letters > most_letters:
-                    return False
+        if len(line) > most_letters and _letters_end(line, most_letters) is not None:
+            return False
         return text_width(line, size, bold=bold, italic=italic) <= width
 
     lines: list[str] = []
