@@ -114,6 +114,7 @@ def test_a_lone_syllable_is_a_key_phrase_only_when_said_alone(domains: tuple[str
     """Without word segmentation "ký" is half of "đăng ký", "động" of "tự động": a single syllable that the
     theme's comments mostly say inside one longer phrase is shown as that phrase, or not at all."""
     from collections import Counter
+    from itertools import pairwise
 
     from nlp.corpus import load_corpus
     from nlp.text import fold_diacritics
@@ -126,7 +127,7 @@ def test_a_lone_syllable_is_a_key_phrase_only_when_said_alone(domains: tuple[str
         for phrase in (p for p in theme.key_phrases if " " not in p):
             syllable = fold_diacritics(phrase)
             holding = [w for w in members if syllable in w]
-            pairs = Counter(pair for w in holding for pair in {f"{a} {b}" for a, b in zip(w, w[1:]) if syllable in (a, b)})
+            pairs = Counter(pair for w in holding for pair in {f"{a} {b}" for a, b in pairwise(w) if syllable in (a, b)})
             if pairs and pairs.most_common(1)[0][1] >= 0.5 * len(holding):
                 halves.append((theme.label, phrase, pairs.most_common(1)[0]))
     assert halves == []
