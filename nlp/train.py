@@ -268,6 +268,8 @@ class Evaluation:
     single: dict[str, Any] = field(default_factory=dict)
     multi: dict[str, Any] = field(default_factory=dict)
     text: str = ""
+    unlabelled_rows: int = 0
+    """A labelling workbook's rows with no label yet, skipped (not in ``rows``)."""
 
     def __str__(self) -> str:
         return self.text
@@ -299,8 +301,11 @@ def evaluate_model(
     texts, single, multi = found.texts, found.single, found.multi
     label_column, labels_column = found.label_column, found.labels_column
     predicted = model.classify(texts)
-    lines = [f"{path.name}: {len(texts)} rows" + (f" where {dict(where)}" if where else "")]
-    evaluation = Evaluation(rows=len(texts))
+    evaluation = Evaluation(rows=len(texts),
+                            unlabelled_rows=0 if found.workbook is None else len(found.workbook.unlabelled))
+    lines = [f"{path.name}: {len(texts)} rows" + (f" where {dict(where)}" if where else "")
+             + (f" (skipped {evaluation.unlabelled_rows} rows of the workbook with no label yet)"
+                if evaluation.unlabelled_rows else "")]
     if single is not None:
         if model.sentiment is None:
             raise ValueError(f"the model has no single-label head to compare with {label_column!r}")

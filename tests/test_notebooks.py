@@ -22,8 +22,8 @@ from journeymap.display import OUTPUT_MARK
 PATHS = notebook_paths()
 
 
-def test_the_four_notebooks_are_there():
-    assert [p.name[:3] for p in PATHS] == ["01_", "02_", "03_", "04_"]
+def test_the_five_notebooks_are_there():
+    assert [p.name[:3] for p in PATHS] == ["01_", "02_", "03_", "04_", "05_"]
 
 
 @pytest.mark.parametrize("path", PATHS, ids=[p.stem for p in PATHS])

@@ -334,6 +334,40 @@ def test_cx_sample_then_fill_then_cx_train(tmp_path, toy_model_dir):
     assert result.exit_code == 1 and "already a labelling workbook" in result.output  # the labels are not lost
 
 
+def test_cx_evaluate_reads_a_filled_workbook_as_cx_train_does(tmp_path, toy_model_dir):
+    texts, sentiments, causes = _corpus()
+    comments = tmp_path / "ý_kiến.csv"
+    pd.DataFrame({"text": texts}).to_csv(comments, index=False)
+    workbook = tmp_path / "to_label.xlsx"
+    result = runner.invoke(app, ["sample", str(comments), "--model", str(toy_model_dir), "-n", "12", "-o",
+                                 str(workbook), "--seed", "2"])
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(workbook)[SHEET]
+    names = default_codebook().group("sentiment").names("vi")
+    truth = {t: (s, c) for t, s, c in zip(texts, sentiments, causes)}
+    fill = {}
+    for row in range(2, 12):  # the researcher labels 10 of the 12 rows
+        sentiment, named = truth[sheet.cell(row, 2).value]
+        fill[row] = {SENTIMENT: names[sentiment], **{WAIT if c == "wait_time" else RUDE: "x" for c in named}}
+    _fill(workbook, fill)
+    result = runner.invoke(app, ["evaluate", str(toy_model_dir), str(workbook)])  # no -t, no label columns
+    assert result.exit_code == 0, result.output
+    assert "to_label.xlsx: 10 rows (skipped 2 rows of the workbook with no label yet)" in result.output
+    assert "== sentiment (model head 'sentiment')" in result.output
+    assert "== causes (model head 'causes'), multi-label" in result.output
+    # the same rows, from the Python API
+    from nlp.persist import load_model
+    from nlp.train import evaluate_model
+
+    evaluation = evaluate_model(load_model(toy_model_dir), workbook)
+    assert evaluation.rows == 10 and evaluation.unlabelled_rows == 2 and evaluation.single and evaluation.multi
+    # a plain table still needs its columns named, and a missing file is named first
+    result = runner.invoke(app, ["evaluate", str(toy_model_dir), str(comments)])
+    assert result.exit_code == 1 and "give --text-column" in result.output
+    result = runner.invoke(app, ["evaluate", str(toy_model_dir), str(tmp_path / "không_có.xlsx")])
+    assert result.exit_code == 1 and "không_có.xlsx" in result.output
+
+
 def test_cx_sample_errors(tmp_path, toy_model_dir):
     comments = tmp_path / "c.csv"
     pd.DataFrame({"noi_dung": _varied(5)}).to_csv(comments, index=False)

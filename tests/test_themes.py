@@ -74,6 +74,65 @@ def test_key_phrases_are_never_function_words_alone_nor_made_only_of_stopwords()
             assert not any(a != b and f" {a} " in f" {b} " for b in theme.key_phrases), theme.key_phrases
 
 
+DELIVERY = ["giao hàng chậm cả tuần mới tới", "hẹn thứ hai mà thứ sáu mới giao hàng", "shop giao trễ 5 ngày",
+            "giao trễ, gọi shipper không nghe", "giao hang lâu quá", "giao chậm, chờ giao lại 3 ngày",
+            "đặt 2 tuần chưa thấy giao hàng", "giao chậm mà còn thiếu món", "giao trễ hẹn hoài", "giao chậm hết chỗ nói"]
+
+
+def _words(text: str) -> list[str]:
+    import re
+
+    from nlp.normalize import normalize_text
+    from nlp.text import fold_diacritics
+
+    return re.findall(r"\w+", fold_diacritics(normalize_text(text)))
+
+
+def _said_in(phrase: str, words: list[str]) -> bool:
+    from nlp.text import fold_diacritics
+
+    return f" {fold_diacritics(phrase)} " in f" {' '.join(words)} "
+
+
+def test_a_theme_about_delivery_is_labelled_with_giao_hang_and_every_phrase_is_said_in_it() -> None:
+    texts = DELIVERY + FEES + APP + ["phí rút tiền cao hơn ngân hàng khác"]
+    result = find_themes(texts, 3, seed=0)
+    delivery = result.themes[result.assignments[0] - 1]
+    assert {result.assignments[i] for i in range(len(DELIVERY))} == {delivery.number}
+    assert "giao hàng" in delivery.label.split(" · ")
+    for theme in result.themes:
+        assert not set(theme.label.split(" · ")) & (FUNCTION_WORDS | {"giao", "hàng"}), theme.label
+        members = [_words(t) for t, a in zip(texts, result.assignments) if a == theme.number]
+        for phrase in theme.key_phrases:
+            # a key phrase is something the theme's own comments say ("giao hàng" is no phrase of the fees)
+            assert any(_said_in(phrase, words) for words in members), (theme.label, phrase)
+
+
+@pytest.mark.parametrize(("domains", "size", "k"), [(("delivery", "bank", "education"), 600, 6),
+                                                      (("delivery", "ecommerce"), 500, 5)])
+def test_a_lone_syllable_is_a_key_phrase_only_when_said_alone(domains: tuple[str, ...], size: int, k: int) -> None:
+    """Without word segmentation "ký" is half of "đăng ký", "động" of "tự động": a single syllable that the
+    theme's comments mostly say inside one longer phrase is shown as that phrase, or not at all."""
+    from collections import Counter
+    from itertools import pairwise
+
+    from nlp.corpus import load_corpus
+    from nlp.text import fold_diacritics
+
+    texts = [r.text for r in load_corpus() if r.sentiment == "negative" and r.domain in domains][:size]
+    result = find_themes(texts, k, seed=0)
+    halves = []
+    for theme in result.themes:
+        members = [_words(t) for t, a in zip(texts, result.assignments) if a == theme.number]
+        for phrase in (p for p in theme.key_phrases if " " not in p):
+            syllable = fold_diacritics(phrase)
+            holding = [w for w in members if syllable in w]
+            pairs = Counter(pair for w in holding for pair in {f"{a} {b}" for a, b in pairwise(w) if syllable in (a, b)})
+            if pairs and pairs.most_common(1)[0][1] >= 0.5 * len(holding):
+                halves.append((theme.label, phrase, pairs.most_common(1)[0]))
+    assert halves == []
+
+
 def test_quotes_are_real_rows_whole_texts_and_not_repeated() -> None:
     texts = corpus_complaints()
     result = find_themes(texts, 6, seed=0)

@@ -65,6 +65,32 @@ def _codebook(path: Path | None) -> Codebook | None:
 Where = Annotated[
     list[str] | None, typer.Option("--where", help="Keep only rows where COLUMN=VALUE (repeatable), e.g. split=test.")
 ]
+WorkbookOption = Annotated[
+    bool | None, typer.Option(
+        "--workbook/--no-workbook", help="FILE is a labelling workbook written by cx sample (default: found out from "
+                                         "the file). Its label groups are the columns: --label-column and "
+                                         "--labels-column name them when it has several.")
+]
+
+
+def _labelled_input(file: Path, workbook: bool | None, text_column: str | None, label_column: str | None,
+                    labels_column: str | None) -> bool:
+    """Whether ``file`` (labelled comments for ``cx train`` and ``cx evaluate``) is read as a labelling
+    workbook from ``cx sample``: ``--workbook``/``--no-workbook`` when given, else whether it is one.
+    A plain table needs ``--text-column`` and a label column; a workbook names both itself.
+    A missing file is named first."""
+    from nlp.errors import require_file
+    from nlp.labelling import is_labelling_workbook
+
+    require_file(file, "labelled comments")
+    is_workbook = workbook if workbook is not None else is_labelling_workbook(file)
+    if not is_workbook:
+        if text_column is None:
+            fail("give --text-column: the column holding the comments (only a labelling workbook from cx sample "
+                 "needs none)")
+        if label_column is None and labels_column is None:
+            fail("give --label-column (one label per row), --labels-column (several per row) or both")
+    return is_workbook
 
 
 def classify(
@@ -139,30 +165,19 @@ def train(
     sequence: Annotated[bool, typer.Option(
         help="Add a BiLSTM head to the single-label head (needs PyTorch; minutes, not seconds).")] = False,
     codebook: CodebookOption = None,
-    workbook: Annotated[bool | None, typer.Option(
-        "--workbook/--no-workbook", help="FILE is a labelling workbook written by cx sample (default: found out from "
-                                         "the file). Its label groups are the columns: --label-column and "
-                                         "--labels-column name them when it has several.")] = None,
+    workbook: WorkbookOption = None,
 ) -> None:
     """Train a model on your own labels (any codebook): one label per row, several, or both.
 
     A labelling workbook from cx sample is read as filled in Excel: rows with no label yet are skipped and
     counted, a cell holding something else than its drop-down allows is an error naming its row and column.
     """
-    from nlp.errors import ModelFileError, require_file
-    from nlp.labelling import is_labelling_workbook
+    from nlp.errors import ModelFileError
     from nlp.lexicon import default_cause_lexicon_path, default_lexicon_path, read_cause_lexicon, read_lexicon
     from nlp.persist import save_model
     from nlp.train import train_model_from_table
 
-    require_file(file, "labelled comments")
-    is_workbook = workbook if workbook is not None else is_labelling_workbook(file)
-    if not is_workbook:
-        if text_column is None:
-            fail("give --text-column: the column holding the comments (only a labelling workbook from cx sample "
-                 "needs none)")
-        if label_column is None and labels_column is None:
-            fail("give --label-column (one label per row), --labels-column (several per row) or both")
+    is_workbook = _labelled_input(file, workbook, text_column, label_column, labels_column)
     if output.exists() and not output.is_dir():
         fail(f"{output} is a file; a model is saved into a folder (model.json and arrays.npz): give a folder with -o")
     try:
@@ -204,25 +219,31 @@ def train(
 
 def evaluate(
     model: Annotated[Path, typer.Argument(help="Model folder (from cx train, or models/feedback-vi).")],
-    file: Annotated[Path, typer.Argument(help="Labelled comments to score against.")],
-    text_column: TextColumn,
+    file: Annotated[Path, typer.Argument(help="Labelled comments to score against: .csv, .tsv, .xlsx or .jsonl, "
+                                              "or a labelling workbook filled in Excel (cx sample).")],
+    text_column: Annotated[str | None, typer.Option(
+        "--text-column", "-t", help="Column holding the comments (not needed for a labelling workbook).")] = None,
     label_column: LabelColumn = None,
     labels_column: LabelsColumn = None,
     labels_separator: LabelsSeparator = ",",
     where: Where = None,
     codebook: CodebookOption = None,
+    workbook: WorkbookOption = None,
 ) -> None:
-    """Print a classification report, confusion matrix and per-label F1 of a model on labelled data."""
+    """Print a classification report, confusion matrix and per-label F1 of a model on labelled data.
+
+    A labelling workbook from cx sample is read as cx train reads it: rows with no label yet are skipped and
+    counted, and its label groups are compared with the model's heads.
+    """
     from nlp.persist import load_model
     from nlp.train import evaluate_model
 
-    if label_column is None and labels_column is None:
-        fail("give --label-column, --labels-column or both: the gold labels to compare with")
+    is_workbook = _labelled_input(file, workbook, text_column, label_column, labels_column)
     try:
         loaded = load_model(model)
         evaluation = evaluate_model(loaded, file, text_column=text_column, label_column=label_column,
                                     labels_column=labels_column, labels_separator=labels_separator,
-                                    where=_where(where), codebook=_codebook(codebook))
+                                    where=_where(where), codebook=_codebook(codebook), workbook=is_workbook)
     except ValueError as exc:  # bad tables and model files are DataErrors, ValueErrors
         fail(str(exc))
     typer.echo(str(evaluation))
