@@ -77,6 +77,12 @@ SECTIONS: dict[str, str] = {
 
 REPORT_SUFFIXES = tuple(REPORT_FORMATS)
 
+PRINT_MM = (273.0, 185.0)
+"""The printed page's room for a canvas tile: A4 landscape inside the template's 12 mm margins
+(273 × 186 mm), a millimetre short so that rounding never pushes a tile onto a page of its own."""
+PRINT_HEADING_MM = 24.0
+"""What the canvas section's heading and note take above the first tile on paper."""
+
 
 def _template() -> Any:
     import jinja2
@@ -303,10 +309,12 @@ def _context(
             "transitions": journey.graph.number_of_edges(),
         },
         "canvas": Markup(_embed_svg(canvas_svg(annotated, feedback=summary, persona_cards=False), "canvas-", readable=_CANVAS_READABLE)),
-        # Printed instead of the wide canvas: A4 landscape tiles (273 × 150 mm inside the 12 mm margins,
-        # room left for the heading), text at least 6 pt.
+        # Printed instead of the wide canvas: A4 landscape tiles filling the page inside the 12 mm
+        # margins (the first one shorter, under the section's heading), text at least 6 pt; the title
+        # and persona are the report's own.
         "canvas_print": [Markup(_embed_svg(svg, f"canvas-p{i}-", readable=0.0)) for i, svg in enumerate(
-            canvas_page_svgs(annotated, feedback=summary, persona_cards=False, width_mm=273, height_mm=150))],
+            canvas_page_svgs(annotated, feedback=summary, persona_cards=False, title=False, width_mm=PRINT_MM[0],
+                             height_mm=PRINT_MM[1], first_height_mm=PRINT_MM[1] - PRINT_HEADING_MM))],
         "flow": Markup(_embed_svg(journey_to_svg(annotated), "flow-", readable=_GRAPHVIZ_READABLE)),
         "conversion": conversion_section,
         "metrics": metrics_section,

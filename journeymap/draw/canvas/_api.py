@@ -312,13 +312,17 @@ def canvas_page_svgs(
     *,
     width_mm: float,
     height_mm: float,
+    first_height_mm: float | None = None,
     feedback: pd.DataFrame | None = None,
     persona_cards: bool = True,
+    title: bool = True,
 ) -> list[str]:
     """The canvas as :func:`print_canvas` tiles it, for pages of ``width_mm`` × ``height_mm`` with no
     margin of their own: one SVG document per page, each that size (text as text, at least
-    :data:`~journeymap.draw.canvas.MIN_PRINT_PT` when printed at that size). The HTML report prints
-    these instead of the one wide canvas.
+    :data:`~journeymap.draw.canvas.MIN_PRINT_PT` when printed at that size). ``first_height_mm``
+    makes the first page shorter, to leave room for a heading above it; ``title=False`` leaves out the
+    canvas's title and persona cards (a page that has its own). The HTML report prints these instead
+    of the one wide canvas.
 
     Examples
     --------
@@ -336,7 +340,9 @@ def canvas_page_svgs(
                       persona_cards=persona_cards)
     pages = []
     with matplotlib.rc_context(_RC):
-        for sheet in page_sheets(canvas, (width_mm * MM, height_mm * MM), margin=0.0):
+        first = None if first_height_mm is None else first_height_mm * MM
+        for sheet in page_sheets(canvas, (width_mm * MM, height_mm * MM), margin=0.0, first_height=first,
+                                 titles=title, trim=True):
             buffer = io.BytesIO()
             sheet.figure.savefig(buffer, format="svg", **_save_options(sheet.figure, "svg"))
             pages.append(buffer.getvalue().decode("utf-8"))
