@@ -187,7 +187,8 @@ def render_canvas(
     than a page is split, its header saying "(còn tiếp)" / "(tiếp)"), and rows split into bands, top
     to bottom, when they do not fit a page's height. Every page repeats the row headers and its stage
     headers and carries a marker line ("… · trang 2/6 · giai đoạn 3–4 · phần 1/2"); the title is on
-    page 1 and the legend at the foot of each column of pages. A PDF holds every page; PNG, JPEG
+    page 1 and the legend once, at the foot of the first column of pages with room for it (else of
+    the last column), rather than a page of its own under every column. A PDF holds every page; PNG, JPEG
     and SVG write one file per page when there are several: ``name-1.png``, ``name-2.png`` …, and
     this returns the first (:func:`print_canvas` returns them all).
 

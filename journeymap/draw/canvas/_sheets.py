@@ -9,8 +9,9 @@ else tiles. Pages take whole stages, left to right (a stage wider than a page is
 pages, its header saying "(còn tiếp)" / "(tiếp)"); when the rows do not fit a page's height either,
 they are split into bands, top to bottom, at row boundaries. Every page repeats the row headers and
 its stage headers and carries a marker line ("<title> · trang 2/6 · giai đoạn 3–4 · phần 1/2");
-the title and persona cards are on page 1, the legend at the foot of each column of pages. All pages
-share one scale, so the same text has the same size on every page.
+the title and persona cards are on page 1; the legend is printed once, at the foot of the first
+column of pages with room left for it (else of the last column). All pages share one scale, so the
+same text has the same size on every page.
 
 Slides (1920 × 1080 px): an overview (title, stage headers, touchpoint names and the emotion curve,
 stages wrapped onto up to four lines) and one slide per stage, its rows split into up to four bands
