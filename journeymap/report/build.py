@@ -40,17 +40,17 @@ from .._formats import REPORT_FORMATS
 from ..journey import Journey
 from ..terms import source_name
 from .charts import _CANVAS_READABLE, _GRAPHVIZ_READABLE, _embed_svg
-from .inputs import _describe_events, _describe_table, _Input, _load_journey
+from .inputs import _describe_table, _Input, _load_journey, describe_events
 from .sections import (
     _annotated,
-    _conversion_section,
     _feedback_section,
     _lived_section,
     _metrics_section,
-    _pain_section,
     _summary_section,
     _survey_tables,
     _what_if_section,
+    conversion_section,
+    pain_section,
 )
 
 if TYPE_CHECKING:
@@ -99,7 +99,7 @@ def _template() -> Any:
     return environment.get_template("report.html.j2")
 
 
-def _report_date() -> _dt.date:
+def report_date() -> _dt.date:
     """The date a report is stamped with: today, or the day of ``SOURCE_DATE_EPOCH`` when it is set.
 
     ``SOURCE_DATE_EPOCH`` (seconds since 1970, UTC) is the reproducible-builds convention, which
@@ -282,20 +282,20 @@ def _context(
     annotated = _annotated(journey, (by for by, _ in metric_sources), touchpoint_column)
     metrics_section = _metrics_section(metric_sources, journey, touchpoint_column) if metric_sources else None
 
-    conversion_section = _conversion_section(journey, notes)
+    conversion_data = conversion_section(journey, notes)
     lived_section = None
     if events is not None:
-        described = _describe_events(events)
+        described = describe_events(events)
         inputs.append(described)
         lived_section = _lived_section(
-            journey, events, described, None if conversion_section is None else conversion_section["result"],
+            journey, events, described, None if conversion_data is None else conversion_data["result"],
             case_column=case_column, touchpoint_column=touchpoint_column, timestamp_column=timestamp_column,
         )
         lived_section["svg"] = Markup(lived_section["svg"])
-    pain_section = _pain_section(annotated, summary)
-    what_if = _what_if_section(journey, conversion_section, pain_section)
-    if conversion_section is not None:
-        conversion_section["what_if"] = what_if
+    pain_data = pain_section(annotated, summary)
+    what_if = _what_if_section(journey, conversion_data, pain_data)
+    if conversion_data is not None:
+        conversion_data["what_if"] = what_if
 
     context: dict[str, Any] = {
         "title": title or journey.title,
@@ -316,17 +316,17 @@ def _context(
             canvas_page_svgs(annotated, feedback=summary, persona_cards=False, title=False, width_mm=PRINT_MM[0],
                              height_mm=PRINT_MM[1], first_height_mm=PRINT_MM[1] - PRINT_HEADING_MM))],
         "flow": Markup(_embed_svg(journey_to_svg(annotated), "flow-", readable=_GRAPHVIZ_READABLE)),
-        "conversion": conversion_section,
+        "conversion": conversion_data,
         "metrics": metrics_section,
         "feedback": feedback_section,
-        "pain": pain_section,
+        "pain": pain_data,
         "lived": lived_section,
-        "summary": _summary_section(conversion_section, lived_section, pain_section, what_if),
+        "summary": _summary_section(conversion_data, lived_section, pain_data, what_if),
         "labels": None if summary is None else source_name(summary.attrs.get("labels")),
         "inputs": inputs,
         "notes": notes,
         "version": __version__,
-        "today": _report_date().strftime("%d/%m/%Y"),
+        "today": report_date().strftime("%d/%m/%Y"),
         "sections": SECTIONS,
     }
     present = [key for key in SECTIONS if key in ("canvas", "flow") or context[key] is not None]
