@@ -26,7 +26,7 @@ from journeymap.cli import app
 from journeymap.deck import journey_deck
 from journeymap.errors import DataError
 from journeymap.markov import conversion
-from journeymap.report.sections import _pain_section
+from journeymap.report.sections import pain_section
 from journeymap.samples import data_dir
 
 DATA = data_dir()
@@ -104,6 +104,23 @@ def test_the_deck_is_16_9_with_a_slide_per_stage_and_every_section(full_deck):
     _check_geometry(deck)
 
 
+def test_the_canvas_picture_is_drawn_for_the_slide_and_fills_its_area(full_deck):
+    from io import BytesIO
+
+    from PIL import Image
+
+    deck, _ = full_deck
+    (picture,) = [shape for shape in deck.slides[1].shapes if shape.shape_type == 13]
+    with Image.open(BytesIO(picture.image.blob)) as image:
+        size = image.size
+    shown = (picture.width / 12700, picture.height / 12700)  # EMU -> pt
+    # drawn at 2 px per slide point (a 1920-pixel projector), not at 150 dpi and shrunk to 3,200 px
+    assert size[0] <= 2 * shown[0] + 2 and size[1] <= 2 * shown[1] + 2
+    # the canvas's white border is trimmed, so the picture reaches the content area's edges
+    free_w = deck.slide_width / 12700 - 2 * picture.left / 12700
+    assert shown[0] == pytest.approx(free_w, abs=1) or picture.top + picture.height > Pt(FOOTER_TOP - 40)
+
+
 def test_stage_tables_hold_the_touchpoints_in_vietnamese(full_deck):
     deck, _ = full_deck
     rows = _cells(_tables(_slide(deck, "Giai đoạn 2/7: Đặt hàng"))[0])
@@ -137,7 +154,7 @@ def test_the_numbers_are_the_reports(full_deck):
     pain = _tables(_slide(deck, "Xếp hạng điểm đau"))[0]
     from journeymap.feedback import summarize_feedback
 
-    expected = _pain_section(journey, summarize_feedback(journey, COMMENTS))["rows"][0]
+    expected = pain_section(journey, summarize_feedback(journey, COMMENTS))["rows"][0]
     assert _cells(pain)[1][:4] == [str(expected["rank"]), expected["name"], expected["stage"], expected["score"]]
     sources = "\n".join(shape.text_frame.text for shape in _slide(deck, "Xếp hạng điểm đau").shapes
                         if shape.has_text_frame)
@@ -348,3 +365,17 @@ def test_libreoffice_draws_every_slide(full_deck, tmp_path):
             grey = image.convert("L")
             assert grey.size[0] * 9 == pytest.approx(grey.size[1] * 16, rel=0.02)
             assert ImageStat.Stat(grey).stddev[0] > 5, f"{page.name} is blank"
+
+
+def test_the_deck_uses_only_public_names_of_the_report_and_the_canvas():
+    import ast
+
+    import journeymap.deck
+
+    private = []
+    for path in Path(journeymap.deck.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 2 and (node.module or "").startswith(
+                    ("report", "draw")):  # the report's and the canvas's helpers
+                private += [f"{path.name}: {node.module}.{a.name}" for a in node.names if a.name.startswith("_")]
+    assert not private, private

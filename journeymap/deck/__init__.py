@@ -140,9 +140,9 @@ def journey_deck(
     other = None if compare_to is None else _journey(compare_to, "compare_to")
     chosen = None
     if persona is not None:
-        from ..draw.canvas._panels import _chosen_persona
+        from ..personas import chosen_persona
 
-        chosen = _chosen_persona(designed, persona)  # an unknown persona stops here, before any work
+        chosen = chosen_persona(designed, persona)  # an unknown persona stops here, before any work
 
     try:
         import pptx  # noqa: F401
@@ -198,9 +198,9 @@ def _lived(designed: Journey, events: Any, other: Journey | None, case_column: s
         return None
     if events is not None:
         from ..discover import discover_journey
-        from ..report.inputs import _describe_events
+        from ..report.inputs import describe_events
 
-        described = _describe_events(events)
+        described = describe_events(events)
         other = discover_journey(events, case_column=case_column, touchpoint_column=touchpoint_column,
                                  timestamp_column=timestamp_column, reference=designed,
                                  stage_column="stage" if "stage" in described.columns else None)
@@ -220,16 +220,16 @@ def _lived(designed: Journey, events: Any, other: Journey | None, case_column: s
 
 
 def _build(journey: Journey, comments: FeedbackInput | None, lived: LivedInput | None, persona: str | None) -> Any:
-    from ..draw.canvas._panels import _persona_view
     from ..pain import pain_ranking
-    from ..report.build import _report_date
-    from ..report.sections import _conversion_section, _pain_section
+    from ..personas import persona_view
+    from ..report.build import report_date
+    from ..report.sections import conversion_section, pain_section
     from . import _content
     from ._pptx import Slides
 
     summary = None if comments is None else comments.summary
-    nodes, excluded, cards, view = _persona_view(journey, persona)
-    date = _report_date()
+    nodes, excluded, cards, view = persona_view(journey, persona)
+    date = report_date()
     slides = Slides(f"{journey.title} · cx-vn")
     slides.prs.core_properties.title = journey.title
     slides.prs.core_properties.author = "cx-vn"
@@ -245,10 +245,10 @@ def _build(journey: Journey, comments: FeedbackInput | None, lived: LivedInput |
     _content.canvas_slide(slides, journey, summary, persona)
     _content.stage_slides(slides, journey, nodes, excluded, view)
     notes: list[str] = []
-    section = _conversion_section(journey, notes)
+    section = conversion_section(journey, notes)
     _content.conversion_slides(slides, journey, section, notes, persona)
     _content.what_if_slide(slides, journey, section, persona)
-    pain = _pain_section(journey, summary)
+    pain = pain_section(journey, summary)
     ranking = pain_ranking(journey, summary) if pain is not None else None
     _content.pain_slides(slides, journey, pain, ranking, comments, persona)
     if comments is not None:

@@ -38,6 +38,7 @@ PAIN_INK = "B03A2E"
 OPPORTUNITY_INK = "2E7D32"
 GREY_INK = "90A4AE"
 WHAT_IF_TOP = 5
+PICTURE_PX_PER_PT = 2.0  # pixels of a slide picture per point of the slide (960 pt wide: 1920 px)
 LOST_TOP = 8
 PAIN_TOP = 12
 QUOTES = 3
@@ -127,26 +128,19 @@ def _persona_card(deck: Slides, slide: Any, journey: Journey, spec: PersonaSpec,
 
 
 def canvas_slide(deck: Slides, journey: Journey, summary: pd.DataFrame | None, persona: str | None) -> None:
-    import tempfile
-    from pathlib import Path
-
-    from PIL import Image
-
-    from ..draw.canvas import render_canvas
+    """The whole canvas, as large as the slide's free area allows (its aspect kept, centred)."""
+    from ..draw.canvas import canvas_image
 
     subtitle = "Toàn cảnh hành trình; chi tiết từng giai đoạn ở các trang sau"
     if persona is not None:
         subtitle += f" · góc nhìn của persona {persona}"
     slide, top = deck.slide("Bản đồ hành trình", subtitle)
-    with tempfile.TemporaryDirectory(prefix="cx-deck-") as folder:
-        png = render_canvas(journey, Path(folder) / "canvas.png", feedback=summary, persona=persona,
-                            persona_cards=False)
-        with Image.open(png) as opened:
-            image = opened.convert("RGB")
-    # A projector shows ~2,000 pixels across; a wider picture only makes the file heavier.
-    if image.width > 3200:
-        image = image.resize((3200, round(image.height * 3200 / image.width)), Image.Resampling.LANCZOS)
-    deck.picture(slide, image, MARGIN, top, CONTENT_W, CONTENT_BOTTOM - top)
+    box_h = CONTENT_BOTTOM - top
+    # Drawn for the box at PICTURE_PX_PER_PT (a 1920-pixel projector shows a 960 pt slide), without
+    # the canvas's white border, so a small canvas fills the box rather than floating in margins.
+    image = canvas_image(journey, (CONTENT_W * PICTURE_PX_PER_PT, box_h * PICTURE_PX_PER_PT), feedback=summary,
+                         persona=persona, persona_cards=False)
+    deck.picture(slide, image, MARGIN, top, CONTENT_W, box_h)
 
 
 # -- one slide per stage --------------------------------------------------------------------------

@@ -40,17 +40,17 @@ from .._formats import REPORT_FORMATS
 from ..journey import Journey
 from ..terms import source_name
 from .charts import _CANVAS_READABLE, _GRAPHVIZ_READABLE, _embed_svg
-from .inputs import _describe_events, _describe_table, _Input, _load_journey
+from .inputs import _describe_table, _Input, _load_journey, describe_events
 from .sections import (
     _annotated,
-    _conversion_section,
     _feedback_section,
     _lived_section,
     _metrics_section,
-    _pain_section,
     _summary_section,
     _survey_tables,
     _what_if_section,
+    conversion_section,
+    pain_section,
 )
 
 if TYPE_CHECKING:
@@ -77,6 +77,12 @@ SECTIONS: dict[str, str] = {
 
 REPORT_SUFFIXES = tuple(REPORT_FORMATS)
 
+PRINT_MM = (273.0, 185.0)
+"""The printed page's room for a canvas tile: A4 landscape inside the template's 12 mm margins
+(273 × 186 mm), a millimetre short so that rounding never pushes a tile onto a page of its own."""
+PRINT_HEADING_MM = 24.0
+"""What the canvas section's heading and note take above the first tile on paper."""
+
 
 def _template() -> Any:
     import jinja2
@@ -93,7 +99,7 @@ def _template() -> Any:
     return environment.get_template("report.html.j2")
 
 
-def _report_date() -> _dt.date:
+def report_date() -> _dt.date:
     """The date a report is stamped with: today, or the day of ``SOURCE_DATE_EPOCH`` when it is set.
 
     ``SOURCE_DATE_EPOCH`` (seconds since 1970, UTC) is the reproducible-builds convention, which
@@ -276,20 +282,20 @@ def _context(
     annotated = _annotated(journey, (by for by, _ in metric_sources), touchpoint_column)
     metrics_section = _metrics_section(metric_sources, journey, touchpoint_column) if metric_sources else None
 
-    conversion_section = _conversion_section(journey, notes)
+    conversion_data = conversion_section(journey, notes)
     lived_section = None
     if events is not None:
-        described = _describe_events(events)
+        described = describe_events(events)
         inputs.append(described)
         lived_section = _lived_section(
-            journey, events, described, None if conversion_section is None else conversion_section["result"],
+            journey, events, described, None if conversion_data is None else conversion_data["result"],
             case_column=case_column, touchpoint_column=touchpoint_column, timestamp_column=timestamp_column,
         )
         lived_section["svg"] = Markup(lived_section["svg"])
-    pain_section = _pain_section(annotated, summary)
-    what_if = _what_if_section(journey, conversion_section, pain_section)
-    if conversion_section is not None:
-        conversion_section["what_if"] = what_if
+    pain_data = pain_section(annotated, summary)
+    what_if = _what_if_section(journey, conversion_data, pain_data)
+    if conversion_data is not None:
+        conversion_data["what_if"] = what_if
 
     context: dict[str, Any] = {
         "title": title or journey.title,
@@ -303,22 +309,24 @@ def _context(
             "transitions": journey.graph.number_of_edges(),
         },
         "canvas": Markup(_embed_svg(canvas_svg(annotated, feedback=summary, persona_cards=False), "canvas-", readable=_CANVAS_READABLE)),
-        # Printed instead of the wide canvas: A4 landscape tiles (273 × 150 mm inside the 12 mm margins,
-        # room left for the heading), text at least 6 pt.
+        # Printed instead of the wide canvas: A4 landscape tiles filling the page inside the 12 mm
+        # margins (the first one shorter, under the section's heading), text at least 6 pt; the title
+        # and persona are the report's own.
         "canvas_print": [Markup(_embed_svg(svg, f"canvas-p{i}-", readable=0.0)) for i, svg in enumerate(
-            canvas_page_svgs(annotated, feedback=summary, persona_cards=False, width_mm=273, height_mm=150))],
+            canvas_page_svgs(annotated, feedback=summary, persona_cards=False, title=False, width_mm=PRINT_MM[0],
+                             height_mm=PRINT_MM[1], first_height_mm=PRINT_MM[1] - PRINT_HEADING_MM))],
         "flow": Markup(_embed_svg(journey_to_svg(annotated), "flow-", readable=_GRAPHVIZ_READABLE)),
-        "conversion": conversion_section,
+        "conversion": conversion_data,
         "metrics": metrics_section,
         "feedback": feedback_section,
-        "pain": pain_section,
+        "pain": pain_data,
         "lived": lived_section,
-        "summary": _summary_section(conversion_section, lived_section, pain_section, what_if),
+        "summary": _summary_section(conversion_data, lived_section, pain_data, what_if),
         "labels": None if summary is None else source_name(summary.attrs.get("labels")),
         "inputs": inputs,
         "notes": notes,
         "version": __version__,
-        "today": _report_date().strftime("%d/%m/%Y"),
+        "today": report_date().strftime("%d/%m/%Y"),
         "sections": SECTIONS,
     }
     present = [key for key in SECTIONS if key in ("canvas", "flow") or context[key] is not None]

@@ -51,7 +51,7 @@ def _describe_table(data: Any, parameter: str, label: str) -> _Input:
     return _Input(label, f"{origin}, {fmt.number(len(table.frame))} dòng", [str(c) for c in table.frame.columns], table)
 
 
-def _describe_events(events: Any) -> _Input:
+def describe_events(events: Any) -> _Input:
     """Columns of an event log without loading it (it may hold millions of rows)."""
     path = _as_path(events, "events")
     if path is None:

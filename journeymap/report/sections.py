@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from ..compare import JourneyComparison
     from ..markov import Conversion
 
+__all__ = ["conversion_section", "pain_section"]
+"""The sections other parts of journeymap build too (the deck); the rest serve the report's page only."""
+
 _VARIANTS = 10  # the most frequent paths shown in the designed-versus-lived section
 _WHERE_SHOWN = 4  # touchpoints named per theme of "Phàn nàn khác" (the most comments first), the rest counted
 
@@ -28,7 +31,13 @@ _WHERE_SHOWN = 4  # touchpoints named per theme of "Phàn nàn khác" (the most 
 # -- sections -----------------------------------------------------------------------------------------
 
 
-def _conversion_section(journey: Journey, notes: list[str]) -> dict[str, Any] | None:
+def conversion_section(journey: Journey, notes: list[str]) -> dict[str, Any] | None:
+    """Conversion and drop-off from the designed probabilities, as the report and the deck show them.
+
+    ``None`` (with a sentence added to ``notes`` saying why) when the journey has no goal or nobody
+    reaches one; else the formatted figures: ``probability``, ``goals``, ``steps``, ``chart``, the
+    per-touchpoint ``rows`` and the :class:`~journeymap.markov.Conversion` as ``result``.
+    """
     from ..markov import conversion, removal_effects
 
     if not any(attrs.get("goal") for _, attrs in journey.graph.nodes(data=True)):
@@ -268,7 +277,12 @@ def _other_complaints(journey: Journey, attached: pd.DataFrame, text_column: str
             "minimum": fmt.number(OTHER_COMPLAINTS_MIN)}
 
 
-def _pain_section(journey: Journey, summary: pd.DataFrame | None) -> dict[str, Any] | None:
+def pain_section(journey: Journey, summary: pd.DataFrame | None) -> dict[str, Any] | None:
+    """The pain ranking (:func:`journeymap.pain.pain_ranking`) as the report and the deck show it.
+
+    ``None`` when no touchpoint can be scored; else ``rows`` (rank, name, stage, score, bar, why,
+    source, best first) and whether the comments (``summary``) took part (``uses_feedback``).
+    """
     from ..pain import pain_ranking
 
     ranking = pain_ranking(journey, summary)

@@ -43,6 +43,7 @@ cell holds), ``_text`` (measuring and wrapping text) and ``_style`` (sizes, font
 
 
 from ._api import (
+           canvas_image,
            canvas_page_svgs,
            canvas_slides,
            canvas_svg,
@@ -55,5 +56,5 @@ from ._sheets import PAPER_MM, paper_size
 from ._style import FORMATS, MIN_PRINT_PT, MIN_SLIDE_PX, PNG_DPI, SLIDE_SIZE, SUFFIXES, CanvasLayout
 
 __all__ = ["FORMATS", "MIN_PRINT_PT", "MIN_SLIDE_PX", "PAPER_MM", "PNG_DPI", "SLIDE_SIZE", "SUFFIXES", "CanvasLayout",
-           "canvas_page_svgs", "canvas_slides", "canvas_svg", "journey_canvas", "paper_size", "print_canvas", "render_canvas",
+           "canvas_image", "canvas_page_svgs", "canvas_slides", "canvas_svg", "journey_canvas", "paper_size", "print_canvas", "render_canvas",
            "slides_folder"]

@@ -1,5 +1,5 @@
 """The canvas's public functions: :func:`journey_canvas`, :func:`render_canvas`, :func:`print_canvas`,
-:func:`canvas_slides`, :func:`canvas_svg`."""
+:func:`canvas_slides`, :func:`canvas_image`, :func:`canvas_svg`."""
 
 from __future__ import annotations
 
@@ -14,11 +14,12 @@ from ...feedback import feedback_numbers
 from ...journey import Journey
 from ._panels import _diff_panel, _output_format, _save_options, _single_panel
 from ._sheets import Orientation, Paper, _Canvas, paper_sheets, paper_size, slide_sheets
-from ._style import _RC, CanvasLayout
+from ._style import _RC, MARGIN, PNG_DPI, CanvasLayout
 
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
+    from PIL import Image
 
 
 
@@ -187,7 +188,8 @@ def render_canvas(
     than a page is split, its header saying "(còn tiếp)" / "(tiếp)"), and rows split into bands, top
     to bottom, when they do not fit a page's height. Every page repeats the row headers and its stage
     headers and carries a marker line ("… · trang 2/6 · giai đoạn 3–4 · phần 1/2"); the title is on
-    page 1 and the legend at the foot of each column of pages. A PDF holds every page; PNG, JPEG
+    page 1 and the legend once, at the foot of the first column of pages with room for it (else of
+    the last column), rather than a page of its own under every column. A PDF holds every page; PNG, JPEG
     and SVG write one file per page when there are several: ``name-1.png``, ``name-2.png`` …, and
     this returns the first (:func:`print_canvas` returns them all).
 
@@ -312,13 +314,17 @@ def canvas_page_svgs(
     *,
     width_mm: float,
     height_mm: float,
+    first_height_mm: float | None = None,
     feedback: pd.DataFrame | None = None,
     persona_cards: bool = True,
+    title: bool = True,
 ) -> list[str]:
     """The canvas as :func:`print_canvas` tiles it, for pages of ``width_mm`` × ``height_mm`` with no
     margin of their own: one SVG document per page, each that size (text as text, at least
-    :data:`~journeymap.draw.canvas.MIN_PRINT_PT` when printed at that size). The HTML report prints
-    these instead of the one wide canvas.
+    :data:`~journeymap.draw.canvas.MIN_PRINT_PT` when printed at that size). ``first_height_mm``
+    makes the first page shorter, to leave room for a heading above it; ``title=False`` leaves out the
+    canvas's title and persona cards (a page that has its own). The HTML report prints these instead
+    of the one wide canvas.
 
     Examples
     --------
@@ -336,7 +342,9 @@ def canvas_page_svgs(
                       persona_cards=persona_cards)
     pages = []
     with matplotlib.rc_context(_RC):
-        for sheet in page_sheets(canvas, (width_mm * MM, height_mm * MM), margin=0.0):
+        first = None if first_height_mm is None else first_height_mm * MM
+        for sheet in page_sheets(canvas, (width_mm * MM, height_mm * MM), margin=0.0, first_height=first,
+                                 titles=title, trim=True):
             buffer = io.BytesIO()
             sheet.figure.savefig(buffer, format="svg", **_save_options(sheet.figure, "svg"))
             pages.append(buffer.getvalue().decode("utf-8"))
@@ -416,6 +424,46 @@ def slides_folder(folder: str | Path) -> Path:
             f"(suffix {folder.suffix!r}): give a folder, e.g. {str(folder.with_suffix(''))!r}/"
         )
     return folder
+
+
+def canvas_image(
+    journey: Journey,
+    size: tuple[float, float],
+    *,
+    feedback: pd.DataFrame | None = None,
+    persona: str | None = None,
+    persona_cards: bool = True,
+) -> Image.Image:
+    """The canvas as an RGB picture that fills a box of ``size`` pixels (width, height) as far as its
+    aspect allows, drawn at the resolution that gives that size (never above 150 dpi) and without its
+    white border: for a slide, where drawing at 150 dpi and shrinking would be slow and heavy.
+
+    Examples
+    --------
+    >>> from journeymap import Journey
+    >>> j = Journey("Gọi tổng đài", stages=["Liên hệ"])
+    >>> j.add_touchpoint("ivr", name="Tổng đài tự động", stage="Liên hệ", ces=2)
+    >>> image = canvas_image(j, (1600, 700))
+    >>> image.mode, image.width <= 1600 and image.height <= 700, 1598 <= image.width or 698 <= image.height
+    ('RGB', True, True)
+    """
+    import matplotlib
+    from PIL import Image
+
+    figure = journey_canvas(journey, feedback=feedback, persona=persona, persona_cards=persona_cards)
+    width, height = (x * 72 for x in figure.get_size_inches())
+    inner_w, inner_h = width - 2 * MARGIN, height - 2 * MARGIN
+    dpi = 72 * min(size[0] / inner_w, size[1] / inner_h, PNG_DPI / 72)
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(_RC):
+        figure.savefig(buffer, format="png", dpi=dpi, facecolor="white", pil_kwargs={"compress_level": 1})
+    buffer.seek(0)
+    with Image.open(buffer) as opened:
+        image = opened.convert("RGB")
+    border = MARGIN * dpi / 72
+    box = (round(border), round(border), min(image.width, round(border + inner_w * dpi / 72)),
+           min(image.height, round(border + inner_h * dpi / 72)))
+    return image.crop(box)
 
 
 def canvas_svg(

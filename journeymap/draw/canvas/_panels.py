@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -13,9 +12,9 @@ from nlp.output import format_of
 from ... import fmt
 from ..._schema import PersonaSpec
 from ...compare import side_labels
-from ...errors import DataError, excerpt
 from ...feedback import FeedbackNumbers
 from ...journey import Journey
+from ...personas import persona_view
 from ._style import (
     _CHANGE_LABELS,
     _ROWS,
@@ -111,51 +110,6 @@ def _row_specs(journey: Journey) -> tuple[tuple[str, str], ...]:
     return tuple(rows)
 
 
-def _persona_view(
-    journey: Journey, persona: str | None
-) -> tuple[dict[str, dict[str, Any]], frozenset[str], tuple[PersonaSpec, ...], str | None]:
-    """The touchpoints as ``persona`` meets them, who does not meet which, the cards, the subtitle.
-
-    Without ``persona``: the touchpoints' own values, and a card for each declared persona. With it:
-    the persona's ``by_persona`` values replace the touchpoint's own (a value not given keeps the
-    touchpoint's), touchpoints whose ``personas`` list leaves the persona out are excluded (drawn
-    greyed in their column, so columns still line up with the all-persona canvas), and only the
-    persona's card is drawn.
-    """
-    nodes = {n: dict(attrs) for n, attrs in journey.graph.nodes(data=True)}
-    declared = tuple(journey.personas) if journey.graph.graph.get("personas") else ()
-    if persona is None:
-        return nodes, frozenset(), declared, None
-    chosen = _chosen_persona(journey, persona)
-    excluded = set()
-    for node, attrs in nodes.items():
-        meets = attrs.get("personas") or []
-        if meets and chosen.name not in meets:
-            excluded.add(node)
-            for key in list(attrs):
-                if key not in ("name", "stage", "lane", "channel", "goal", "moment_of_truth"):
-                    del attrs[key]
-            continue
-        variant = (attrs.get("by_persona") or {}).get(chosen.name) or {}
-        attrs.update({k: v for k, v in variant.items() if v is not None and v != []})
-    return nodes, frozenset(excluded), (chosen,), f"Góc nhìn của persona: {chosen.name}"
-
-
-def _chosen_persona(journey: Journey, persona: str) -> PersonaSpec:
-    if not isinstance(persona, str):
-        raise TypeError(f"persona must be a persona's name (text); got {type(persona).__name__}")
-    wanted = unicodedata.normalize("NFC", persona).strip()
-    personas = journey.personas
-    for spec in personas:
-        if spec.name == wanted:
-            return spec
-    folded = [spec for spec in personas if spec.name.casefold() == wanted.casefold()]
-    if len(folded) == 1:
-        return folded[0]
-    names = ", ".join(repr(spec.name) for spec in personas) or "(none: the journey declares no personas)"
-    raise DataError(f"persona {excerpt(persona)} is not a persona of journey {journey.title!r}; its personas: {names}")
-
-
 def _single_panel(
     journey: Journey,
     feedback: dict[str, FeedbackNumbers],
@@ -164,7 +118,7 @@ def _single_panel(
     caption: str | None = None,
     persona: str | None = None,
 ) -> _Panel:
-    nodes, excluded, cards, subtitle = _persona_view(journey, persona)
+    nodes, excluded, cards, subtitle = persona_view(journey, persona)
     return _Panel(
         journey=journey,
         title=journey.title,
@@ -186,8 +140,8 @@ def _single_panel(
 def _diff_panel(
     before: Journey, after: Journey, feedback: dict[str, FeedbackNumbers], *, persona: str | None = None
 ) -> _Panel:
-    old, old_excluded, _, _ = _persona_view(before, persona)
-    new, excluded, cards, view = _persona_view(after, persona)
+    old, old_excluded, _, _ = persona_view(before, persona)
+    new, excluded, cards, view = persona_view(after, persona)
     status: dict[str, _Status] = {}
     for node, attrs in new.items():
         if node not in old:

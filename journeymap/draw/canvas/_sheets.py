@@ -9,8 +9,9 @@ else tiles. Pages take whole stages, left to right (a stage wider than a page is
 pages, its header saying "(còn tiếp)" / "(tiếp)"); when the rows do not fit a page's height either,
 they are split into bands, top to bottom, at row boundaries. Every page repeats the row headers and
 its stage headers and carries a marker line ("<title> · trang 2/6 · giai đoạn 3–4 · phần 1/2");
-the title and persona cards are on page 1, the legend at the foot of each column of pages. All pages
-share one scale, so the same text has the same size on every page.
+the title and persona cards are on page 1; the legend is printed once, at the foot of the first
+column of pages with room left for it (else of the last column). All pages share one scale, so the
+same text has the same size on every page.
 
 Slides (1920 × 1080 px): an overview (title, stage headers, touchpoint names and the emotion curve,
 stages wrapped onto up to four lines) and one slide per stage, its rows split into up to four bands
@@ -117,17 +118,20 @@ class Sheet:
 
 
 def _fit(drawn: list[tuple[_Painter, _Layout]], size: tuple[float, float], *, margin: float,
-         scale: float | None = None, across: bool = True, centre: bool = True) -> Sheet:
-    """Lay the drawings (all on one figure) side by side (``across``) or stacked, scaled to fit ``size``."""
+         scale: float | None = None, across: bool = True, centre: bool = True, trim: float = 0.0) -> Sheet:
+    """Lay the drawings (all on one figure) side by side (``across``) or stacked, scaled to fit ``size``.
+
+    ``trim`` (canvas points) of the drawings' own white border may fall outside the sheet, for a
+    sheet printed inside margins of its own."""
     widths = [layout.width for _, layout in drawn]
     heights = [layout.height for _, layout in drawn]
     gaps = BAND_GAP * (len(drawn) - 1)
     total_w = sum(widths) + gaps if across else max(widths)
     total_h = max(heights) if across else sum(heights) + gaps
-    fitting = min((size[0] - 2 * margin) / total_w, (size[1] - 2 * margin) / total_h)
+    fitting = min((size[0] - 2 * margin) / (total_w - 2 * trim), (size[1] - 2 * margin) / (total_h - 2 * trim))
     scale = fitting if scale is None else min(scale, fitting)
     left = (size[0] - scale * total_w) / 2
-    top = (size[1] - scale * total_h) / 2 if centre else margin
+    top = (size[1] - scale * total_h) / 2 if centre else margin - trim * scale
     for painter, layout in drawn:
         painter.fit(scale, left, top, size[1])
         if across:
@@ -200,18 +204,23 @@ def _band_height(band: list[str], heights: dict[str, float]) -> float:
             + 48.0 * max(0, len(panels) - 1))
 
 
-def _bands(layout: _Layout, room: float, *, titles: bool) -> list[list[str]]:
-    """The units of a full-height drawing in bands of at most ``room`` points, as even as they can be."""
+def _bands(layout: _Layout, room: float, *, titles: bool, legend: bool = True,
+           first_room: float | None = None) -> list[list[str]]:
+    """The units of a full-height drawing in bands of at most ``room`` points (the first band at most
+    ``first_room``), as even as they can be; the legend only when ``legend``."""
     heights = dict(layout.parts)
     units = [u for u, _ in layout.parts
-             if _grid_unit(u) or u == "legend" or (titles and u.endswith((":title", ":cards")))]
+             if _grid_unit(u) or (legend and u == "legend") or (titles and u.endswith((":title", ":cards")))]
+    first = room if first_room is None else first_room
     greedy: list[list[str]] = [[]]
     for unit in units:
-        if greedy[-1] and _band_height([*greedy[-1], unit], heights) > room:
+        limit = first if len(greedy) == 1 else room
+        if greedy[-1] and _band_height([*greedy[-1], unit], heights) > limit:
             greedy.append([])
         greedy[-1].append(unit)
     even = _split_even(units, heights, len(greedy))
-    bands = even if len(even) == len(greedy) and all(_band_height(b, heights) <= room for b in even) else greedy
+    fits = all(_band_height(b, heights) <= (first if i == 0 else room) for i, b in enumerate(even))
+    bands = even if len(even) == len(greedy) and fits else greedy
     return [_with_names(band, heights) for band in bands]
 
 
@@ -231,20 +240,43 @@ def paper_sheets(canvas: _Canvas, paper: str, orientation: str = "landscape") ->
     return page_sheets(canvas, paper_size(paper, orientation), margin=PAPER_MARGIN)
 
 
-def page_sheets(canvas: _Canvas, size: tuple[float, float], *, margin: float) -> list[Sheet]:
-    """The canvas on pages of ``size`` points (with a white ``margin``), tiled when it must be."""
+def page_sheets(canvas: _Canvas, size: tuple[float, float], *, margin: float,
+                first_height: float | None = None, titles: bool = True, trim: bool = False) -> list[Sheet]:
+    """The canvas on pages of ``size`` points (with a white ``margin``), tiled when it must be.
+
+    ``first_height`` (points) makes the first page shorter than the others, for a page that also
+    holds a heading (the HTML report's); ``titles=False`` leaves the title and persona cards out (the
+    report has its own); ``trim`` lets the canvas's own white border fall outside the page (a page
+    printed inside margins of its own, as the report's are). The legend is drawn once, at the foot of the first column of pages with room
+    for it (of the last column when none has), rather than taking a page of its own in every column."""
+    first_h = size[1] if first_height is None else min(first_height, size[1])
     room_w, room_h = size[0] - 2 * margin, size[1] - 2 * margin
+    first_room_h = first_h - 2 * margin
     painter, whole = canvas.draw()
+    if not titles:
+        untitled = frozenset(u for u, _ in whole.parts if not u.endswith((":title", ":cards")))
+        painter, whole = canvas.draw(_View(units=untitled))
     least = MIN_PRINT_PT / smallest_text([painter])
-    if min(room_w / whole.width, room_h / whole.height) >= least:
-        return [_fit([(painter, whole)], size, margin=margin)]
-    cap_w, cap_h = room_w / least, room_h / least
+    border = MARGIN if trim else 0.0
+    if min(room_w / (whole.width - 2 * border), first_room_h / (whole.height - 2 * border)) >= least:
+        return [_fit([(painter, whole)], (size[0], first_h), margin=margin, trim=border)]
+    cap_w = room_w / least + 2 * border
     stages = whole.columns.stages
-    pages: list[tuple[tuple[tuple[str, int, int], ...], list[str]]] = []
-    for number, slots in enumerate(_column_groups(whole, cap_w - 2 * MARGIN - LABEL_W)):
+    groups = _column_groups(whole, cap_w - 2 * MARGIN - LABEL_W)
+    planned: list[tuple[tuple[tuple[str, int, int], ...], list[list[str]], list[list[str]]]] = []
+    for number, slots in enumerate(groups):
         _, full = canvas.draw(_View(slots=slots, marker="trang 00/00"))
         marker_h = dict(full.parts)["marker"]
-        pages += [(slots, band) for band in _bands(full, cap_h - 2 * MARGIN - marker_h, titles=number == 0)]
+        room, first_room = (h / least - 2 * (MARGIN - border) - marker_h for h in (room_h, first_room_h))
+        plain, with_legend = (_bands(full, room, titles=titles and number == 0, legend=legend,
+                                     first_room=first_room if number == 0 else None) for legend in (False, True))
+        planned.append((slots, plain, with_legend))
+    # The legend goes once, under the first column of pages it fits without a page of its own (the
+    # last column when it fits under none).
+    chosen = next((k for k, (_, plain, with_legend) in enumerate(planned) if len(with_legend) == len(plain)),
+                  len(planned) - 1)
+    pages = [(slots, band) for k, (slots, plain, with_legend) in enumerate(planned)
+             for band in (with_legend if k == chosen else plain)]
     while True:
         drawn = []
         for k, (slots, band) in enumerate(pages, start=1):
@@ -252,7 +284,9 @@ def page_sheets(canvas: _Canvas, size: tuple[float, float], *, margin: float) ->
             part = f" · phần {parts.index(k - 1) + 1}/{len(parts)}" if len(parts) > 1 else ""
             marker = f"{canvas.title} · trang {k}/{len(pages)} · {_stage_range(stages, slots)}{part}"
             drawn.append(canvas.draw(_View(slots=slots, units=frozenset(band), marker=marker)))
-        fits = [min(room_w / layout.width, room_h / layout.height) for _, layout in drawn]
+        fits = [min(room_w / (layout.width - 2 * border),
+                    (first_room_h if k == 0 else room_h) / (layout.height - 2 * border))
+                for k, (_, layout) in enumerate(drawn)]
         # A band the estimate got wrong is split in two; a single unit taller than a page stays as it is.
         wrong = [i for i, fit in enumerate(fits) if fit < least and len(pages[i][1]) > 1]
         if not wrong:
@@ -262,7 +296,8 @@ def page_sheets(canvas: _Canvas, size: tuple[float, float], *, margin: float) ->
             half = len(band) // 2
             pages[i:i + 1] = [(slots, band[:half]), (slots, band[half:])]
     scale = min([fit for fit in fits if fit >= least] or [least])
-    return [_fit([page], size, margin=margin, scale=scale, centre=False) for page in drawn]
+    return [_fit([page], (size[0], first_h if k == 0 else size[1]), margin=margin, scale=scale, centre=False,
+                 trim=border) for k, page in enumerate(drawn)]
 
 
 # -- slides -----------------------------------------------------------------------------------------

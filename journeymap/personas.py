@@ -1,0 +1,71 @@
+"""One persona's view of a journey: which persona a name means, and the touchpoints as they meet them.
+
+Shared by the canvas (:mod:`journeymap.draw.canvas`, ``persona=``) and the deck
+(:mod:`journeymap.deck`), so both show one persona the same way.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from ._schema import PersonaSpec
+from .errors import DataError, excerpt
+from .journey import Journey
+
+__all__ = ["chosen_persona", "persona_view"]
+
+
+def persona_view(
+    journey: Journey, persona: str | None
+) -> tuple[dict[str, dict[str, Any]], frozenset[str], tuple[PersonaSpec, ...], str | None]:
+    """The touchpoints as ``persona`` meets them, who does not meet which, the cards, the subtitle.
+
+    What the canvas, its slides and the deck's stage slides draw for one persona (or for all).
+
+    Without ``persona``: the touchpoints' own values, and a card for each declared persona. With it:
+    the persona's ``by_persona`` values replace the touchpoint's own (a value not given keeps the
+    touchpoint's), touchpoints whose ``personas`` list leaves the persona out are excluded (drawn
+    greyed in their column, so columns still line up with the all-persona canvas), and only the
+    persona's card is drawn.
+    """
+    nodes = {n: dict(attrs) for n, attrs in journey.graph.nodes(data=True)}
+    declared = tuple(journey.personas) if journey.graph.graph.get("personas") else ()
+    if persona is None:
+        return nodes, frozenset(), declared, None
+    chosen = chosen_persona(journey, persona)
+    excluded = set()
+    for node, attrs in nodes.items():
+        meets = attrs.get("personas") or []
+        if meets and chosen.name not in meets:
+            excluded.add(node)
+            for key in list(attrs):
+                if key not in ("name", "stage", "lane", "channel", "goal", "moment_of_truth"):
+                    del attrs[key]
+            continue
+        variant = (attrs.get("by_persona") or {}).get(chosen.name) or {}
+        attrs.update({k: v for k, v in variant.items() if v is not None and v != []})
+    return nodes, frozenset(excluded), (chosen,), f"Góc nhìn của persona: {chosen.name}"
+
+
+def chosen_persona(journey: Journey, persona: str) -> PersonaSpec:
+    """The persona of ``journey`` named ``persona`` (exact name after NFC, else the one name equal
+    ignoring case); a :class:`~journeymap.errors.DataError` naming the journey's personas otherwise.
+
+    >>> from journeymap import Journey
+    >>> j = Journey("Vay", stages=["Hỏi"], persona="Chị Lan")
+    >>> chosen_persona(j, "chị lan").name
+    'Chị Lan'
+    """
+    if not isinstance(persona, str):
+        raise TypeError(f"persona must be a persona's name (text); got {type(persona).__name__}")
+    wanted = unicodedata.normalize("NFC", persona).strip()
+    personas = journey.personas
+    for spec in personas:
+        if spec.name == wanted:
+            return spec
+    folded = [spec for spec in personas if spec.name.casefold() == wanted.casefold()]
+    if len(folded) == 1:
+        return folded[0]
+    names = ", ".join(repr(spec.name) for spec in personas) or "(none: the journey declares no personas)"
+    raise DataError(f"persona {excerpt(persona)} is not a persona of journey {journey.title!r}; its personas: {names}")
