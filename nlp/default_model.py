@@ -25,7 +25,7 @@ from .train import Evaluation, _sha256, evaluate_model, train_model_from_table
 __all__ = ["DEFAULT_OPTIONS", "MODEL_NAME", "MODEL_VERSION", "build_default_model", "training_options"]
 
 MODEL_NAME = "feedback-vi"
-MODEL_VERSION = "2026.12.4"
+MODEL_VERSION = "2026.12.5"
 #: Hyper-parameters of the shipped model; C chosen by :func:`cross_validate_c` on the train split.
 DEFAULT_OPTIONS: dict[str, Any] = {
     "sentiment_C": 1.0,
