@@ -595,7 +595,7 @@ def assert_rows_kept(table: Comments, out: Path) -> None:
             sent = [re.sub(r"\r\n?", "\n", value) for value in sent]
             got = [re.sub(r"\r\n?", "\n", value) for value in got]
         assert got == sent, f"column {name!r} changed:\n in: {sent!r}\nout: {got!r}"
-    status = header.index("text_status")
+    status = header.index("Trạng thái nội dung")  # cx classify's Vietnamese header (--headers vi, the default)
     assert {row[status] for row in rows} <= {"ok", "empty", "not_text"}
 
 
