@@ -128,7 +128,7 @@ def test_report_reads_a_vietnamese_headed_classified_file(classified, tmp_path):
         result = invoke("report", "-j", DESIGNED, "-f", classified[f"{style}.csv"], "-o", out)
         assert result.exit_code == 0, result.output
         pages[style] = out.read_text(encoding="utf-8")
-    sections = {style: re.findall(r'<section id="(?:pain|comments|feedback)".*?</section>', page, re.S)
+    sections = {style: re.findall(r'<section id="(?:pain|comments|feedback)".*?</section>', page, re.DOTALL)
                 for style, page in pages.items()}
     assert sections["vi"] and sections["vi"] == sections["ids"]
 

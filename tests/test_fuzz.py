@@ -595,7 +595,8 @@ def assert_rows_kept(table: Comments, out: Path) -> None:
             sent = [re.sub(r"\r\n?", "\n", value) for value in sent]
             got = [re.sub(r"\r\n?", "\n", value) for value in got]
         assert got == sent, f"column {name!r} changed:\n in: {sent!r}\nout: {got!r}"
-    status = header.index("Trạng thái nội dung")  # cx classify's Vietnamese header (--headers vi, the default)
+    # cx classify's Vietnamese header (--headers vi, its default), or the id (classify_file's default)
+    status = header.index("Trạng thái nội dung" if "Trạng thái nội dung" in header else "text_status")
     assert {row[status] for row in rows} <= {"ok", "empty", "not_text"}
 
 

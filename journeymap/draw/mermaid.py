@@ -170,9 +170,7 @@ def journey_to_mermaid(
     _check_score(score)
     chosen = None
     if persona is not None:
-        from .canvas._panels import _chosen_persona
-
-        chosen = _chosen_persona(journey, persona)  # the canvas's rule: exact name, else the only one up to case
+        chosen = journey.persona_named(persona)  # the canvas's rule: exact name, else the only one up to case
     names = _actor_names(journey, actors) if chosen is None or actors is not None else [_short_name(chosen.name)]
     per_persona = actors is None and chosen is None and bool(journey.graph.graph.get("personas"))
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -13,7 +12,6 @@ from nlp.output import format_of
 from ... import fmt
 from ..._schema import PersonaSpec
 from ...compare import side_labels
-from ...errors import DataError, excerpt
 from ...feedback import FeedbackNumbers
 from ...journey import Journey
 from ._style import (
@@ -142,18 +140,7 @@ def _persona_view(
 
 
 def _chosen_persona(journey: Journey, persona: str) -> PersonaSpec:
-    if not isinstance(persona, str):
-        raise TypeError(f"persona must be a persona's name (text); got {type(persona).__name__}")
-    wanted = unicodedata.normalize("NFC", persona).strip()
-    personas = journey.personas
-    for spec in personas:
-        if spec.name == wanted:
-            return spec
-    folded = [spec for spec in personas if spec.name.casefold() == wanted.casefold()]
-    if len(folded) == 1:
-        return folded[0]
-    names = ", ".join(repr(spec.name) for spec in personas) or "(none: the journey declares no personas)"
-    raise DataError(f"persona {excerpt(persona)} is not a persona of journey {journey.title!r}; its personas: {names}")
+    return journey.persona_named(persona)
 
 
 def _single_panel(
