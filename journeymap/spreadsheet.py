@@ -744,6 +744,7 @@ def _pair_rows(reader: _Reader, name: str, rows: list[tuple[str, list[_Cell]]]) 
     known = _headers(TOUCHPOINT_COLUMNS)
     items: list[tuple[str, dict[int, _Cell]]] = []
     blocks: dict[str, list[tuple[int, Column, dict[int, _Cell], str]]] = {}
+    block_rows: dict[str, list[int]] = {}
     seen: dict[tuple[str, str], str] = {}
     rest: list[tuple[str, list[_Cell]]] = []
     for position, (label, cells) in enumerate(rows):
@@ -772,12 +773,15 @@ def _pair_rows(reader: _Reader, name: str, rows: list[tuple[str, list[_Cell]]]) 
         else:
             values = {i: c for i, c in filled.items() if i > min(filled)}
             blocks.setdefault(block, []).append((len(blocks.get(block, [])), column, values, first.label))
+            block_rows.setdefault(block, []).append(position + 1)
     tables: dict[str, _Table] = {}
     for block, fields in blocks.items():
         header = [(index, column.header, where) for index, column, _, where in fields]
         places = sorted({i for _, _, values, _ in fields for i in values})
-        body = [(f"{name}, column {_column_letter(i)}", {index: values[i] for index, _, values, _ in fields if i in values})
-                for i in places]
+        numbers = block_rows[block]
+        where = f"row {numbers[0]}" if len(numbers) == 1 else f"rows {', '.join(map(str, numbers))}"
+        body = [(f"{name}, {where} ({PAIR_BLOCKS[block][0]} – …), column {_column_letter(i)}",
+                 {index: values[i] for index, _, values, _ in fields if i in values}) for i in places]
         tables[block] = _Table(name, header, body)
     return items, tables, rest
 

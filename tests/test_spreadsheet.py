@@ -378,6 +378,11 @@ def test_errors_in_the_pairs_journey_rows_name_file_row_and_column(tmp_path):
     assert "vay.touchpoints.csv, row 2, column B" in message and "không có" in message
     assert "vay.touchpoints.csv, row 4, column A" in message and "given twice (first in vay.touchpoints.csv, row 1" in message
     assert "vay.touchpoints.csv, row 5, column A" in message and "Tên hành trình, Mô tả hành trình" in message
+    # a stage's column with a goal but no name: named by its rows and column
+    path.write_text("Giai đoạn – Tên,Tư vấn\nGiai đoạn – Mục tiêu,Vay,Thêm\nTên,Giai đoạn\nGặp,Tư vấn\n", encoding="utf-8")
+    with pytest.raises(JourneyValidationError, match=r"vay.touchpoints.csv, rows 1, 2 \(Giai đoạn – …\), column C, "
+                                                     r"stages\[1\]: required key 'name' is missing"):
+        load_journey(path)
     path.write_text("Giai đoạn – Tên,Tư vấn\nTên,Giai đoạn,Tỷ lệ rời bỏ\nGặp,Tư vấn,nhiều\n", encoding="utf-8")
     with pytest.raises(JourneyValidationError, match=r"vay.touchpoints.csv, row 3, column C \(Tỷ lệ rời bỏ\)"):
         load_journey(path)
