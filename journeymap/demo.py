@@ -63,7 +63,7 @@ def run_feedback_demo(out_dir: str | Path = "cx-demo") -> FeedbackDemo:
     sample = out_dir / "feedback_sample.csv"
     with TableWriter(sample) as writer:
         writer.write(comments)
-    result = classify_file(sample, text_column="text")
+    result = classify_file(sample, text_column="text", headers="vi")  # as cx classify writes it
     classified = read_table(result.output)
     from collections import Counter
 

@@ -383,7 +383,7 @@ def comments_table(
     >>> df = pd.DataFrame({"sentiment": ["negative"], "sentiment_confidence": [0.8765],
     ...                    "causes": ["wait_time,rude_staff"], "text": ["Chờ 2 tiếng"]})
     >>> comments_table(df).data.to_dict("records")
-    [{'Bình luận': 'Chờ 2 tiếng', 'Cảm xúc': 'Tiêu cực', 'Độ tin cậy cảm xúc': 0.8765, 'Nguyên nhân': 'Thời gian chờ lâu; Nhân viên thô lỗ/giận dữ'}]
+    [{'Bình luận': 'Chờ 2 tiếng', 'Cảm xúc chung': 'Tiêu cực', 'Độ tin cậy: Cảm xúc chung': 0.8765, 'Nguyên nhân': 'Thời gian chờ lâu; Nhân viên thô lỗ/giận dữ'}]
     """
     import pandas as pd
 

@@ -3,8 +3,8 @@ r"""One way to write figures for people, in Vietnamese: decimal comma, thousands
 Every output that a person reads (the flow diagram, the canvas, the report, the ``cx`` console
 tables) writes its numbers through these functions, so that one figure reads the same everywhere:
 ``0.227`` is ``22,7%`` and ``12500`` is ``12.500`` in every file. Written tables (CSV, XLSX,
-JSONL) keep numbers as numbers, rounded by :func:`table` to the digits the report shows
-(:data:`DIGITS`), with Vietnamese headers unless ``headers="ids"``.
+JSONL) keep numbers as numbers: for people (Vietnamese headers, the default) rounded by :func:`table`
+to the digits the report shows (:data:`DIGITS`); for programs (``headers="ids"``) at full precision.
 
 >>> number(12500), number(1234.56, 1), percent(0.227), percent(0.7), signed(-12)
 ('12.500', '1.234,6', '22,7%', '70%', '−12')
@@ -189,15 +189,19 @@ def _digits(column: str) -> int:
     return 3 if column.startswith("p_") else 4
 
 
-def table(frame: pd.DataFrame, headers: str = "vi") -> pd.DataFrame:
+def table(frame: pd.DataFrame, headers: str = "vi", *, rounded: bool | None = None) -> pd.DataFrame:
     """``frame`` as a written table (CSV, XLSX, JSONL) or console table shows it: one way for every
     ``cx`` command and ``cx demo``.
 
-    Floats are rounded per column (:data:`DIGITS`), so a file says what the report says. With
-    ``headers="vi"`` (the default) the headers are Vietnamese (:func:`journeymap.terms.column_name`),
-    channel ids become their names and list cells read as text with cause ids named in Vietnamese
-    (``Thời gian chờ lâu 3; …``); with ``headers="ids"`` the columns keep their ids and lists keep
-    the ids (``wait_time 3; …``), for a program to read. The numbers are the same either way.
+    ``headers="vi"`` (the default) is the form for people: floats rounded per column
+    (:data:`DIGITS`), so a file says what the report says; Vietnamese headers
+    (:func:`journeymap.terms.column_name`); channel ids as their names and list cells as text with
+    cause ids named in Vietnamese (``Thời gian chờ lâu 3; …``). ``headers="ids"`` is the form for
+    programs: the columns keep their ids, lists keep the ids (``wait_time 3; …``) and floats keep
+    their full precision (a program rounds, or computes on, the exact value; a file written with
+    a dot decimal, as every written table is). The numbers agree: the ids form rounded per
+    :data:`DIGITS` is the Vietnamese form's. ``rounded`` overrides the rounding (the console
+    rounds either way).
 
     Raises
     ------
@@ -210,7 +214,7 @@ def table(frame: pd.DataFrame, headers: str = "vi") -> pd.DataFrame:
     >>> table(ranking).to_dict("records")
     [{'Điểm chạm': 'Giỏ hàng', 'Điểm đau (0–1)': 0.48, 'Tỷ lệ tiêu cực': 0.72, 'Nguyên nhân nhắc nhiều nhất': 'Vấn đề/câu hỏi không được giải quyết 3', 'Kênh': 'Mạng xã hội'}]
     >>> table(ranking, headers="ids").to_dict("records")
-    [{'name': 'Giỏ hàng', 'score': 0.48, 'negative_share': 0.72, 'top_causes': 'unresolved 3', 'channel': 'social'}]
+    [{'name': 'Giỏ hàng', 'score': 0.4796, 'negative_share': 0.72004, 'top_causes': 'unresolved 3', 'channel': 'social'}]
     """
     import numpy as np
     import pandas as pd
@@ -220,9 +224,12 @@ def table(frame: pd.DataFrame, headers: str = "vi") -> pd.DataFrame:
 
     if headers not in HEADERS:
         raise ValueError(f"headers must be one of {', '.join(map(repr, HEADERS))}; got {headers!r}")
+    if rounded is None:
+        rounded = headers == "vi"
     out = frame.copy()
     for column in out.select_dtypes(np.floating).columns:
-        out[column] = out[column].round(_digits(str(column)))
+        if rounded:
+            out[column] = out[column].round(_digits(str(column)))
         key = str(column)
         if (key.endswith("_n") or key in _COUNTS) and (out[column].dropna() % 1 == 0).all():
             # a count left float by a merge's gaps: 112, not 112.0; a gap stays empty (None: CSV, XLSX and JSONL take it)
@@ -252,7 +259,8 @@ def table(frame: pd.DataFrame, headers: str = "vi") -> pd.DataFrame:
 def write_table(frame: pd.DataFrame, path: str | Path, *, headers: str = "vi", excel_safe: bool = False) -> Path:
     """Write :func:`table` of ``frame`` to ``path`` (.csv, .tsv, .xlsx, .jsonl) with
     :class:`nlp.tables.TableWriter`: CSV in UTF-8 with a BOM, so Excel shows Vietnamese; written
-    whole or not at all. The one writer of ``cx pain``/``cx metrics``/``cx conversion -o`` and ``cx demo``."""
+    whole or not at all. ``headers="vi"`` rounds as the report shows; ``headers="ids"`` keeps full
+    precision. The one writer of ``cx pain``/``cx metrics``/``cx conversion -o`` and ``cx demo``."""
     from nlp.tables import TableWriter
 
     prepared = table(frame, headers)

@@ -122,6 +122,35 @@ class Journey:
             return [PersonaSpec.model_validate({"name": self.persona})]
         return [PersonaSpec.model_validate(p) for p in declared]
 
+    def persona_named(self, name: str) -> PersonaSpec:
+        """The persona called ``name``: its exact name (NFC, ends trimmed), else the only one equal to it
+        up to case. What ``persona=`` takes wherever the journey is drawn as one persona lives it (the
+        canvas, the deck, the Mermaid journey).
+
+        Raises
+        ------
+        DataError
+            No such persona (the message lists the journey's personas).
+        TypeError
+            ``name`` is not text.
+        """
+        import unicodedata
+
+        from .errors import DataError
+
+        if not isinstance(name, str):
+            raise TypeError(f"persona must be a persona's name (text); got {type(name).__name__}")
+        wanted = unicodedata.normalize("NFC", name).strip()
+        personas = self.personas
+        for spec in personas:
+            if spec.name == wanted:
+                return spec
+        folded = [spec for spec in personas if spec.name.casefold() == wanted.casefold()]
+        if len(folded) == 1:
+            return folded[0]
+        names = ", ".join(repr(spec.name) for spec in personas) or "(none: the journey declares no personas)"
+        raise DataError(f"persona {excerpt(name)} is not a persona of journey {self.title!r}; its personas: {names}")
+
     @property
     def stage_info(self) -> dict[str, StageSpec]:
         """Every stage's details (``goal``, ``kpis``, ``duration``), by stage name, in stage order."""

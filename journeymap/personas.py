@@ -6,11 +6,9 @@ Shared by the canvas (:mod:`journeymap.draw.canvas`, ``persona=``) and the deck
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from ._schema import PersonaSpec
-from .errors import DataError, excerpt
 from .journey import Journey
 
 __all__ = ["chosen_persona", "persona_view"]
@@ -57,15 +55,4 @@ def chosen_persona(journey: Journey, persona: str) -> PersonaSpec:
     >>> chosen_persona(j, "chị lan").name
     'Chị Lan'
     """
-    if not isinstance(persona, str):
-        raise TypeError(f"persona must be a persona's name (text); got {type(persona).__name__}")
-    wanted = unicodedata.normalize("NFC", persona).strip()
-    personas = journey.personas
-    for spec in personas:
-        if spec.name == wanted:
-            return spec
-    folded = [spec for spec in personas if spec.name.casefold() == wanted.casefold()]
-    if len(folded) == 1:
-        return folded[0]
-    names = ", ".join(repr(spec.name) for spec in personas) or "(none: the journey declares no personas)"
-    raise DataError(f"persona {excerpt(persona)} is not a persona of journey {journey.title!r}; its personas: {names}")
+    return journey.persona_named(persona)

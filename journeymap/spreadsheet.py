@@ -34,12 +34,32 @@ yes/no columns take ``có`` / ``x`` / ``TRUE`` (empty is no); *Thông tin* of a 
 
 Every problem names its sheet, row and column (``Điểm chạm!I7 (Tỷ lệ rời bỏ): must be a share …``).
 
-The CSV form (:func:`read_journey_csv`, :func:`write_journey_csv`) is the touchpoints sheet as
-``X.touchpoints.csv``, with ``X.transitions.csv`` (the transitions sheet) and ``X.journey.csv``
-(the *Hành trình* items, then one ``Giai đoạn`` row per stage, in order) beside it. Only the
-touchpoints file is required: without the journey file the title is the file's name and the stages
-are taken in the order touchpoints name them; without the transitions file touchpoints follow in
-listed order. Personas, stage details, canvas rows and per-persona values need the workbook.
+The CSV form (:func:`read_journey_csv`, :func:`write_journey_csv`) is a pair of files:
+``X.touchpoints.csv`` (the touchpoints sheet) and ``X.transitions.csv`` (the transitions sheet)
+beside it. The journey's own fields sit at the top of the touchpoints file, above its header row,
+one labelled row each, as a person lays out a title block in a spreadsheet (:data:`PAIR_ROWS`)::
+
+    Tên hành trình,Vay mua nhà
+    Mô tả hành trình,…
+    Giai đoạn – Tên,Tìm hiểu,Tư vấn,Giải ngân
+    Giai đoạn – Mục tiêu,Hiểu lãi suất,,Nhận tiền đúng hạn
+    Persona – Tên,Chị Mai,Anh Tuấn
+    Persona – Câu nói,"Mình cần biết…",…
+    Hàng bản đồ – Mã,name,emotion,chinh_sach
+    Hàng bản đồ – Tiêu đề,,,Chính sách
+
+    Mã,Tên,Giai đoạn,Kênh,…
+
+The ``Giai đoạn –``, ``Persona –`` and ``Hàng bản đồ –`` rows are those sheets turned on their
+side: one stage (persona, canvas row) a column, one field a row, named as the sheet's column
+(``Giai đoạn – KPI``, ``Persona – Nỗi bực dọc`` …). Every one of these rows is optional: without
+``Tên hành trình`` the title is the file's name (``X``); without ``Giai đoạn – Tên`` the stages are
+taken in the order the touchpoints name them; without the transitions file the touchpoints follow
+in listed order. So the pair holds every field of a journey but the per-persona values
+(*Theo persona*), which need the workbook; :func:`write_journey_csv` refuses a journey that has
+them rather than drop them. The older third file, ``X.journey.csv`` (the *Hành trình* items, then
+one ``Giai đoạn`` row per stage), is still read when it sits beside the pair; an item given both
+there and in the touchpoints file is an error naming both cells.
 """
 
 from __future__ import annotations
@@ -69,6 +89,7 @@ from .validation import validate_journey_data
 __all__ = [
     "BY_PERSONA_COLUMNS",
     "CSV_SUFFIX",
+    "PAIR_ROWS",
     "PERSONA_COLUMNS",
     "SHEETS",
     "STAGE_COLUMNS",
@@ -181,7 +202,24 @@ _LANE_PREFIX = "Hàng: "  # a custom row's column header when its title is a bui
 _NO_TRANSITIONS = "không có"
 _IN_ORDER = "theo thứ tự"
 CSV_SUFFIX = ".touchpoints.csv"
-"""The suffix of a journey's touchpoints CSV; ``.transitions.csv`` and ``.journey.csv`` sit beside it."""
+"""The suffix of a journey's touchpoints CSV; ``.transitions.csv`` (and, in the older form, ``.journey.csv``)
+sits beside it."""
+_DESCRIPTION_ROW = "Mô tả hành trình"  # "Mô tả" alone is a touchpoint column
+PAIR_BLOCKS = {"stages": ("Giai đoạn", STAGE_COLUMNS), "personas": ("Persona", PERSONA_COLUMNS),
+               "lanes": ("Hàng bản đồ", LANE_COLUMNS)}
+"""The sheets the touchpoints CSV carries on their side above its header: ``(row title, columns)``."""
+
+
+def _pair_row_title(block: str, column: Column) -> str:
+    return f"{PAIR_BLOCKS[block][0]} – {column.header}"
+
+
+PAIR_ROWS: tuple[str, ...] = (
+    *(_DESCRIPTION_ROW if c.key == "description" else c.header for c in JOURNEY_ITEMS),
+    *(_pair_row_title(block, c) for block, (_, columns) in PAIR_BLOCKS.items() for c in columns),
+)
+"""The titles of the rows the touchpoints CSV may have above its header: the journey's items, then the
+stages, personas and canvas rows on their side (a dash, a colon or a hyphen may join the two parts)."""
 _CHANNELS = ("app", "web", "phone", "branch", "counter", "email", "chat", "chatbot", "sms", "zalo", "social",
              "ivr", "kiosk", "delivery", "home", "survey", "system", "internal")
 
@@ -448,6 +486,8 @@ def _journey(reader: _Reader, items: _Table | None, tables: dict[str, _Table | N
     transitions_mode = None
     if items is not None:
         known = _headers(JOURNEY_ITEMS)
+        known[_fold_header(_DESCRIPTION_ROW)] = JOURNEY_ITEMS[1]
+        given: dict[str, str] = {}  # item -> the cell that gave it (the pair's rows and X.journey.csv may both)
         for label, cells in items.rows:
             first = cells.get(min(cells)) if cells else None
             if first is None:
@@ -464,6 +504,11 @@ def _journey(reader: _Reader, items: _Table | None, tables: dict[str, _Table | N
                 reader.problem(f"unknown item {excerpt(_text_of(first.value))}; the items are: {allowed}", first.label)
                 continue
             value = reader.convert(values[0], "text") if values else None
+            if column.key in given:
+                reader.problem(f"{column.header} is given twice (first in {given[column.key]}); give it once",
+                               first.label)
+                continue
+            given[column.key] = first.label
             if column.key == "transitions":
                 transitions_mode = touchpoint_key(value) if value else None
                 if transitions_mode not in (None, touchpoint_key(_NO_TRANSITIONS), touchpoint_key(_IN_ORDER)):
@@ -480,6 +525,11 @@ def _journey(reader: _Reader, items: _Table | None, tables: dict[str, _Table | N
         data["personas"] = personas
     stages = reader.entries(tables.get("stages"), STAGE_COLUMNS, "stages")
     if stages:
+        if "stages" in data:  # X.journey.csv's Giai đoạn rows and the touchpoints file's Giai đoạn – Tên row
+            table = tables["stages"]
+            reader.problem(f"the stages are given twice: in {items.name if items else 'the journey file'} and in "
+                           f"{table.name if table else 'the stages'}; give them once", table.header[0][2] if table
+                           and table.header else reader.source)
         data["stages"] = [s["name"] if set(s) == {"name"} else s for s in stages]
     lanes_table = tables.get("lanes")
     lanes = reader.entries(lanes_table, LANE_COLUMNS, "lanes")
@@ -662,20 +712,105 @@ def _csv_paths(path: Path) -> tuple[Path, Path, Path]:
     return path, path.with_name(stem + ".transitions.csv"), path.with_name(stem + ".journey.csv")
 
 
+def _loose(text: str) -> str:
+    """A row title folded, its parts joined by one space whatever joined them (``–``, ``:``, ``-``)."""
+    return " ".join(re.findall(r"[0-9a-z]+", touchpoint_key(str(text))))
+
+
+def _pair_titles() -> dict[str, tuple[str, Column]]:
+    """Every way a journey row's title may be written, loosely folded → (what it holds, its column); never
+    a touchpoint column's header (``Mô tả``, ``Persona``), so a header row is never taken for one."""
+    headers = {_loose(name) for name in _headers(TOUCHPOINT_COLUMNS)}
+    titles: dict[str, tuple[str, Column]] = {}
+    for column in JOURNEY_ITEMS:
+        title = _DESCRIPTION_ROW if column.key == "description" else column.header
+        for name in (title, title.split(" (")[0]):
+            if _loose(name) not in headers:
+                titles.setdefault(_loose(name), ("items", column))
+    for block, (block_title, columns) in PAIR_BLOCKS.items():
+        for column in columns:
+            for name in (column.header, column.header.split(" (")[0], column.key):
+                titles.setdefault(_loose(f"{block_title} {name}"), (block, column))
+    return titles
+
+
+_PAIR_TITLES = _pair_titles()
+
+
+def _pair_rows(reader: _Reader, name: str, rows: list[tuple[str, list[_Cell]]]) -> tuple[
+        list[tuple[str, dict[int, _Cell]]], dict[str, _Table], list[tuple[str, list[_Cell]]]]:
+    """Split the touchpoints CSV into the journey's rows above its header (items, and the stages,
+    personas and canvas rows on their side) and the touchpoints table (from its header on)."""
+    known = _headers(TOUCHPOINT_COLUMNS)
+    items: list[tuple[str, dict[int, _Cell]]] = []
+    blocks: dict[str, list[tuple[int, Column, dict[int, _Cell], str]]] = {}
+    block_rows: dict[str, list[int]] = {}
+    seen: dict[tuple[str, str], str] = {}
+    rest: list[tuple[str, list[_Cell]]] = []
+    for position, (label, cells) in enumerate(rows):
+        filled = {i: c for i, c in enumerate(cells) if c.value.strip()}
+        if not filled:
+            continue
+        first = filled[min(filled)]
+        found = _PAIR_TITLES.get(_loose(first.value))
+        if found is None:
+            if any(_fold_header(c.value) in known for c in filled.values()):
+                rest = rows[position:]
+                break
+            if len(filled) > 1:
+                reader.problem(f"the row {excerpt(first.value)} above the header is not one of the journey's rows; "
+                               f"they are: {', '.join(PAIR_ROWS)} (a row with a single cell is taken as a title)",
+                               first.label)
+            continue
+        block, column = found
+        if (block, column.key) in seen:
+            reader.problem(f"{excerpt(first.value.strip())} is given twice (first in {seen[(block, column.key)]}); "
+                           "give it once", first.label)
+            continue
+        seen[(block, column.key)] = first.label
+        if block == "items":
+            items.append((label, filled))
+        else:
+            values = {i: c for i, c in filled.items() if i > min(filled)}
+            blocks.setdefault(block, []).append((len(blocks.get(block, [])), column, values, first.label))
+            block_rows.setdefault(block, []).append(position + 1)
+    tables: dict[str, _Table] = {}
+    for block, fields in blocks.items():
+        header = [(index, column.header, where) for index, column, _, where in fields]
+        places = sorted({i for _, _, values, _ in fields for i in values})
+        numbers = block_rows[block]
+        where = f"row {numbers[0]}" if len(numbers) == 1 else f"rows {', '.join(map(str, numbers))}"
+        body = [(f"{name}, {where} ({PAIR_BLOCKS[block][0]} – …), column {_column_letter(i)}",
+                 {index: values[i] for index, _, values, _ in fields if i in values}) for i in places]
+        tables[block] = _Table(name, header, body)
+    return items, tables, rest
+
+
 def read_journey_csv(path: str | Path) -> Journey:
-    """Read and validate a journey from ``X.touchpoints.csv`` and, when they exist, ``X.transitions.csv``
-    and ``X.journey.csv`` beside it (see the module's description). UTF-8 (Excel's "CSV UTF-8"), with
-    or without a byte-order mark."""
+    """Read and validate a journey from ``X.touchpoints.csv`` (its journey rows above the header
+    included) and, when they exist, ``X.transitions.csv`` and the older ``X.journey.csv`` beside it
+    (see the module's description). UTF-8 (Excel's "CSV UTF-8"), with or without a byte-order mark.
+
+    Raises
+    ------
+    JourneyValidationError
+        Every problem with its file, row and column (``vay.touchpoints.csv, row 9, column C (Tỷ lệ
+        rời bỏ): must be a share …``).
+    """
     touchpoints_path, transitions_path, journey_path = _csv_paths(require_file(path, "touchpoints CSV"))
-    tables: dict[str, _Table | None] = {"touchpoints": _table(touchpoints_path.name, _csv_rows(touchpoints_path), TOUCHPOINT_COLUMNS)}
+    reader = _Reader(str(touchpoints_path))
+    pair_items, blocks, rest = _pair_rows(reader, touchpoints_path.name, _csv_rows(touchpoints_path))
+    tables: dict[str, _Table | None] = {"touchpoints": _table(touchpoints_path.name, rest, TOUCHPOINT_COLUMNS), **blocks}
     if transitions_path.exists():
         tables["transitions"] = _table(transitions_path.name, _csv_rows(transitions_path), TRANSITION_COLUMNS)
-    items = None
+    items = _Table(touchpoints_path.name, [], pair_items) if pair_items else None
     if journey_path.exists():
         rows = [(label, {i: c for i, c in enumerate(cells) if c.value.strip()}) for label, cells in _csv_rows(journey_path)]
-        items = _Table(journey_path.name, [], [r for r in rows if r[1] and _fold_header(r[1][min(r[1])].value) != _fold_header("Mục")])
+        old = [r for r in rows if r[1] and _fold_header(r[1][min(r[1])].value) != _fold_header("Mục")]
+        items = _Table(journey_path.name if items is None else f"{touchpoints_path.name} and {journey_path.name}", [],
+                       (items.rows if items else []) + old)
     title = touchpoints_path.name[: -len(CSV_SUFFIX)]
-    return _journey(_Reader(str(touchpoints_path)), items, tables, title, "csv")
+    return _journey(reader, items, tables, title, "csv")
 
 
 # -- writing ---------------------------------------------------------------------------------------------
@@ -886,30 +1021,60 @@ def _validations(workbook: Any, sheets: dict[str, Any], journey: Journey, quote:
         add(key, column, f"{touchpoints}!$A$2:$A${limit}", strict=False, prompt="Ghi Mã hoặc Tên của một điểm chạm.")
 
 
+def _pair_preamble(sheets: dict[str, tuple[list[str], list[list[Any]], list[Column]]]) -> list[list[Any]]:
+    """The journey's rows above the touchpoints header: its items, then the stages, personas and canvas
+    rows on their side (a field a row, only the fields some entry has; the names always)."""
+    out: list[list[Any]] = []
+    for item, value in sheets["journey"][1]:
+        if value is not None:
+            out.append([_DESCRIPTION_ROW if item == JOURNEY_ITEMS[1].header else item, value])
+    for block in PAIR_BLOCKS:
+        if block not in sheets or not sheets[block][1]:
+            continue
+        _, rows, columns = sheets[block]
+        for position, column in enumerate(columns):
+            values = [row[position] for row in rows]
+            if position == 0 or any(v is not None for v in values):
+                out.append([_pair_row_title(block, column), *values])
+    return out
+
+
+def _csv_float(value: float) -> str:
+    """A float as a CSV cell a person and :func:`_number` both read: its shortest exact digits, never in
+    exponent form (``1e-05`` → ``0.00001``), so a number comes back a number."""
+    from decimal import Decimal
+
+    text = repr(value)
+    return text if "e" not in text else format(Decimal(text), "f")
+
+
 def write_journey_csv(journey: Journey, path: str | Path) -> Path:
-    """Write ``X.touchpoints.csv``, ``X.transitions.csv`` and ``X.journey.csv`` (UTF-8 with a BOM, so
-    Excel shows Vietnamese); ``path`` names the touchpoints file. All three are written or none.
+    """Write the journey as a pair of CSV files, ``X.touchpoints.csv`` (the journey's own rows above
+    its header: title, description, stages, personas, canvas rows; see the module's description)
+    and ``X.transitions.csv``, in UTF-8 with a BOM so Excel shows Vietnamese; ``path`` names the
+    touchpoints file. Both are written or neither.
 
     Raises
     ------
     DataError
-        When the journey has what only the workbook holds (personas, stage details, canvas rows,
-        per-persona values), naming it, rather than leaving it out.
+        When the journey has per-persona values (*Theo persona*), which only the workbook holds,
+        rather than leaving them out; or when an older ``X.journey.csv`` sits beside ``path``: it
+        would be read with the new pair, so it is left for the user to remove.
     """
     touchpoints_path, transitions_path, journey_path = _csv_paths(Path(path))
+    if journey_path.exists():
+        raise DataError(f"{touchpoints_path}: {journey_path.name} sits beside it, and would be read with the new pair "
+                        f"(its items given twice); the touchpoints file now holds the journey's name and stages itself. "
+                        f"Remove or rename {journey_path}, or write the pair elsewhere")
     sheets = _sheet_rows(journey)
-    dropped = [SHEETS[k] for k in ("personas", "lanes", "by_persona") if sheets.get(k) and sheets[k][1]]
-    if any(any(v is not None for v in row[1:]) for row in sheets["stages"][1]):
-        dropped.append("Giai đoạn (goal, KPI, duration)")
-    if dropped:
-        raise DataError(f"{touchpoints_path}: the CSV files hold touchpoints, transitions and the journey's name and stages; "
-                        f"this journey also has {', '.join(dropped)}, which would be lost. Write .xlsx (or .yaml) instead")
-    header, rows, _ = sheets["journey"]
-    journey_rows = [header, *rows, *([SHEETS["stages"], stage] for stage in journey.stages)]
+    if sheets.get("by_persona") and sheets["by_persona"][1]:
+        raise DataError(f"{touchpoints_path}: the CSV pair holds every field but the per-persona values "
+                        f"({SHEETS['by_persona']}), which this journey has and which would be lost. Write .xlsx "
+                        "(or .yaml) instead")
+    preamble = _pair_preamble(sheets)
     files = [
-        (touchpoints_path, [sheets["touchpoints"][0], *sheets["touchpoints"][1]]),
+        (touchpoints_path, [*preamble, *([[]] if preamble else []), sheets["touchpoints"][0], *sheets["touchpoints"][1]]),
         (transitions_path, [sheets["transitions"][0], *sheets["transitions"][1]]),
-        (journey_path, journey_rows),
     ]
     handles = [AtomicFile(target) for target, _ in files]
     try:
@@ -918,7 +1083,7 @@ def write_journey_csv(journey: Journey, path: str | Path) -> Path:
             with handle.temp.open("w", encoding="utf-8-sig", newline="") as out:
                 writer = csv.writer(out, lineterminator="\r\n")
                 for row in table:
-                    writer.writerow(["" if v is None else (repr(v) if isinstance(v, float) else v) for v in row])
+                    writer.writerow(["" if v is None else (_csv_float(v) if isinstance(v, float) else v) for v in row])
         for handle in handles:
             handle.commit()
     except BaseException:

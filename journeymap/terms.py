@@ -136,10 +136,8 @@ COLUMN_NAMES: dict[str, str] = {
     "matched_by": "Khớp theo",
     "cases": "Khách hàng",
     "variant": "Đường đi",
-    # classified comments
-    "sentiment": "Cảm xúc",
-    "sentiment_confidence": "Độ tin cậy cảm xúc",
-    "text_status": "Trạng thái nội dung",
+    # classified comments: sentiment, sentiment_confidence, text_status and p_<cause> are named by
+    # nlp.headers.classified_header, as cx classify heads them
     "touchpoints": "Điểm chạm được nhắc",
     # themes of comments (cx themes)
     "theme": "Chủ đề",
@@ -154,6 +152,7 @@ COLUMN_NAMES: dict[str, str] = {
 …). Written tables carry these headers by default and the ids with ``--headers ids``; the ids are
 the API's column names. Patterned ids are named by :func:`column_name`."""
 
+_CLASSIFIED = {"sentiment", "sentiment_confidence", "sentiment_evidence", "causes_evidence", "text_status"}
 _INTERVAL = {"low": "cận dưới KTC 95%", "high": "cận trên KTC 95%"}
 
 
@@ -170,8 +169,9 @@ def cause_name(cause: str) -> str:
 
 def column_name(column: str) -> str:
     """The Vietnamese header of a column id: :data:`COLUMN_NAMES`, a metric's interval
-    (``nps_low``), a cause count (``cause_<id>``) or probability (``p_<id>``), a theme's quote
-    (``quote_<n>``); else the id itself.
+    (``nps_low``), a cause count (``cause_<id>``), a theme's quote (``quote_<n>``), a column of
+    ``cx classify`` (``sentiment``, ``p_<cause>``, ``text_status`` …: :func:`nlp.headers.classified_header`,
+    the one mapping, so the headers read as in a classified file); else the id itself.
 
     >>> column_name("nps_n"), column_name("csat_low"), column_name("cause_wait_time"), column_name("khu_vuc")
     ('Số phản hồi NPS', 'CSAT (%) – cận dưới KTC 95%', 'Số bình luận nêu: Thời gian chờ lâu', 'khu_vuc')
@@ -183,8 +183,10 @@ def column_name(column: str) -> str:
         return f"{COLUMN_NAMES[base]} – {_INTERVAL[side]}"
     if column.startswith("cause_"):
         return f"Số bình luận nêu: {cause_name(column[len('cause_'):])}"
-    if column.startswith("p_"):
-        return f"Xác suất: {cause_name(column[len('p_'):])}"
+    if column.startswith("p_") or column in _CLASSIFIED:
+        from nlp.headers import classified_header
+
+        return classified_header(column)
     if column.startswith("quote_") and column[len("quote_"):].isdigit():
         return f"Trích dẫn {column[len('quote_'):]}"
     return column

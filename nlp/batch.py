@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .headers import HEADER_STYLES, classified_header
 from .model import LABELS_SEPARATOR, FeedbackModel
 from .output import check_output
 from .persist import load_model
@@ -64,6 +65,7 @@ def classify_file(
     excel_safe: bool = False,
     names: str = "ids",
     codebook: Codebook | None = None,
+    headers: str = "ids",
 ) -> ClassifiedFile:
     """Classify every row of a CSV, TSV, XLSX or JSONL file and write a copy with the predictions.
 
@@ -91,6 +93,12 @@ def classify_file(
         column with the labels' Vietnamese or English names from the ``codebook`` (default: the
         shipped one, :func:`nlp.codebook.default_codebook`): ``sentiment_vi``, ``causes_vi``, several
         names joined by ``"; "``. The id columns stay as they are. ``"ids"`` (the default) adds none.
+    headers : {"ids", "vi"}
+        How the model's columns are headed: by their ids (the default here, for programs) or in
+        Vietnamese (``cx classify``'s default, for people: ``Cảm xúc chung``, ``Xác suất: Thời gian
+        chờ lâu``, ``Trạng thái nội dung``; see :func:`nlp.headers.classified_header`). The input's
+        columns keep their headers either way, and every reader of the toolkit
+        (:func:`nlp.tables.iter_table`) reads both forms back the same.
 
     The output is written to a hidden temporary file beside it and renamed when every row is done:
     a failure or an interruption leaves no output (and an older output untouched). Missing folders
@@ -109,20 +117,30 @@ def classify_file(
     table_suffix(output)
     if model is None or isinstance(model, (str, Path)):
         model = load_model(model)
+    if headers not in HEADER_STYLES:
+        raise ValueError(f"headers must be one of {', '.join(map(repr, HEADER_STYLES))}; got {headers!r}")
     label_names = _label_names(model, names, codebook)
     rows = not_classified = 0
     renamed: dict[str, str] = {}
     with TableWriter(output, excel_safe=excel_safe) as writer:
-        for chunk in iter_table(path, columns=(text_column,), chunk_size=chunk_size, delimiter=delimiter):
+        # the input's own headers are written as they are (classified_headers=False); a model column the
+        # input has already, by its id or by its Vietnamese header, is written as <id>_cx
+        for chunk in iter_table(path, columns=(text_column,), chunk_size=chunk_size, delimiter=delimiter,
+                                classified_headers=False):
             # Four decimals are plenty for a probability in a spreadsheet and halve the file size.
             result = model.classify(chunk[text_column].tolist(), explain=explain).round(4)
             result.index = chunk.index
             add_label_names(result, label_names, names)
+            taken = {str(c) for c in chunk.columns}
             for column in result.columns:
-                if column in chunk.columns:
+                if column in taken or classified_header(column) in taken:
                     renamed[column] = f"{column}_cx"
             not_classified += int((result["text_status"] != "ok").sum())
-            writer.write(chunk.join(result.rename(columns=renamed)))
+            result = result.rename(columns=renamed)
+            if headers == "vi":
+                result = result.rename(columns={c: classified_header(c) for c in result.columns
+                                                if classified_header(c) not in taken})
+            writer.write(chunk.join(result))
             rows += len(chunk)
             if progress is not None:
                 progress(rows)

@@ -174,13 +174,17 @@ def _excerpt(text: str, limit: int = 30, *, tail: bool = False) -> str:
     return "…" + text[-limit:] if tail else text[:limit] + "…"
 
 
-def _check_column(path: Path | str, columns: list[str], column: str) -> None:
+def _check_column(path: Path | str, columns: list[str], column: str, read_as: dict[str, str] | None = None) -> None:
     if column not in columns:
-        raise TableError(f"{path} has no column {column!r}; its columns are: {', '.join(map(repr, columns))}")
+        as_id = (read_as or {}).get(column)
+        hint = (f" (the header {column!r} of cx classify's Vietnamese form is read as its id {as_id!r}: "
+                f"give {as_id!r})") if as_id else ""
+        raise TableError(f"{path} has no column {column!r}{hint}; its columns are: {', '.join(map(repr, columns))}")
 
 
 def iter_table(
-    path: str | Path, *, columns: tuple[str, ...] = (), chunk_size: int = 50_000, delimiter: str | None = None
+    path: str | Path, *, columns: tuple[str, ...] = (), chunk_size: int = 50_000, delimiter: str | None = None,
+    classified_headers: bool = True,
 ) -> Iterator[pd.DataFrame]:
     """Yield the table in chunks of ``chunk_size`` rows, every value as text (missing as ``None``).
 
@@ -195,9 +199,14 @@ def iter_table(
       accents ("Nhận biết" as ``e`` + combining marks) equals the same name typed precomposed;
     - a cell longer than :data:`MAX_CELL_CHARS` characters is an error naming its row and column;
     - an Excel cell holding a formula whose value was never saved (a workbook written by a script)
-      is an error naming the cells, not an empty cell.
+      is an error naming the cells, not an empty cell;
+    - a file written by ``cx classify`` reads the same whichever headers it was written with: its
+      Vietnamese headers (``Cảm xúc chung``, ``Xác suất: Thời gian chờ lâu`` …) come back as the
+      column ids (``sentiment``, ``p_wait_time`` …; see :func:`nlp.headers.classified_ids`), the
+      input's own columns as they are. ``classified_headers=False`` keeps every header as written.
 
-    ``columns`` must exist (checked before any row is yielded). Memory stays bounded by the chunk.
+    ``columns`` must exist (checked before any row is yielded; they are ids, as the rows have them).
+    Memory stays bounded by the chunk.
     """
     suffix = readable_table_suffix(path)  # before Path(), which would turn https://x into https:/x
     path = Path(path)
@@ -209,12 +218,21 @@ def iter_table(
         chunks = _iter_xlsx(path, chunk_size)
     checked = False
     first_row = 2  # spreadsheet numbering: the header is row 1
+    read_as: dict[str, str] = {}
     for chunk in chunks:
         chunk = _clean(path, chunk, first_row)
         if not checked:
+            if classified_headers:
+                from .headers import classified_ids
+
+                read_as = classified_ids(chunk.columns)
+            if read_as:
+                chunk = chunk.rename(columns=read_as)
             for column in columns:
-                _check_column(path, [str(c) for c in chunk.columns], column)
+                _check_column(path, [str(c) for c in chunk.columns], column, read_as)
             checked = True
+        elif read_as:
+            chunk = chunk.rename(columns=read_as)
         first_row += len(chunk)
         yield chunk
 
@@ -583,7 +601,10 @@ def load_table(data: Table | pd.DataFrame | str | PathLike[str], name: str = "da
     if isinstance(data, Table):
         table = data
     elif isinstance(data, pd.DataFrame):
-        table = Table(data, name)
+        from .headers import classified_ids
+
+        read_as = classified_ids(data.columns)
+        table = Table(data.rename(columns=read_as) if read_as else data, name)
     elif isinstance(data, (str, PathLike)):
         path = require_file(data, name)
         return Table(read_table(path, columns=columns), str(data), path)

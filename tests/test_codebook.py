@@ -128,7 +128,7 @@ def test_classify_adds_vietnamese_names_and_keeps_the_ids(tmp_path):
     path = tmp_path / "ý kiến.csv"
     pd.DataFrame({"text": ["Đợi cả tiếng, nhân viên còn quát khách", "", "Rất hài lòng"]}).to_csv(path, index=False)
     out = tmp_path / "out.csv"
-    result = runner.invoke(app, ["classify", str(path), "-t", "text", "--names", "vi", "-o", str(out)])
+    result = runner.invoke(app, ["classify", str(path), "-t", "text", "--names", "vi", "-o", str(out), "--headers", "ids"])
     assert result.exit_code == 0, result.output
     frame = pd.read_csv(out, keep_default_na=False)
     columns = list(frame.columns)
@@ -140,8 +140,8 @@ def test_classify_adds_vietnamese_names_and_keeps_the_ids(tmp_path):
     assert set(first["causes_vi"].split("; ")) == {"Thời gian chờ lâu", "Nhân viên thô lỗ/giận dữ"}
     assert frame.iloc[1]["sentiment_vi"] == "" and frame.iloc[1]["causes_vi"] == ""  # empty comment
     result = runner.invoke(app, ["classify", str(path), "-t", "text", "--names", "en", "-o", str(tmp_path / "en.csv")])
-    assert pd.read_csv(tmp_path / "en.csv").loc[2, "sentiment_en"] == "Positive"
-    result = runner.invoke(app, ["classify", str(path), "-t", "text", "-o", str(tmp_path / "ids.csv")])
+    assert pd.read_csv(tmp_path / "en.csv").loc[2, "Cảm xúc chung (tên tiếng Anh)"] == "Positive"
+    result = runner.invoke(app, ["classify", str(path), "-t", "text", "-o", str(tmp_path / "ids.csv"), "--headers", "ids"])
     assert not any(c.endswith(("_vi", "_en")) for c in pd.read_csv(tmp_path / "ids.csv").columns)
 
 

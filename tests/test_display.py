@@ -143,7 +143,7 @@ CLASSIFIED = pd.DataFrame({
 def test_comments_read_text_first_with_vietnamese_names_and_two_decimals():
     styler = jm.comments_table(CLASSIFIED)
     shown = styler.data
-    assert list(shown.columns) == ["Bình luận", "Cảm xúc", "Độ tin cậy cảm xúc", "Nguyên nhân",
+    assert list(shown.columns) == ["Bình luận", "Cảm xúc chung", "Độ tin cậy: Cảm xúc chung", "Nguyên nhân",
                                    "Xác suất: Thời gian chờ lâu", "Trạng thái nội dung"]
     assert shown.iloc[0].tolist()[:4] == ["Chờ 2 tiếng mà nhân viên còn quát khách", "Tiêu cực", 0.87654,
                                           "Thời gian chờ lâu; Nhân viên thô lỗ/giận dữ"]

@@ -57,7 +57,7 @@ def test_trailing_comma_keeps_the_ids_in_cx_classify(tmp_path):
     path = tmp_path / "comments.csv"
     path.write_text("id,text,touchpoint\n001,Chờ lâu quá,Nhận biết,\n002,Nhân viên tốt,Mua,\n", encoding="utf-8")
     out = tmp_path / "out.csv"
-    result = invoke("classify", path, "-t", "text", "-o", out)
+    result = invoke("classify", path, "-t", "text", "-o", out, "--headers", "ids")
     assert result.exit_code == 0, result.output
     table = pd.read_csv(out, dtype=str, encoding="utf-8-sig")
     assert table["id"].tolist() == ["001", "002"]

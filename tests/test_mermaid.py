@@ -231,3 +231,64 @@ def test_diacritics_are_written_as_utf8_nfc(tmp_path):
     )
     assert unicodedata.is_normalized("NFC", data.decode("utf-8"))
     assert b"\r" not in data
+
+
+# -- a persona's view (issue 16 item 3): the scores of by_persona, as the canvas draws them --------------
+
+HOME_LOAN = Path(__file__).resolve().parents[1] / "data" / "journeys" / "vay_mua_nha.yaml"
+
+
+def _scores(text: str) -> dict[str, int]:
+    return {name: score for _, tasks in _parse(text)["sections"] for name, score, _ in tasks}
+
+
+def test_mermaid_scores_the_chosen_personas_values_of_a_two_persona_journey():
+    """Before: by_persona was ignored, so Anh Tuấn's 'Nộp hồ sơ vay' (emotion −2, CES 1) scored as the
+    touchpoint's own −1 (2), the same as for Chị Mai. Now persona= scores each persona's own values."""
+    journey = load_journey(HOME_LOAN)
+    assert [p.name for p in journey.personas] == ["Chị Mai", "Anh Tuấn"]
+    own = _scores(journey_to_mermaid(journey))
+    tuan_text = journey_to_mermaid(journey, persona="Anh Tuấn")
+    tuan, mai = _scores(tuan_text), _scores(journey_to_mermaid(journey, persona="chị mai"))  # case aside
+    assert own["Nộp hồ sơ vay"] == mai["Nộp hồ sơ vay"] == 2  # emotion −1 → 2
+    assert tuan["Nộp hồ sơ vay"] == 1  # Anh Tuấn: emotion −2 → 1
+    assert tuan["◆ Gặp chuyên viên tư vấn tại chi nhánh"] == 3 and mai["◆ Gặp chuyên viên tư vấn tại chi nhánh"] == 4
+    for persona, scores in (("Chị Mai", mai), ("Anh Tuấn", tuan)):
+        for tp in journey.touchpoints:
+            if tp.lane != "frontstage":
+                continue
+            name = ("◆ " if tp.moment_of_truth else "") + tp.name
+            if tp.personas and persona not in tp.personas:
+                assert name not in scores  # a step the persona never takes is left out
+                continue
+            variant = tp.by_persona.get(persona)
+            lived = tp if variant is None else tp.model_copy(update={k: v for k, v in
+                                                                     (("emotion", variant.emotion), ("ces", variant.ces))
+                                                                     if v is not None})
+            assert scores[name] == touchpoint_score(lived), (persona, name)
+    assert "Công cụ tính khoản vay trên ứng dụng" in mai and "Công cụ tính khoản vay trên ứng dụng" not in tuan
+    parsed = _parse(tuan_text)
+    assert parsed["title"] == f"{journey.title} — góc nhìn của Anh Tuấn"
+    assert {actor for _, tasks in parsed["sections"] for _, _, actors in tasks for actor in actors} == {"Anh Tuấn"}
+
+
+def test_an_unknown_persona_is_named_with_the_journeys_personas():
+    journey = load_journey(HOME_LOAN)
+    with pytest.raises(ValueError, match=r"persona 'Chị Lan' is not a persona of journey .*'Chị Mai', 'Anh Tuấn'"):
+        journey_to_mermaid(journey, persona="Chị Lan")
+    with pytest.raises(TypeError):
+        journey_to_mermaid(journey, persona=3)  # type: ignore[arg-type]
+
+
+def test_cx_render_persona_writes_that_personas_mermaid_and_refuses_it_for_the_flow_diagram(tmp_path):
+    from typer.testing import CliRunner
+
+    from journeymap.cli import app
+
+    runner = CliRunner()
+    out = tmp_path / "tuan.mmd"
+    result = runner.invoke(app, ["render", str(HOME_LOAN), "-o", str(out), "--persona", "Anh Tuấn"])
+    assert result.exit_code == 0, result.output
+    assert _scores(out.read_text(encoding="utf-8"))["Nộp hồ sơ vay"] == 1
+    result = runner.invoke(app, ["render", str(HOME_LOAN), "-o", str(tmp_path / "flow.svg"), "--persona", "Anh Tuấn"])
+    assert result.exit_code == 1 and "write .mmd" in result.output and not (tmp_path / "flow.svg").exists()

@@ -96,7 +96,7 @@ def test_label_source_follows_the_comments():
     assert pain_ranking(journey, model)["source"].iloc[0].endswith("bình luận: mô hình gán nhãn")
 
 
-def test_pain_table_has_vietnamese_headers_and_rounded_values_or_ids_on_request(tmp_path):
+def test_pain_table_has_vietnamese_headers_and_rounded_values_or_ids_and_full_precision_on_request(tmp_path):
     people, machines = tmp_path / "pain.csv", tmp_path / "pain_ids.xlsx"
     args = ["pain", str(SAMPLE), "--feedback", str(ANALYTICS / "comments.csv")]
     shown = runner.invoke(app, [*args, "-o", str(people)])
@@ -107,9 +107,12 @@ def test_pain_table_has_vietnamese_headers_and_rounded_values_or_ids_on_request(
     assert list(vi.columns[:5]) == ["Hạng", "Mã điểm chạm", "Điểm chạm", "Giai đoạn", "Điểm đau (0–1)"]
     assert "Nguồn số liệu" in vi.columns and "source" in ids.columns
     assert list(ids.columns[:5]) == ["rank", "touchpoint", "name", "stage", "score"]
-    # the same numbers either way, rounded as the report shows them (2 decimals for a score)
-    assert vi["Điểm đau (0–1)"].tolist() == ids["score"].tolist()
+    # for people rounded as the report shows them (2 decimals for a score); for programs at full precision
+    # (before: rounded either way); the numbers agree: the precise ones, rounded, are the people's
     assert all(round(v, 2) == v for v in vi["Điểm đau (0–1)"].dropna())
+    assert any(round(v, 2) != v for v in ids["score"].dropna())
+    assert ids["score"].round(2).dropna().tolist() == vi["Điểm đau (0–1)"].dropna().tolist()
+    assert ids["negative"].round(3).dropna().tolist() == vi["Tỷ lệ bình luận tiêu cực"].dropna().tolist()
     # the console prints the file's rounded score, not a third digit (before: 0,376 on screen, 0.3757 in the file)
     assert f" {fmt.number(vi['Điểm đau (0–1)'].iloc[0], 2)} " in shown.output
     # causes named in Vietnamese for people, ids for machines

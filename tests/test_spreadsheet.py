@@ -33,11 +33,12 @@ from journeymap.starter import STARTER_YAML, starter_journey, write_starter_jour
 def test_every_sample_journey_round_trips_through_xlsx_and_csv(tmp_path, path):
     journey = load_journey(path)
     assert load_journey(save_journey(journey, tmp_path / "j.xlsx")) == journey
-    if path.stem == "vay_mua_nha":  # personas, stage details, custom rows: more than the CSV files hold
+    if path.stem == "vay_mua_nha":  # per-persona values: only the workbook holds them
         with pytest.raises(DataError, match="which would be lost. Write .xlsx"):
             save_journey(journey, tmp_path / "j.touchpoints.csv")
-        return
+        journey = _without_by_persona(journey)  # the rest (personas, stage details, custom rows) the pair holds
     assert load_journey(save_journey(journey, tmp_path / "j.touchpoints.csv")) == journey
+    assert sorted(p.name for p in tmp_path.glob("j.*.csv")) == ["j.touchpoints.csv", "j.transitions.csv"]
 
 
 def test_the_richer_model_round_trips_through_xlsx(tmp_path):
@@ -297,10 +298,112 @@ def test_text_too_long_for_a_cell_is_refused_and_no_file_is_left(tmp_path):
 
 # -- the CSV files ----------------------------------------------------------------------------------------
 
-def test_the_csv_files_refuse_what_only_the_workbook_holds(tmp_path):
-    with pytest.raises(DataError, match="this journey also has Persona, Hàng bản đồ, Theo persona, Giai đoạn"):
+def _without_by_persona(journey: Journey) -> Journey:
+    data = journey.to_dict()
+    for tp in data["touchpoints"]:
+        tp.pop("by_persona", None)
+    return Journey.from_dict(data)
+
+
+def test_the_csv_pair_refuses_only_the_per_persona_values(tmp_path):
+    """Before: personas, stage goals/KPIs/durations and canvas rows were refused too (only a third file,
+    X.journey.csv, held the name and stages). Now the pair holds all of them; per-persona values still
+    need the workbook."""
+    with pytest.raises(DataError, match=r"holds every field but the per-persona values \(Theo persona\)"):
         save_journey(loads_journey(RICH), tmp_path / "vay.touchpoints.csv")
     assert list(tmp_path.iterdir()) == []
+    journey = _without_by_persona(loads_journey(RICH))
+    assert journey.personas and journey.lanes and journey.stage_info
+    back = load_journey(save_journey(journey, tmp_path / "vay.touchpoints.csv"))
+    assert back.to_dict() == journey.to_dict()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["vay.touchpoints.csv", "vay.transitions.csv"]
+
+
+@settings(max_examples=40, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(data=journeys())
+def test_yaml_to_csv_pair_to_yaml_loses_nothing_the_pair_holds(tmp_path, data):
+    for tp in data["touchpoints"]:
+        tp.pop("by_persona", None)  # the one thing that needs the workbook
+    journey = Journey.from_dict(data)
+    for old in tmp_path.glob("j.*.csv"):
+        old.unlink()
+    back = load_journey(save_journey(journey, tmp_path / "j.touchpoints.csv"))
+    assert back.to_dict() == journey.to_dict()
+
+
+def test_cx_convert_yaml_to_the_csv_pair_and_back(tmp_path):
+    source = sample_journey_paths()[2]
+    runner = CliRunner()
+    pair = tmp_path / "j.touchpoints.csv"
+    result = runner.invoke(app, ["convert", str(source), "-o", str(pair)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["j.touchpoints.csv", "j.transitions.csv"]
+    first = pair.read_text(encoding="utf-8-sig").splitlines()[0]
+    assert first == f"Tên hành trình,{load_journey(source).title}"  # the name travels in the pair, not the file name
+    result = runner.invoke(app, ["convert", str(pair), "-o", str(tmp_path / "j.yaml")])
+    assert result.exit_code == 0, result.output
+    assert load_journey(tmp_path / "j.yaml") == load_journey(source)
+
+
+def test_a_csv_pair_typed_by_hand_reads_as_a_person_means_it(tmp_path):
+    path = tmp_path / "vay.touchpoints.csv"
+    path.write_text(
+        "BẢNG ĐIỂM CHẠM VAY MUA NHÀ\n"  # a title: one cell
+        "Tên hành trình , Vay mua nhà \n"
+        "\n"
+        "Giai đoạn: Tên,Tư vấn,Giải ngân,Trả nợ\n"  # a colon joins the parts as well as a dash
+        "Giai đoạn - Thời gian,1–2 ngày,48\n"
+        "Persona – Tên,Chị Mai\n"
+        "Persona – Mục tiêu,\"Vay đủ\nTrả ít\"\n"
+        ",,,\n"
+        "Persona,Mô tả,Tên,Giai đoạn\n"  # the header may begin with a column that is also a row's first word
+        "Chị Mai,Gặp chuyên viên,Tư vấn,Tư vấn\n"
+        ",,Giải ngân,Giải ngân\n",
+        encoding="utf-8")
+    journey = load_journey(path)
+    assert journey.title == "Vay mua nhà" and journey.stages == ["Tư vấn", "Giải ngân", "Trả nợ"]  # an empty stage kept
+    assert journey.stage_info["Tư vấn"].duration == "1–2 ngày" and journey.stage_info["Giải ngân"].duration == 48
+    assert [p.name for p in journey.personas] == ["Chị Mai"] and journey.personas[0].goals == ["Vay đủ", "Trả ít"]
+    assert journey.touchpoint("tu_van").personas == ["Chị Mai"] and journey.touchpoint("tu_van").description == "Gặp chuyên viên"
+
+
+def test_errors_in_the_pairs_journey_rows_name_file_row_and_column(tmp_path):
+    path = tmp_path / "vay.touchpoints.csv"
+    path.write_text("Tên hành trình,Vay\nChuyển tiếp,lung tung\nGiai đoạn – Tên,Tư vấn\nTên hành trình,Vay lại\n"
+                    "Ghi chú,của nhóm,thêm\nTên,Giai đoạn\nGặp,Tư vấn\n", encoding="utf-8")
+    with pytest.raises(JourneyValidationError) as caught:
+        load_journey(path)
+    message = str(caught.value)
+    assert "vay.touchpoints.csv, row 2, column B" in message and "không có" in message
+    assert "vay.touchpoints.csv, row 4, column A" in message and "given twice (first in vay.touchpoints.csv, row 1" in message
+    assert "vay.touchpoints.csv, row 5, column A" in message and "Tên hành trình, Mô tả hành trình" in message
+    # a stage's column with a goal but no name: named by its rows and column
+    path.write_text("Giai đoạn – Tên,Tư vấn\nGiai đoạn – Mục tiêu,Vay,Thêm\nTên,Giai đoạn\nGặp,Tư vấn\n", encoding="utf-8")
+    with pytest.raises(JourneyValidationError, match=r"vay.touchpoints.csv, rows 1, 2 \(Giai đoạn – …\), column C, "
+                                                     r"stages\[1\]: required key 'name' is missing"):
+        load_journey(path)
+    path.write_text("Giai đoạn – Tên,Tư vấn\nTên,Giai đoạn,Tỷ lệ rời bỏ\nGặp,Tư vấn,nhiều\n", encoding="utf-8")
+    with pytest.raises(JourneyValidationError, match=r"vay.touchpoints.csv, row 3, column C \(Tỷ lệ rời bỏ\)"):
+        load_journey(path)
+
+
+def test_the_older_three_file_form_is_still_read_and_never_left_to_contradict_a_new_pair(tmp_path):
+    touchpoints = tmp_path / "vay.touchpoints.csv"
+    touchpoints.write_text("Tên,Giai đoạn\nGặp,Tư vấn\n", encoding="utf-8")
+    (tmp_path / "vay.transitions.csv").write_text("Từ,Đến\n", encoding="utf-8")
+    (tmp_path / "vay.journey.csv").write_text("Mục,Giá trị\nTên hành trình,Vay cũ\nGiai đoạn,Tìm hiểu\n"
+                                              "Giai đoạn,Tư vấn\n", encoding="utf-8")
+    journey = load_journey(touchpoints)
+    assert journey.title == "Vay cũ" and journey.stages == ["Tìm hiểu", "Tư vấn"]
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    with pytest.raises(DataError, match=r"vay.journey.csv sits beside it, and would be read with the new pair"):
+        save_journey(journey, touchpoints)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before  # nothing written
+    # an item in both places is named in both
+    touchpoints.write_text("Tên hành trình,Vay mới\nTên,Giai đoạn\nGặp,Tư vấn\n", encoding="utf-8")
+    with pytest.raises(JourneyValidationError, match=r"given twice \(first in vay.touchpoints.csv, row 1"):
+        load_journey(touchpoints)
 
 
 def test_a_touchpoints_csv_alone_is_a_journey(tmp_path):

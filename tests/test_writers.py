@@ -95,7 +95,7 @@ def test_cx_classify_to_xlsx_keeps_a_hyperlink_comment_as_text(tmp_path):
     text = rows[0].index(("text", "s"))
     assert [row[text] for row in rows[1:]] == [(t, "s") for t in HOSTILE[:5]]
     assert all(kind != "f" for row in rows for _, kind in row)
-    confidence = rows[0].index(("sentiment_confidence", "s"))
+    confidence = rows[0].index(("Độ tin cậy: Cảm xúc chung", "s"))  # Vietnamese headers by default
     assert all(row[confidence][1] == "n" for row in rows[1:])  # numbers stay numbers
 
 

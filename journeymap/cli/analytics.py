@@ -34,7 +34,7 @@ def _show(frame: pd.DataFrame, *, rows: int = 30, empty: str = "(no rows)", head
         typer.echo(empty)
         return
     if headers is not None:
-        frame = fmt.table(frame, headers.value)
+        frame = fmt.table(frame, headers.value, rounded=True)  # a person reads the console
     with pd.option_context("display.max_columns", 30, "display.width", 160, "display.max_colwidth", 60,
                            "display.float_format", _number):
         typer.echo(frame.head(rows).to_string(index=False))
@@ -53,8 +53,9 @@ class HeaderStyle(str, Enum):
 
 
 Headers = Annotated[HeaderStyle, typer.Option(
-    "--headers", help="Written table's column headers: vi (Vietnamese, for people; lists name causes and channels "
-                      "in Vietnamese) or ids (the column ids, for programs). Numbers are the same either way.")]
+    "--headers", help="Written table's form: vi (for people: Vietnamese headers, causes and channels named in "
+                      "Vietnamese, numbers rounded as the report shows them) or ids (for programs: column ids, "
+                      "numbers at full precision, dot decimal). The console rounds either way.")]
 
 ExcelSafe = Annotated[bool, typer.Option(
     "--excel-safe", help="CSV/TSV output: put a ' before text starting with = + - @ (or a tab), so a spreadsheet "

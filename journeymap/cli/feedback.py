@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ._common import fail
+from .analytics import HeaderStyle
 
 if TYPE_CHECKING:
     from nlp.codebook import Codebook
@@ -108,9 +109,16 @@ def classify(
                         "each label column (sentiment_vi, causes_vi); the id columns stay. ids: add none.")] = Names.ids,
     codebook: Annotated[Path | None, typer.Option(
         "--codebook", help="The codebook giving the names (.yaml, .yml, .json); default the shipped one.")] = None,
+    headers: Annotated[HeaderStyle, typer.Option(
+        "--headers", help="Headers of the model's columns: vi (Vietnamese, for people: 'Cảm xúc chung', 'Xác suất: "
+                          "Thời gian chờ lâu', 'Trạng thái nội dung') or ids (sentiment, p_wait_time, text_status, "
+                          "for programs). Your own columns keep their headers; every cx command reads both forms. "
+                          "Labels stay ids either way (--names adds their names).")] = HeaderStyle.vi,
 ) -> None:
     """Add sentiment and causes to every row of a comment file; the input is never modified.
 
+    The model's columns have Vietnamese headers (--headers ids: their ids); cx pain --feedback, cx report
+    --feedback, cx evaluate, cx train, cx sample and cx themes read the file written either way.
     The output is written whole or not at all: an error, Ctrl-C or kill leaves no partial file.
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
@@ -127,15 +135,22 @@ def classify(
             result = classify_file(file, text_column=text_column, output=output, model=model, explain=explain,
                                    delimiter=delimiter, progress=lambda done: bar.update(task, completed=done),
                                    excel_safe=excel_safe, names=names.value,
-                                   codebook=_codebook(codebook))
+                                   codebook=_codebook(codebook), headers=headers.value)
         except DataError as exc:  # a bad table or model file
             fail(str(exc))
     typer.echo(f"wrote {result.output}: {result.rows} rows")
     if result.not_classified:
+        status = "'Trạng thái nội dung'" if headers is HeaderStyle.vi else "text_status"
         typer.echo(f"{result.not_classified} rows with an empty or non-text comment were kept and marked "
-                   "in the text_status column")
+                   f"in the {status} column")
+    from nlp.headers import classified_header
+
     for old, new in result.renamed.items():
-        typer.echo(f"the input already had a {old!r} column: the model's is written as {new!r}")
+        if headers is HeaderStyle.vi:
+            typer.echo(f"the input already had a {old!r} or {classified_header(old)!r} column: the model's is "
+                       f"written as {classified_header(new)!r}")
+        else:
+            typer.echo(f"the input already had a {old!r} column: the model's is written as {new!r}")
 
 
 def train(

@@ -138,6 +138,9 @@ def render(
     backstage: Annotated[
         bool, typer.Option("--backstage", help="Mermaid (.mmd) only: add the backstage touchpoints in a last section.")
     ] = False,
+    persona: Annotated[str | None, typer.Option(
+        help="Mermaid (.mmd) only: score the steps as this persona (a name from the journey's personas) lives them: "
+             "their by_persona emotion and CES; steps they do not take left out (as cx canvas --persona).")] = None,
 ) -> None:
     """Draw a journey map: stages as columns, lanes, CES, drop-off, emotion and experience types."""
     from nlp.errors import require_file
@@ -152,7 +155,8 @@ def render(
     drawing_format(output)
     try:
         journey = read_any(file)
-        written = render_journey(journey, output, color_by=color_by.value, engine=engine.value, backstage=backstage)
+        written = render_journey(journey, output, color_by=color_by.value, engine=engine.value, backstage=backstage,
+                                 persona=persona)
     except BackstageOnlyError as exc:
         fail(exc.advice("add --backstage"))
     except ValueError as exc:  # JourneyValidationError is a ValueError; Graphviz errors reach cx's handler

@@ -27,6 +27,12 @@ How a journey becomes that diagram (wording ready for the README):
   ``personas`` has each persona (its name up to the first comma) as an actor, and a task lists only
   the personas its touchpoint's ``personas`` names (all of them when it names none), so Mermaid
   shows who meets which step.
+- ``persona=`` (a name among the journey's ``personas``; ``cx render --persona``) draws the journey
+  as that persona lives it, as the canvas does: each touchpoint's ``by_persona`` emotion and CES for
+  that persona replace its own before scoring (a value the persona does not give keeps the
+  touchpoint's), the touchpoints whose ``personas`` list leaves the persona out are left out (a
+  Mermaid task cannot be greyed), the persona is the one actor, and the title ends with
+  "— góc nhìn của <persona>". Without it, the touchpoints' own values are scored.
 - A moment of truth (``moment_of_truth: true``) starts its task name with "◆ ". Mermaid's journey
   diagram has no classes or styles for a task, so the marker is in the name.
 - Text is written in UTF-8, Unicode NFC, so Vietnamese diacritics stay as they are. Characters
@@ -107,6 +113,7 @@ def journey_to_mermaid(
     score: MermaidScore = "emotion",
     actors: str | Sequence[str] | None = None,
     backstage: bool = False,
+    persona: str | None = None,
 ) -> str:
     """The journey as Mermaid ``journey`` diagram text.
 
@@ -123,6 +130,10 @@ def journey_to_mermaid(
         meet it, when it declares ``personas``.
     backstage
         Add the backstage touchpoints in a last section named "Hậu trường (dưới Đường ranh giới hữu hình)".
+    persona
+        Draw the journey as this persona (a name of the journey's ``personas``, case aside) lives it:
+        their ``by_persona`` emotion and CES score the tasks, the touchpoints they do not meet are
+        left out, and they are the actor (unless ``actors`` names others).
 
     Returns
     -------
@@ -137,6 +148,10 @@ def journey_to_mermaid(
     BackstageOnlyError
         A :class:`~journeymap.errors.DataError` (so a ``ValueError``): a journey with nothing to
         show (no frontstage touchpoint and ``backstage=False``).
+    DataError
+        ``persona`` is not one of the journey's personas (the message lists them).
+    TypeError
+        ``persona`` is not text.
 
     Examples
     --------
@@ -153,8 +168,11 @@ def journey_to_mermaid(
           Chờ khám #35;2#59; quá lâu: 2: Chị Lan
     """
     _check_score(score)
-    names = _actor_names(journey, actors)
-    per_persona = actors is None and bool(journey.graph.graph.get("personas"))
+    chosen = None
+    if persona is not None:
+        chosen = journey.persona_named(persona)  # the canvas's rule: exact name, else the only one up to case
+    names = _actor_names(journey, actors) if chosen is None or actors is not None else [_short_name(chosen.name)]
+    per_persona = actors is None and chosen is None and bool(journey.graph.graph.get("personas"))
 
     def actor_text(tp: TouchpointSpec) -> str:
         meets = [n for n, p in zip(names, journey.personas) if p.name in tp.personas] if per_persona else []
@@ -164,6 +182,13 @@ def journey_to_mermaid(
     hidden: list[TouchpointSpec] = []
     unknown: list[str] = []
     for tp in journey.touchpoints:
+        if chosen is not None:
+            if tp.personas and chosen.name not in tp.personas:
+                continue  # a step this persona never takes
+            variant = tp.by_persona.get(chosen.name)
+            if variant is not None:
+                lived = {k: getattr(variant, k) for k in ("emotion", "ces") if getattr(variant, k) is not None}
+                tp = tp.model_copy(update=lived)
         if tp.lane == "backstage":
             hidden.append(tp)
         elif tp.stage in by_stage:
@@ -181,7 +206,8 @@ def journey_to_mermaid(
     if not sections:
         raise BackstageOnlyError(journey.title, len(hidden))
 
-    lines = ["journey", f"    title {_escape(journey.title, extra='&<>')}"]
+    title = journey.title if chosen is None else f"{journey.title} — góc nhìn của {chosen.name}"
+    lines = ["journey", f"    title {_escape(title, extra='&<>')}"]
     for stage, tps in sections:
         lines.append(f"    section {_escape(stage)}")
         lines.extend(
@@ -199,6 +225,7 @@ def write_mermaid(
     score: MermaidScore = "emotion",
     actors: str | Sequence[str] | None = None,
     backstage: bool = False,
+    persona: str | None = None,
 ) -> Path:
     """Write :func:`journey_to_mermaid` to ``path`` (UTF-8, ``\\n`` line ends); return the path.
 
@@ -213,7 +240,7 @@ def write_mermaid(
     ...     print(out.read_text(encoding="utf-8").splitlines()[-1].strip())
     Điền phiếu trả hàng: 1: Khách, Shop
     """
-    text = journey_to_mermaid(journey, score=score, actors=actors, backstage=backstage)
+    text = journey_to_mermaid(journey, score=score, actors=actors, backstage=backstage, persona=persona)
     return write_text(path, text, newline="\n")
 
 
@@ -243,10 +270,15 @@ def _round_half_up(value: float) -> int:
     return math.floor(value + 0.5)
 
 
+def _short_name(name: str) -> str:
+    """A persona's name up to its first comma: "Chị Lan, 40 tuổi" acts as "Chị Lan"."""
+    return _CONTROL.sub(" ", name).split(",")[0].strip() or name
+
+
 def _actor_names(journey: Journey, actors: str | Sequence[str] | None) -> list[str]:
     if actors is None:
         if journey.graph.graph.get("personas"):
-            return [_CONTROL.sub(" ", p.name).split(",")[0].strip() or p.name for p in journey.personas]
+            return [_short_name(p.name) for p in journey.personas]
         persona = _CONTROL.sub(" ", journey.persona or "").split(",")[0].strip()
         return [persona or DEFAULT_ACTOR]
     names = [actors] if isinstance(actors, str) else list(actors)

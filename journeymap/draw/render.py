@@ -11,7 +11,7 @@ from typing import Literal
 from nlp.output import write_bytes
 
 from .._formats import DRAWING_FORMATS, drawing_format
-from ..errors import GraphvizNotFoundError, RenderError
+from ..errors import DataError, GraphvizNotFoundError, RenderError
 from ..journey import Journey
 from .dot import ColorBy, journey_to_dot
 from .mermaid import write_mermaid
@@ -31,6 +31,7 @@ def render_journey(
     color_by: ColorBy = "emotion",
     engine: Engine = "auto",
     backstage: bool = False,
+    persona: str | None = None,
 ) -> Path:
     """Draw ``journey`` to ``out``; the suffix (``.svg``, ``.png``, ``.pdf``, ``.dot``, ``.mmd``) picks the format.
 
@@ -52,6 +53,10 @@ def render_journey(
     backstage
         For ``.mmd`` only: add the backstage touchpoints in a last section (the flow diagram
         always shows them).
+    persona
+        For ``.mmd`` only: score the tasks as this persona lives the journey (their ``by_persona``
+        values; see :func:`journeymap.draw.mermaid.journey_to_mermaid`). The flow diagram draws the
+        touchpoints' own values, so another format with ``persona`` is a ``DataError``.
 
     Returns
     -------
@@ -67,7 +72,12 @@ def render_journey(
     out = Path(out)
     fmt = drawing_format(out)
     if fmt == "mmd":
-        return write_mermaid(journey, out, score="ces" if color_by == "ces" else "emotion", backstage=backstage)
+        return write_mermaid(journey, out, score="ces" if color_by == "ces" else "emotion", backstage=backstage,
+                             persona=persona)
+    if persona is not None:
+        raise DataError(f"{out}: a persona's view (persona={persona!r}) is drawn in the Mermaid journey (.mmd) and on "
+                        "the canvas (render_canvas / cx canvas --persona); the flow diagram (.svg, .png, .pdf, .dot) "
+                        "shows the touchpoints' own values: write .mmd, or leave persona out")
     source = journey_to_dot(journey, color_by=color_by)
     data = source.encode("utf-8") if fmt == "dot" else render_dot(source, fmt, engine=engine)  # type: ignore[arg-type]
     return write_bytes(out, data)
