@@ -13,12 +13,16 @@ goes through here, for both packages (:mod:`journeymap` uses it too: :mod:`nlp` 
   turns SIGTERM into an exit) leaves no half-written file and any previous output untouched.
   Missing parent folders are created.
 
-Only a crash of the interpreter itself (``kill -9``, power loss) can leave a hidden ``.partial``
-file behind; it is never the output's name.
+Every temporary file or folder is also registered before it is created, and whatever is still
+registered when the interpreter exits is removed (:mod:`atexit`): a signal that lands between the
+creation of a temporary file and the ``try`` that would discard it leaves nothing either. Only a crash
+of the interpreter itself (``kill -9``, power loss) can leave a hidden ``.partial`` file behind; it is
+never the output's name.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import secrets
 import shutil
@@ -96,6 +100,26 @@ def _check_parent(path: Path, what: str) -> None:
             return
 
 
+#: Temporary files and folders not yet renamed or removed (path -> is a folder), removed at exit.
+_LIVE: dict[Path, bool] = {}
+_OWNER = os.getpid()
+
+
+def _remove_live() -> None:
+    if os.getpid() != _OWNER:  # a forked child (a worker pool) exits: the parent's files are not its own
+        return
+    for temp, folder in list(_LIVE.items()):
+        if folder:
+            shutil.rmtree(temp, ignore_errors=True)
+        else:
+            with suppress(FileNotFoundError):
+                temp.unlink()
+        _LIVE.pop(temp, None)
+
+
+atexit.register(_remove_live)
+
+
 def _temporary_name(path: Path) -> Path:
     return path.with_name(f".{path.name}.{secrets.token_hex(4)}.partial{path.suffix}")
 
@@ -104,9 +128,11 @@ def _reserve(path: Path) -> Path:
     """Create a new, empty temporary file beside ``path`` (mode 0o666 less the umask, like any new file)."""
     for _ in range(100):
         temp = _temporary_name(path)
+        _LIVE[temp] = False  # before the file exists, so an interrupt at any point leaves nothing at exit
         try:
             os.close(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
         except FileExistsError:
+            del _LIVE[temp]  # someone else's file: never removed by us
             continue
         return temp
     raise FileExistsError(f"could not create a temporary file beside {path}")  # pragma: no cover
@@ -138,6 +164,7 @@ class AtomicFile:
         except BaseException:
             self.discard()
             raise
+        _LIVE.pop(self.temp, None)
         self.temp = None
         return self.path
 
@@ -146,6 +173,7 @@ class AtomicFile:
         if self.temp is not None:
             with suppress(FileNotFoundError):
                 self.temp.unlink()
+            _LIVE.pop(self.temp, None)
             self.temp = None
 
 
@@ -208,9 +236,11 @@ def atomic_folder(path: str | PathLike[str]) -> Iterator[Path]:
     path.parent.mkdir(parents=True, exist_ok=True)
     for _ in range(100):
         temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.partial")
+        _LIVE[temp] = True
         try:
             temp.mkdir()
         except FileExistsError:
+            del _LIVE[temp]
             continue
         break
     try:
@@ -222,3 +252,4 @@ def atomic_folder(path: str | PathLike[str]) -> Iterator[Path]:
                 os.replace(item, path / item.name)
     finally:
         shutil.rmtree(temp, ignore_errors=True)
+        _LIVE.pop(temp, None)

@@ -540,3 +540,21 @@ def test_graph_writers_validate_a_journey_edited_through_the_graph(tmp_path, suf
     with pytest.raises(DataError, match="control character"):
         writer(journey, out)
     assert not out.exists()
+
+
+def test_an_interrupt_right_after_the_temporary_file_is_created_leaves_nothing(tmp_path):
+    # The window a kill can hit: the hidden .partial file exists, but no try/finally owns it yet.
+    script = (
+        "import os, sys\n"
+        "import nlp.output as output\n"
+        "close = os.close\n"
+        "def interrupted(fd):\n"
+        "    close(fd)\n"
+        "    raise KeyboardInterrupt\n"
+        "output.os.close = interrupted\n"
+        "output.AtomicFile(sys.argv[1])\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script, str(tmp_path / "out.csv")], check=False, cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode != 0 and "KeyboardInterrupt" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
