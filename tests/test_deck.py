@@ -368,14 +368,24 @@ def test_libreoffice_draws_every_slide(full_deck, tmp_path):
 
 
 def test_the_deck_uses_only_public_names_of_the_report_and_the_canvas():
+    """What the deck takes from the rest of journeymap (the report, the canvas, the feedback summary,
+    the words) is public: no private name, no private module such as ``draw.canvas._style``."""
     import ast
 
     import journeymap.deck
 
-    private = []
+    private, imported = [], []
     for path in Path(journeymap.deck.__file__).parent.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.level == 2 and (node.module or "").startswith(
-                    ("report", "draw")):  # the report's and the canvas's helpers
-                private += [f"{path.name}: {node.module}.{a.name}" for a in node.names if a.name.startswith("_")]
+            if not isinstance(node, ast.ImportFrom):
+                continue
+            if node.level >= 2 or (node.level == 0 and (node.module or "").startswith("journeymap.")):
+                module = (node.module or "").removeprefix("journeymap.")
+                names = [f"{path.name}: {module}.{a.name}" for a in node.names]
+                imported += names
+                if any(part.startswith("_") for part in module.split(".") if part):
+                    private += names
+                else:
+                    private += [n for n, a in zip(names, node.names) if a.name.startswith("_")]
+    assert any(".pick_quotes" in name for name in imported)  # the check sees the deck's imports
     assert not private, private

@@ -10,6 +10,7 @@ from ... import fmt
 from ..._schema import PersonaSpec, StageSpec
 from ...experience import ExperienceType
 from ...journey import Journey
+from ...terms import CES_NAMES
 from ..dot import CES_FILL, CHIP_FILL, EMOTION_FILL, EMOTION_NAME, EXIT_COLOR, MOMENT_COLOR, STAGE_FILL
 from ..photo import initials, persona_photo
 from ._cells import _bullets, _Cell, _cell, _darker, _emotion_y, _metric_lines, _Placed
@@ -25,7 +26,6 @@ from ._style import (
     CARD_EDGE,
     CELL_MAX,
     CELL_W,
-    CES_NAME,
     EMOTION_H,
     GOAL_EDGE,
     GRID,
@@ -691,7 +691,7 @@ def _draw_legend(p: _Painter, present: set[str], diff: bool, width: float, top: 
         emotions = [("circle", EMOTION_FILL[k], f"{_signed(k)} {EMOTION_NAME[k]}") for k in range(-2, 3)]
         groups.append(("Cảm xúc", emotions))
     if "ces" in present:
-        groups.append(("CES", [("square", CES_FILL[k], f"{k} {CES_NAME[k]}") for k in range(1, 8)]))
+        groups.append(("CES", [("square", CES_FILL[k], f"{k} {CES_NAMES[k]}") for k in range(1, 8)]))
     if "experience" in present:
         groups.append(("Loại trải nghiệm", [("chip", CHIP_FILL[t], f"{t.label_vi} ({t.label_en.lower()})")
                                             for t in ExperienceType]))
