@@ -41,6 +41,7 @@ __all__ = [
     "attach_feedback",
     "feedback_numbers",
     "other_complaints",
+    "pick_quotes",
     "set_feedback",
     "summarize_feedback",
     "summary_touchpoints",
@@ -353,7 +354,7 @@ def summarize_feedback(
             record[f"{sentiment}_share"] = hits / n if n else 0.0
         record.update({f"cause_{c}": counts[c] for c in cause_ids})
         record["top_causes"] = top
-        record["quotes"] = _pick_quotes(
+        record["quotes"] = pick_quotes(
             usable, texts, sentiments, causes, confidence, top[0][0] if top else None, quotes
         )
         records.append(record)
@@ -735,7 +736,7 @@ def _cause_ids(causes: list[list[str]]) -> list[str]:
     return known + others
 
 
-def _pick_quotes(
+def pick_quotes(
     positions: list[int],
     texts: list[Any],
     sentiments: list[Any],
@@ -744,6 +745,18 @@ def _pick_quotes(
     top_cause: str | None,
     k: int,
 ) -> list[str]:
+    """Up to ``k`` comments to quote, of those at ``positions`` in the parallel lists ``texts``,
+    ``sentiments`` (``"negative"`` …), ``causes`` (cause ids per comment) and ``confidence`` (the
+    sentiment's, or None): negative comments naming ``top_cause`` first, then other negative ones,
+    then the rest; the most confident first within each group, then in input order. A comment that
+    repeats one already picked (same words, ignoring case and spacing) is skipped. The summary
+    (:func:`summarize_feedback`, column ``quotes``), the report and the deck quote these.
+
+    >>> pick_quotes([0, 1, 2, 3], ["Ổn", "Chờ lâu quá", "chờ  LÂU quá", "Phí cao"],
+    ...             ["positive", "negative", "negative", "negative"], [[], ["wait"], ["wait"], ["price"]],
+    ...             None, "price", 3)
+    ['Phí cao', 'Chờ lâu quá', 'Ổn']
+    """
     def order(p: int) -> tuple[int, float, int]:
         negative = sentiments[p] == "negative"
         group = 0 if negative and top_cause in causes[p] else 1 if negative else 2

@@ -7,8 +7,8 @@ name (:data:`VISIBILITY_TERM`) and one plain-language gloss (:data:`VISIBILITY_G
 
 from __future__ import annotations
 
-__all__ = ["CHANNEL_NAMES", "COLUMN_NAMES", "SOURCES", "VISIBILITY_GLOSS", "VISIBILITY_TERM", "cause_name", "channel_name",
-           "column_name", "source_name"]
+__all__ = ["CES_NAMES", "CHANNEL_NAMES", "COLUMN_NAMES", "SOURCES", "VISIBILITY_GLOSS", "VISIBILITY_TERM", "cause_name",
+           "ces_level", "ces_name", "channel_name", "column_name", "source_name"]
 
 VISIBILITY_TERM = "Đường ranh giới hữu hình"
 """The line of visibility (Shostack's service blueprint): above it what the customer sees."""
@@ -48,6 +48,29 @@ def channel_name(channel: str | None) -> str:
     if not channel:
         return ""
     return CHANNEL_NAMES.get(channel.strip().lower(), channel)
+
+
+CES_NAMES: dict[int, str] = {1: "rất khó", 2: "khó", 3: "hơi khó", 4: "trung bình", 5: "hơi dễ", 6: "dễ", 7: "rất dễ"}
+"""The seven levels of the Customer Effort Score (1 = very hard … 7 = very easy), as the canvas,
+its legend and the deck name them."""
+
+
+def ces_name(ces: float) -> str:
+    """The name of the level of a CES score (1–7): rounded to the nearest level, kept within 1–7.
+
+    >>> ces_name(6), ces_name(3.6), ces_name(2.5), ces_name(9)
+    ('dễ', 'trung bình', 'khó', 'rất dễ')
+    """
+    return CES_NAMES[ces_level(ces)]
+
+
+def ces_level(ces: float) -> int:
+    """The level (1–7) of a CES score, as :func:`ces_name` names it and the canvas colours it.
+
+    >>> ces_level(3.6), ces_level(0)
+    (4, 1)
+    """
+    return max(1, min(7, round(ces)))
 
 
 SOURCES: dict[str, str] = {

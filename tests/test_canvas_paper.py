@@ -121,10 +121,60 @@ def test_jpeg_is_the_canvas_on_white(tmp_path):
             assert image.mode == "RGB" and image.getpixel((2, 2)) == (255, 255, 255)
 
 
-def test_slides_are_16_9_with_readable_text_and_named_by_stage(tmp_path):
-    journey = load_journey(ECOMMERCE)
-    canvas = _prepare(journey, feedback=None, compare_to=None, layout="single", persona=None, persona_cards=False)
-    sheets = slide_sheets(canvas)
+BANK = ROOT / "data" / "journeys" / "mo_tai_khoan_ngan_hang.yaml"
+
+
+@pytest.fixture(scope="module")
+def slides() -> dict[Path, list[Sheet]]:
+    """The slides of two sample journeys, built once for the tests that read them."""
+    out = {}
+    for path in (ECOMMERCE, BANK):
+        canvas = _prepare(load_journey(path), feedback=None, compare_to=None, layout="single", persona=None,
+                          persona_cards=False)
+        out[path] = slide_sheets(canvas)
+    return out
+
+
+def _ink_columns(sheet: Sheet) -> tuple[int, int]:
+    """The first and last pixel column of the slide with anything drawn in it."""
+    import numpy as np
+
+    sheet.figure.canvas.draw()
+    pixels = np.asarray(sheet.figure.canvas.buffer_rgba())[:, :, :3]
+    inked = np.flatnonzero((pixels < 245).any(axis=2).any(axis=0))
+    return int(inked[0]), int(inked[-1])
+
+
+def _has(attrs: dict, key: str) -> bool:
+    value = (attrs.get("lanes") or {}).get(key.removeprefix("custom:")) if key.startswith("custom:") else attrs.get(key)
+    return value is not None and value != [] and value != {} and value != ""
+
+
+@pytest.mark.parametrize("path", [ECOMMERCE, BANK], ids=lambda p: p.stem)
+def test_stage_slides_fill_the_width_and_show_only_the_rows_the_stage_has_data_for(slides, path):
+    journey = load_journey(path)
+    for sheet in slides[path][1:]:
+        left, right = _ink_columns(sheet)
+        assert (right - left + 1) / 1920 >= 0.9, (sheet.name, left, right)  # no wide side margins
+        stage = journey.stages[int(sheet.name[:2]) - 1]
+        rows = {gid.removeprefix("row-") for gid in _gids(sheet, "row-") if gid.startswith(("row-front", "row-back"))}
+        assert "frontstage-name" in rows
+        for row in rows:
+            lane, key = row.split("-", 1)
+            key = "custom:" + key.removeprefix("custom-") if key.startswith("custom-") else key
+            in_stage = [journey.graph.nodes[tp.id] for tp in journey.touchpoints
+                        if tp.stage == stage and tp.lane == lane]
+            assert any(_has(attrs, key) for attrs in in_stage), (sheet.name, row)
+    # Rows a stage has data for are all there: the e-commerce stage 3 has a backstage touchpoint with
+    # pain points, stage 1 none (it used to show eight empty backstage rows).
+    if path == ECOMMERCE:
+        by_name = {sheet.name: sheet for sheet in slides[path]}
+        assert {"row-backstage-name", "row-backstage-pain_points"} <= _gids(by_name["03-thanh-toan"], "row-back")
+        assert not _gids(by_name["01-kham-pha"], "row-back")
+
+
+def test_slides_are_16_9_with_readable_text_and_named_by_stage(tmp_path, slides):
+    sheets = slides[ECOMMERCE]
     assert sheets[0].name == "00-tong-quan"
     for sheet in sheets:
         assert tuple(x * 72 for x in sheet.figure.get_size_inches()) == (1920, 1080)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .. import fmt
-from ..terms import channel_name
+from ..terms import ces_name, channel_name
 from ._fit import Para
 from ._pptx import (
     ACCENT,
@@ -27,7 +27,7 @@ from ._pptx import (
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .._schema import PersonaSpec
+    from .. import PersonaSpec
     from ..compare import JourneyComparison
     from ..journey import Journey
 
@@ -191,7 +191,6 @@ def _stage_details(journey: Journey, stage: str) -> str:
 
 
 def _stage_row(attrs: dict[str, Any], excluded: bool) -> list[Cell]:
-    from ..draw.canvas._style import CES_NAME
     from ..draw.dot import EMOTION_NAME
 
     small = 0.85
@@ -210,7 +209,7 @@ def _stage_row(attrs: dict[str, Any], excluded: bool) -> list[Cell]:
         return [Cell(tuple(grey)), channel, *[Cell.of(fmt.DASH) for _ in range(5)]]
     ces = attrs.get("ces")
     ces_cell = Cell.of(fmt.DASH) if ces is None else Cell.of(
-        Para(f"{fmt.number(ces, 1, trim=True)}/7", bold=True), Para(CES_NAME[max(1, min(7, round(ces)))], scale=small))
+        Para(f"{fmt.number(ces, 1, trim=True)}/7", bold=True), Para(ces_name(ces), scale=small))
     emotion = attrs.get("emotion")
     emotion_cell = Cell.of(fmt.DASH) if emotion is None else Cell.of(
         Para(fmt.signed(emotion, 1), bold=True), Para(EMOTION_NAME[max(-2, min(2, round(emotion)))], scale=small))
@@ -386,7 +385,7 @@ def feedback_slides(deck: Slides, journey: Journey, feedback: FeedbackInput) -> 
     """The causes customers name (how often, where), then one slide of quotes per cause."""
     from nlp.labels import CAUSES
 
-    from ..feedback import _pick_quotes
+    from ..feedback import pick_quotes
 
     attached = feedback.attached
     names = {c.id: c.vi for c in CAUSES}
@@ -436,7 +435,7 @@ def feedback_slides(deck: Slides, journey: Journey, feedback: FeedbackInput) -> 
         subtitle = (f"{fmt.number(len(positions))} bình luận nhắc đến, {fmt.percent(negative / len(positions))} "
                     f"tiêu cực" + (f" · nhiều nhất ở {spots}" if spots else ""))
         slide, top = deck.slide(f"Khách hàng nói gì: {names.get(cause, cause)}", subtitle)
-        quotes = _pick_quotes(positions, texts, sentiments, causes, confidence, cause, QUOTES)
+        quotes = pick_quotes(positions, texts, sentiments, causes, confidence, cause, QUOTES)
         where_of: dict[str, int] = {}
         for p in positions:
             where_of.setdefault(" ".join(str(texts[p]).split()).casefold(), p)

@@ -365,8 +365,11 @@ def canvas_slides(
     ``00-tong-quan.png`` shows the title, the stage headers, the touchpoint names and the emotion
     curve (stages wrapped onto up to four lines). Each stage then has its own slide,
     ``01-nhan-biet.png``, ``02-dang-ky.png`` … (the stage's name with diacritics folded): its
-    touchpoint columns with every row and the row headers, the rows split into up to four bands side
-    by side, at the largest scale that fits. The smallest text on a stage slide is at least
+    touchpoint columns and the row headers, with only the rows that have something to show for that
+    stage (a stage without a backstage touchpoint has no backstage rows; the overview keeps its
+    rows), each as high as its cells need. The rows are split into up to four bands side by side and
+    the columns widened so that the bands fill the slide's width (text wraps wider), at the largest
+    scale that fits, at most 3 times the canvas's size. The smallest text on a stage slide is at least
     :data:`~journeymap.draw.canvas.MIN_SLIDE_PX` (12 px); a stage with too many touchpoints for that
     goes on two or more slides (``03-thanh-toan.png``, ``03-thanh-toan-2.png``). The persona cards and
     the legend are left to the printed canvas.

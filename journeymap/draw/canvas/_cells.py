@@ -9,7 +9,7 @@ from typing import Any
 from ... import fmt
 from ...experience import ExperienceType
 from ...feedback import FEEDBACK_METRICS, FeedbackNumbers
-from ...terms import channel_name
+from ...terms import ces_level, ces_name, channel_name
 from ..dot import CES_FILL, CHIP_FILL, EXIT_COLOR, MOMENT_COLOR
 from ._panels import _number, _Panel, _signed
 from ._style import (
@@ -19,7 +19,6 @@ from ._style import (
     BODY_PT,
     BULLET_INDENT,
     CARD_EDGE,
-    CES_NAME,
     CURVE_COLOR,
     EMOTION_H,
     EMOTION_PAD,
@@ -210,9 +209,9 @@ def _ces_cell(p: _Painter, attrs: dict[str, Any], width: float) -> _Cell | None:
     ces = attrs.get("ces")
     if ces is None:
         return None
-    level = max(1, min(7, round(ces)))
+    level = ces_level(ces)
     cell = _Cell()
-    cell.add(p.label(f"{_number(ces)}/7 · {CES_NAME[level]}", width=width, size=NUMBER_PT, weight="bold"))
+    cell.add(p.label(f"{_number(ces)}/7 · {ces_name(ces)}", width=width, size=NUMBER_PT, weight="bold"))
     cell.bar(ces / 7, width, CES_FILL[level])
     return cell
 

@@ -10,6 +10,7 @@ from ... import fmt
 from ..._schema import PersonaSpec, StageSpec
 from ...experience import ExperienceType
 from ...journey import Journey
+from ...terms import CES_NAMES
 from ..dot import CES_FILL, CHIP_FILL, EMOTION_FILL, EMOTION_NAME, EXIT_COLOR, MOMENT_COLOR, STAGE_FILL
 from ..photo import initials, persona_photo
 from ._cells import _bullets, _Cell, _cell, _darker, _emotion_y, _metric_lines, _Placed
@@ -25,7 +26,6 @@ from ._style import (
     CARD_EDGE,
     CELL_MAX,
     CELL_W,
-    CES_NAME,
     EMOTION_H,
     GOAL_EDGE,
     GRID,
@@ -124,18 +124,21 @@ class _Columns:
     def number(self, stage: str) -> int:
         return self.numbers.get(stage, self.stages.index(stage) if stage in self.stages else 0)
 
-    def subset(self, parts: tuple[tuple[str, int, int], ...] | None) -> _Columns:
-        """The columns of ``parts`` ((stage, first slot, end slot) each), side by side from the row headers."""
-        if parts is None:
+    def subset(self, parts: tuple[tuple[str, int, int], ...] | None, widen: float = 1.0) -> _Columns:
+        """The columns of ``parts`` ((stage, first slot, end slot) each), side by side from the row
+        headers, each ``widen`` times as wide as on the whole canvas."""
+        if parts is None and widen == 1.0:
             return dataclasses.replace(self, numbers={s: i for i, s in enumerate(self.stages)},
                                        total={s: len(v) for s, v in self.slots.items()})
+        if parts is None:
+            parts = tuple((stage, 0, len(self.slots[stage])) for stage in self.stages)
         x = self.left
         slots: dict[str, list[tuple[float, float]]] = {}
         for stage, start, stop in parts:
             slots[stage] = []
             for _, width in self.slots[stage][start:stop]:
-                slots[stage].append((x, width))
-                x += width
+                slots[stage].append((x, width * widen))
+                x += width * widen
         return _Columns([stage for stage, _, _ in parts], slots, self.left, x,
                         numbers={s: self.stages.index(s) for s, _, _ in parts},
                         first={s: start for s, start, _ in parts},
@@ -150,11 +153,18 @@ class _View:
     bottom (see :attr:`_Layout.parts`: ``"0:title"``, ``"0:cards"``, ``"0:details"``,
     ``"0:frontstage:name"``, ``"legend"`` …); ``marker`` is a small line above everything
     ("trang 2/3 · giai đoạn 3–4"). Stage headers and row headers are drawn with every band of a grid.
+
+    ``widen`` makes every touchpoint column that many times as wide as on the whole canvas (a slide
+    filling its width: text wraps wider). ``own_heights`` makes rows, stage headers and stage details
+    as high as the cells this view shows need, rather than as high as on the whole canvas (the pages
+    of one print share heights; a slide stands alone).
     """
 
     slots: tuple[tuple[str, int, int], ...] | None = None
     units: frozenset[str] | None = None
     marker: str | None = None
+    widen: float = 1.0
+    own_heights: bool = False
 
     def shows(self, unit: str) -> bool:
         return self.units is None or unit in self.units
@@ -162,12 +172,16 @@ class _View:
 
 @dataclass
 class _Layout:
-    """What :func:`_draw` drew: its size in points and its bands, top to bottom, with their heights."""
+    """What :func:`_draw` drew: its size in points and its bands, top to bottom, with their heights.
+
+    ``filled`` names the grid bands (stage details and rows, as in ``parts``) that have something to
+    show in the view's columns, drawn or not: a row no touchpoint of the view has data for is not in it."""
 
     width: float
     height: float
     parts: list[tuple[str, float]]
     columns: _Columns
+    filled: frozenset[str] = frozenset()
 
 
 def _columns(p: _Painter, panels: list[_Panel]) -> _Columns:
@@ -289,7 +303,7 @@ def _draw(p: _Painter, panels: list[_Panel], *, diff: bool, view: _View = _View(
     the rows and heights of the whole canvas); it is filled on first use."""
     measured = {} if measured is None else measured
     whole = _columns(p, panels)
-    columns = whole.subset(view.slots)
+    columns = whole.subset(view.slots, view.widen)
     width = columns.right + MARGIN
     y = MARGIN
     parts: list[tuple[str, float]] = []
@@ -300,10 +314,12 @@ def _draw(p: _Painter, panels: list[_Panel], *, diff: bool, view: _View = _View(
         parts.append(("marker", marker.height + 10))
         y += marker.height + 10
     present: set[str] = set()
+    filled: set[str] = set()
     drawn = False
     for index, panel in enumerate(panels):
-        grid = _Grid(p, panel, index, whole, columns, measured)
+        grid = _Grid(p, panel, index, whole, columns, measured, own_heights=view.own_heights)
         present |= grid.keys
+        filled |= grid.filled
         if not any(view.shows(u) for u in (f"{index}:title", f"{index}:cards", *grid.units)):
             continue
         if drawn:
@@ -318,7 +334,7 @@ def _draw(p: _Painter, panels: list[_Panel], *, diff: bool, view: _View = _View(
         parts.append(("legend", bottom - y))
         y = bottom
     p.finish(width, y + MARGIN)
-    return _Layout(width, y + MARGIN, parts, whole)
+    return _Layout(width, y + MARGIN, parts, whole, frozenset(filled))
 
 
 def _draw_title(p: _Painter, panel: _Panel, index: int, width: float, top: float, view: _View,
@@ -431,11 +447,12 @@ class _Grid:
     """One panel's grid: stage headers, stage details, rows and the line of visibility.
 
     Rows are measured over the whole canvas, so a page showing some stages or some rows has the
-    same rows, with the same heights, as every other page of the same canvas.
+    same rows, with the same heights, as every other page of the same canvas (with ``own_heights``,
+    the same rows at the heights the shown columns need).
     """
 
     def __init__(self, p: _Painter, panel: _Panel, index: int, whole: _Columns, columns: _Columns,
-                 measured: dict[int, _Measure]) -> None:
+                 measured: dict[int, _Measure], *, own_heights: bool = False) -> None:
         self.p, self.panel, self.index = p, panel, index
         lanes = None
         if index not in measured:
@@ -448,11 +465,18 @@ class _Grid:
             )
         measure = self.measure = measured[index]
         if lanes is None or columns.right != whole.right:  # measured before, or drawing a part
-            lanes = [(lane, _rows(p, panel, columns, lane, fixed=heights) if heights else [])
+            lanes = [(lane, _rows(p, panel, columns, lane,
+                                  fixed=[(key, 0.0) for key, _ in heights] if own_heights else heights)
+                      if heights else [])
                      for lane, heights in measure.lanes]
         self.lanes = lanes
         self.details = measure.details_h is not None
-        self.header_h = measure.header_h
+        self.details_h = 0.0 if own_heights else measure.details_h or 0.0
+        self.header_h = 0.0 if own_heights else measure.header_h
+        filled = {f"{index}:{lane}:{row.key}" for lane, rows in lanes for row in rows if row.cells}
+        if self.details and _stage_details(p, panel, columns):
+            filled.add(f"{index}:details")
+        self.filled = filled
         keys: set[str] = set()
         if any(panel.nodes[n].get("moment_of_truth") for n in panel.nodes if n not in panel.excluded):
             keys.add("moment_of_truth")
@@ -479,7 +503,7 @@ class _Grid:
         y = top + header_h
         grid_top = y
         if self.details and view.shows(f"{index}:details"):
-            height = _draw_stage_details(p, panel, columns, self.measure.details_h or 0.0, y)
+            height = _draw_stage_details(p, panel, columns, self.details_h, y)
             parts.append((f"{index}:details", height))
             y += height
         slots_top = y  # the stage details span their stage: the touchpoint columns start below them
@@ -667,7 +691,7 @@ def _draw_legend(p: _Painter, present: set[str], diff: bool, width: float, top: 
         emotions = [("circle", EMOTION_FILL[k], f"{_signed(k)} {EMOTION_NAME[k]}") for k in range(-2, 3)]
         groups.append(("Cảm xúc", emotions))
     if "ces" in present:
-        groups.append(("CES", [("square", CES_FILL[k], f"{k} {CES_NAME[k]}") for k in range(1, 8)]))
+        groups.append(("CES", [("square", CES_FILL[k], f"{k} {CES_NAMES[k]}") for k in range(1, 8)]))
     if "experience" in present:
         groups.append(("Loại trải nghiệm", [("chip", CHIP_FILL[t], f"{t.label_vi} ({t.label_en.lower()})")
                                             for t in ExperienceType]))

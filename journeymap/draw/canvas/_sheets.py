@@ -14,15 +14,16 @@ column of pages with room left for it (else of the last column). All pages share
 same text has the same size on every page.
 
 Slides (1920 × 1080 px): an overview (title, stage headers, touchpoint names and the emotion curve,
-stages wrapped onto up to four lines) and one slide per stage, its rows split into up to four bands
-side by side so that its smallest text is at least :data:`MIN_SLIDE_PX`; a stage too wide for that
-goes on two or more slides (``03-thanh-toan.png``, ``03-thanh-toan-2.png``).
+stages wrapped onto up to four lines) and one slide per stage: only the rows with something to show
+for that stage, split into up to four bands side by side, its columns widened so that the bands fill
+the slide's width, its smallest text at least :data:`MIN_SLIDE_PX`; a stage too wide for that goes
+on two or more slides (``03-thanh-toan.png``, ``03-thanh-toan-2.png``).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 from ...errors import DataError
@@ -47,6 +48,9 @@ PAPER_MARGIN = 5 * MM
 SLIDE_MARGIN = 24.0
 BAND_GAP = 24.0  # between the bands of a slide, and the lines of the overview
 MAX_BANDS = 4
+#: The most a stage slide enlarges the canvas (body text 9.5 pt → 28.5 px): a stage with little in it
+#: gets wider columns rather than huge letters.
+MAX_SLIDE_SCALE = 3.0
 
 
 def paper_size(paper: str, orientation: str = "landscape") -> tuple[float, float]:
@@ -327,28 +331,67 @@ def _split_even(units: list[str], heights: dict[str, float], count: int) -> list
     return [run for run in runs if run]
 
 
-def _stage_slides(canvas: _Canvas, stage: str, start: int, stop: int, marker: str) -> tuple[list[_View], float]:
-    """The bands (views) of one stage's slide, side by side, and the scale they would get."""
+def _stage_plan(canvas: _Canvas, stage: str, start: int, stop: int, marker: str) -> tuple[list[_View], float]:
+    """The bands (views) of one stage's slide, side by side, and the scale they would get.
+
+    Only the rows that have something to show for the stage's touchpoints are drawn (a stage with no
+    backstage touchpoint has no backstage rows), each as high as its cells need. The rows are cut
+    into one to :data:`MAX_BANDS` bands of about equal height, side by side, and the touchpoint
+    columns widened so that the bands fill the slide's width: the band count with the largest text
+    wins. Text is never drawn more than :data:`MAX_SLIDE_SCALE` times the canvas's size (a stage
+    with little in it gets wider columns rather than huge letters)."""
     slots = ((stage, start, stop),)
-    _, probe = canvas.draw(_View(slots=slots, marker=marker))
-    heights = dict(probe.parts)
-    units = [u for u, _ in probe.parts if _grid_unit(u)]
+    base = _View(slots=slots, marker=marker, own_heights=True)
+    _, probe = canvas.draw(base)
+    grid = [u for u, _ in probe.parts if _grid_unit(u)]
+    units = [u for u in grid if u in probe.filled] or grid[:1]
+    base = _View(slots=slots, units=frozenset(units), marker=marker, own_heights=True)
+    fixed = 2 * MARGIN + LABEL_W  # the drawing's width apart from its touchpoint columns
+    columns = probe.width - fixed
     width, height = SLIDE_SIZE[0] - 2 * SLIDE_MARGIN, SLIDE_SIZE[1] - 2 * SLIDE_MARGIN
-    best: tuple[float, list[list[str]]] = (0.0, [units])
-    for count in range(1, MAX_BANDS + 1):
-        runs = _split_even(units, heights, count)
+    measured: dict[float, dict[str, float]] = {}
+
+    def heights(widen: float) -> dict[str, float]:
+        key = round(widen, 3)
+        if key not in measured:
+            _, layout = canvas.draw(replace(base, widen=key))
+            measured[key] = dict(layout.parts)
+        return measured[key]
+
+    def plan(widen: float, count: int) -> tuple[float, float, list[list[str]]]:
+        """(scale, widen) of ``count`` bands measured at ``widen``, widened further to fill the width."""
+        parts = heights(widen)
+        runs = _split_even(units, parts, count)
         tallest = max(
-            2 * MARGIN + heights["marker"]
-            + sum(heights[u] for u in run)
-            + sum(heights.get(f"{panel}:head", 0.0) + 48.0 for panel in {u.split(":")[0] for u in run}) - 48.0
+            parts["marker"] + sum(parts[u] for u in run)
+            + sum(parts.get(f"{panel}:head", 0.0) + 48.0 for panel in {u.split(":")[0] for u in run}) - 48.0
             for run in runs
         )
-        scale = min((width - BAND_GAP * (len(runs) - 1)) / (len(runs) * probe.width), height / tallest)
-        if scale > best[0] * 1.02:
-            best = (scale, runs)
-    views = [_View(slots=slots, units=frozenset(run), marker=marker if i == 0 else f"{marker} (tiếp)")
-             for i, run in enumerate(best[1])]
-    return views, best[0]
+        # Rows only get shorter as columns widen, so the height allows at least this scale at any
+        # widening from ``widen`` on; widen until the bands fill the width at that scale.
+        target = min(height / tallest, MAX_SLIDE_SCALE)
+        across = len(runs)
+        # As _fit lays them out: bands side by side, BAND_GAP apart, the outer white border trimmed.
+        fill = (width / target + 2 * MARGIN - BAND_GAP * (across - 1)) / across - fixed
+        wider = max(widen, fill / columns)
+        scale = min(target, width / (across * (fixed + wider * columns) + BAND_GAP * (across - 1) - 2 * MARGIN))
+        return scale, wider, runs
+
+    candidates = {count: plan(1.0, count) for count in range(1, min(MAX_BANDS, len(units)) + 1)}
+    # One more measure at the widening found, for the two best band counts: rows wrapped wider are
+    # shorter, which allows larger text.
+    for count in sorted(candidates, key=lambda c: -candidates[c][0])[:2]:
+        better = plan(candidates[count][1], count)
+        if better[0] > candidates[count][0]:
+            candidates[count] = better
+    best = candidates[1]
+    for count in sorted(candidates):
+        if candidates[count][0] > best[0] * 1.02:
+            best = candidates[count]
+    scale, widen, runs = best
+    views = [replace(base, units=frozenset(run), marker=marker if i == 0 else f"{marker} (tiếp)", widen=round(widen, 3))
+             for i, run in enumerate(runs)]
+    return views, scale
 
 
 def slide_sheets(canvas: _Canvas) -> list[Sheet]:
@@ -362,7 +405,7 @@ def slide_sheets(canvas: _Canvas) -> list[Sheet]:
         marker = f"{canvas.title} · giai đoạn {number}/{len(columns.stages)}"
         pieces = [(0, len(columns.slots[stage]))]
         while True:
-            planned = [_stage_slides(canvas, stage, a, b, marker) for a, b in pieces]
+            planned = [_stage_plan(canvas, stage, a, b, marker) for a, b in pieces]
             short = [i for i, (_, scale) in enumerate(planned)
                      if scale * smallest < MIN_SLIDE_PX and pieces[i][1] - pieces[i][0] > 1]
             if not short:
@@ -372,7 +415,8 @@ def slide_sheets(canvas: _Canvas) -> list[Sheet]:
                 pieces[i:i + 1] = [(a, (a + b) // 2), ((a + b) // 2, b)]
         for k, (views, _) in enumerate(planned, start=1):
             figure = _figure()
-            sheet = _fit([canvas.draw(view, figure) for view in views], SLIDE_SIZE, margin=SLIDE_MARGIN)
+            sheet = _fit([canvas.draw(view, figure) for view in views], SLIDE_SIZE, margin=SLIDE_MARGIN,
+                         trim=MARGIN)
             sheet.name = name if k == 1 else f"{name}-{k}"
             sheets.append(sheet)
     return sheets

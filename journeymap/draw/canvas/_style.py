@@ -77,7 +77,6 @@ BAR_TRACK = "#e3e8ec"
 CURVE_COLOR = "#455a64"
 NEGATIVE_FILL = EMOTION_FILL[-2]
 BADGE = {"added": ("mới", "#1565c0"), "changed": ("đổi", "#c87f0a"), "removed": ("bỏ", "#78909c")}
-CES_NAME = {1: "rất khó", 2: "khó", 3: "hơi khó", 4: "trung bình", 5: "hơi dễ", 6: "dễ", 7: "rất dễ"}
 
 #: The title of each built-in row (see :data:`journeymap._schema.BUILTIN_LANES`), in the row header.
 ROW_TITLES: dict[str, str] = {
