@@ -55,8 +55,13 @@ def spark_session() -> SparkSession:
     return SparkSession.getActiveSession() or SparkSession.builder.getOrCreate()
 
 
-def read_events(spark: SparkSession, events: str | Path, what: str = "event log") -> DataFrame:
-    """A DataFrame over a path or table name, by the rules in this module's docstring."""
+def read_events(spark: SparkSession, events: str | Path, what: str = "event log", *, delimiter: str | None = None,
+                multiline: bool = False) -> DataFrame:
+    """A DataFrame over a path or table name, by the rules in this module's docstring.
+
+    A CSV row with more or fewer columns than the header stops the first Spark job reading it
+    (``mode=FAILFAST``; :func:`spark_errors` turns that into a DataError). ``multiline`` reads quoted
+    fields holding line breaks (comments do), at the price of one task per file."""
     from pyspark.errors import AnalysisException
 
     text = str(events)
@@ -64,11 +69,11 @@ def read_events(spark: SparkSession, events: str | Path, what: str = "event log"
     local = "://" not in text
     try:
         if suffix == ".csv":
-            delimiter = ","
             if local:
-                delimiter = _csv_header(require_file(text, what))[1]
-            frame = spark.read.csv(text, header=True, sep=delimiter, quote='"', escape='"', mode="FAILFAST",
-                                   encoding="UTF-8", inferSchema=False)
+                found = _csv_header(require_file(text, what))[1]
+                delimiter = delimiter or found
+            frame = spark.read.csv(text, header=True, sep=delimiter or ",", quote='"', escape='"', mode="FAILFAST",
+                                   encoding="UTF-8", inferSchema=False, multiLine=multiline)
             if frame.columns and frame.columns[0].startswith("\ufeff"):
                 frame = frame.withColumnRenamed(frame.columns[0], frame.columns[0][1:])
             return frame
@@ -87,6 +92,30 @@ def read_events(spark: SparkSession, events: str | Path, what: str = "event log"
 def _reason(error: Exception) -> str:
     first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     return first.rstrip(".")
+
+
+@contextmanager
+def spark_errors(source: str) -> Iterator[None]:
+    """Turn the Spark failures a user can fix into a DataError naming ``source``: a CSV row whose number
+    of columns differs from the header's (read with ``mode=FAILFAST``)."""
+    try:
+        yield
+    except Exception as error:
+        text = str(error)
+        if type(error).__module__.split(".")[0] not in ("py4j", "pyspark") or "MALFORMED_RECORD" not in text:
+            raise
+        row = text.split("record parsing:", 1)[1].split("\n", 1)[0].strip().rstrip(".") if \
+            "record parsing:" in text else "(not shown)"
+        raise DataError(
+            f"{source} cannot be read: a row does not have as many columns as the header (Spark stopped at the "
+            f"first one it met: {_cut(row, 200)}). Expected UTF-8 text with one header row and the same number "
+            "of columns on every line; a comment holding a line break or the delimiter must be in double quotes"
+        ) from None
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, with its length when it was longer."""
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
 
 
 def is_spark_frame(value: object) -> bool:
@@ -214,14 +243,15 @@ def spark_event_log(
     parsed = _parse(frame, columns, source).persist(_storage())
     held = [parsed]
     try:
-        log = _normalise(parsed, *_check(parsed, columns, source))
-        if lower is not None or upper is not None:
-            log = _select_cohort(log, lower, upper, source).persist(_storage())
-            held.append(log)
-        from pyspark.sql import functions as F
+        with spark_errors(source):
+            log = _normalise(parsed, *_check(parsed, columns, source))
+            if lower is not None or upper is not None:
+                log = _select_cohort(log, lower, upper, source).persist(_storage())
+                held.append(log)
+            from pyspark.sql import functions as F
 
-        cases = int(log.agg(F.countDistinct("case_id")).collect()[0][0])
-        yield _SparkLog(log, source, cases)
+            cases = int(log.agg(F.countDistinct("case_id")).collect()[0][0])
+            yield _SparkLog(log, source, cases)
     finally:
         for frame_held in held:
             frame_held.unpersist()
@@ -375,4 +405,4 @@ def _select_cohort(log: DataFrame, lower: datetime | None, upper: datetime | Non
     return selected
 
 
-__all__ = ["INSTALL_HINT", "is_spark_frame", "read_events", "spark_event_log", "spark_session"]
+__all__ = ["INSTALL_HINT", "is_spark_frame", "read_events", "spark_errors", "spark_event_log", "spark_session"]
