@@ -69,6 +69,9 @@ def session(master: str | None = None, *, app_name: str = "cx") -> SparkSession:
     builder = SparkSession.builder.appName(app_name)
     if master is not None or not submitted:
         builder = builder.master(master or DEFAULT_MASTER)
+        if (master or DEFAULT_MASTER).startswith("local"):
+            # The Python workers on this machine run this Python (with cx installed), not the first python3 on PATH.
+            os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     if not submitted:
         # cx reports progress itself (progress()); Spark's console bar would draw over it.
         builder = builder.config("spark.ui.showConsoleProgress", "false")

@@ -24,6 +24,7 @@ unpersisted when it ends.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -83,10 +84,44 @@ def read_events(spark: SparkSession, events: str | Path, what: str = "event log"
             if suffix not in ("", ".parquet") and local and Path(text).is_file():
                 raise DataError(f"{text}: unsupported file type {suffix!r}; use one of {', '.join(SUFFIXES)}, a "
                                 "folder of Parquet files or a table name")
-            return spark.read.parquet(text)
+            try:
+                return spark.read.parquet(text)
+            except AnalysisException as error:
+                if "TIMESTAMP(NANOS" not in str(error):
+                    raise
+                return _nanosecond_parquet(spark, text, what)
         return spark.table(text)
     except AnalysisException as error:
         raise DataError(f"{what} {text} cannot be read by Spark: {_reason(error)}") from None
+
+
+def _nanosecond_parquet(spark: SparkSession, text: str, what: str) -> DataFrame:
+    """A Parquet file with nanosecond timestamps (what pandas and DuckDB write for ``datetime64[ns]``),
+    which Spark does not read: read them as integers (``spark.sql.legacy.parquet.nanosAsLong``) and turn
+    the columns the file's schema marks as nanosecond timestamps into microsecond ones (``timestamp``
+    for an instant, ``timestamp_ntz`` for a time without a zone), as DuckDB reads them."""
+    from pyspark.sql import functions as F
+
+    advice = (f"{what} {text} holds nanosecond timestamps, which Spark cannot read; write them in microseconds "
+              "(pandas: df.to_parquet(path, coerce_timestamps='us', allow_truncated_timestamps=True); "
+              "DuckDB: CAST(column AS TIMESTAMP))")
+    if "://" in text or any(c in text for c in "*?[{"):
+        raise DataError(advice) from None
+    try:
+        import pyarrow as pa
+        import pyarrow.dataset as ds
+
+        schema = ds.dataset(text, format="parquet").schema
+    except (ImportError, OSError, ValueError):
+        raise DataError(advice) from None
+    nanos = {f.name: f.type.tz is not None for f in schema if pa.types.is_timestamp(f.type) and f.type.unit == "ns"}
+    spark.conf.set("spark.sql.legacy.parquet.nanosAsLong", "true")  # only changes files Spark would refuse
+    frame = spark.read.parquet(text)
+    for name, zoned in nanos.items():
+        micros = F.floor(F.col(_quoted(name)) / 1000)
+        frame = frame.withColumn(name, F.timestamp_micros(micros) if zoned else F.expr(
+            f"timestampadd(MICROSECOND, floor({_quoted(name)} / 1000), TIMESTAMP_NTZ'1970-01-01 00:00:00')"))
+    return frame
 
 
 def _reason(error: Exception) -> str:
@@ -102,7 +137,16 @@ def spark_errors(source: str) -> Iterator[None]:
         yield
     except Exception as error:
         text = str(error)
-        if type(error).__module__.split(".")[0] not in ("py4j", "pyspark") or "MALFORMED_RECORD" not in text:
+        if type(error).__module__.split(".")[0] not in ("py4j", "pyspark"):
+            raise
+        missing = re.search(r"ModuleNotFoundError: No module named '([^']+)'", text)
+        if missing and "Python worker" in text:
+            raise DataError(
+                f"Spark's Python workers cannot import {missing.group(1)!r}: every executor needs the Python that "
+                f"has cx-vn installed ({INSTALL_HINT}), or the package shipped with the job (spark-submit "
+                "--archives with a packed virtualenv, or --py-files with the wheel; see benchmarks/README.md)"
+            ) from None
+        if "MALFORMED_RECORD" not in text:
             raise
         row = text.split("record parsing:", 1)[1].split("\n", 1)[0].strip().rstrip(".") if \
             "record parsing:" in text else "(not shown)"

@@ -193,10 +193,14 @@ def _classify_on_spark(file: str, text_column: str, output: str | None, *, model
         classified = classified.orderBy(_ROW)
     classified = classified.drop(_ROW)
     renamed = [c for c in classified.columns if c.endswith("_cx") and c[:-3] in frame.columns]
-    if excel_safe and kind == "csv":
+    if kind == "csv":
+        # The model's probabilities as the local engine writes them (0.0003, not Java's 3.0E-4); with
+        # --excel-safe a ' before text a spreadsheet would run as a formula (nlp.tables.excel_safe).
+        added = set(classified.columns) - set(frame.columns)
         classified = classified.select(*(
+            F.col(f"`{name}`").cast("decimal(5,4)").alias(name) if name in added and dtype == "double" else
             F.when(F.col(f"`{name}`").rlike("^[=+\\-@\\t\\r]"), F.concat(F.lit("'"), F.col(f"`{name}`")))
-            .otherwise(F.col(f"`{name}`")).alias(name) if dtype == "string" else F.col(f"`{name}`")
+            .otherwise(F.col(f"`{name}`")).alias(name) if excel_safe and dtype == "string" else F.col(f"`{name}`")
             for name, dtype in classified.dtypes))
     with progress(spark):
         write_output(classified, output, parts=parts, source=file)
