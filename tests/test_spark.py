@@ -275,8 +275,10 @@ def test_cli_classify_on_spark_writes_what_the_local_engine_writes(spark, tmp_pa
     read = pd.read_parquet(folder).sort_values("id").reset_index(drop=True)
     assert read["sentiment"].tolist() == expected.sort_values("id")["sentiment"].tolist()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["góp ý.csv", "local.csv", "parts.parquet", "spark.csv"]
-    refused = cx("classify", source, "-t", "text", "-o", folder, "--engine", "spark")
-    assert refused.exit_code == 1 and "already exists" in refused.output
+    refused = cx("classify", source, "-t", "text", "-o", folder, "--engine", "spark", "--parts")
+    assert refused.exit_code == 1 and "parts.parquet already exists; Spark writes a new folder" in refused.output
+    refused = cx("classify", source, "-t", "text", "-o", folder, "--engine", "spark")  # one file: not over a folder
+    assert refused.exit_code == 1 and "parts.parquet is a folder" in refused.output
 
 
 def test_cli_classify_on_spark_failures_leave_no_output(spark, tmp_path: Path) -> None:
