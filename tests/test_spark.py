@@ -79,6 +79,18 @@ def test_million_event_log_same_journey(spark, tmp_path: Path) -> None:
                         discover_journey(path, goal="nhan_hang"))
 
 
+def test_parquet_with_nanosecond_timestamps_as_duckdb_reads_it(spark, tmp_path: Path) -> None:
+    """pandas and DuckDB write datetime64[ns] as Parquet TIMESTAMP(NANOS), which Spark refuses to read
+    (before: 'cannot be read by Spark: Illegal Parquet type'); now read as DuckDB reads it."""
+    log = generated_log(300)
+    log["timestamp"] = pd.to_datetime(log["timestamp"])
+    assert str(log["timestamp"].dtype) == "datetime64[ns]"
+    path = tmp_path / "nanos.parquet"
+    log.to_parquet(path, index=False)
+    assert_same_journey(discover_journey(str(path), engine="spark", goal="nhan_hang"),
+                        discover_journey(path, goal="nhan_hang"))
+
+
 def test_bad_events_are_listed_with_their_values(spark) -> None:
     frame = spark.createDataFrame(
         [("k1", "Giỏ hàng", "2026-01-05 08:00"), ("", "Thanh toán", "2026-01-05 08:10"),
@@ -247,6 +259,7 @@ def comment_table(tmp_path: Path) -> Path:
     table = comments[["id", "text", "causes"]].head(150).copy()
     table.loc[5, "text"] = ""
     table.loc[9, "text"] = 'Giao hàng chậm,\n"shop" trả lời cộc lốc'
+    table.loc[12, "text"] = "=HYPERLINK(1) shop lừa đảo"
     path = tmp_path / "góp ý.csv"
     table.to_csv(path, index=False)
     return path
@@ -254,14 +267,16 @@ def comment_table(tmp_path: Path) -> Path:
 
 def test_cli_classify_on_spark_writes_what_the_local_engine_writes(spark, tmp_path: Path) -> None:
     source = comment_table(tmp_path)
-    local = cx("classify", source, "-t", "text", "-o", tmp_path / "local.csv")
+    options = ("-t", "text", "--names", "vi", "--excel-safe")
+    local = cx("classify", source, *options, "-o", tmp_path / "local.csv")
     assert local.exit_code == 0, local.output
-    on_spark = cx("classify", source, "-t", "text", "-o", tmp_path / "spark.csv", "--engine", "spark")
+    on_spark = cx("classify", source, *options, "-o", tmp_path / "spark.csv", "--engine", "spark")
     assert on_spark.exit_code == 0, on_spark.output
     assert on_spark.stdout.replace("spark.csv", "local.csv") == local.stdout  # rows, empty ones, the renamed column
     expected = pd.read_csv(tmp_path / "local.csv", dtype=str, keep_default_na=False)
     got = pd.read_csv(tmp_path / "spark.csv", dtype=str, keep_default_na=False)
-    assert list(got.columns) == list(expected.columns) and "causes_cx" in got.columns
+    assert list(got.columns) == list(expected.columns) and {"causes_cx", "sentiment_vi"} <= set(got.columns)
+    assert got.loc[12, "text"] == "'=HYPERLINK(1) shop lừa đảo"
     numbers = [c for c in expected.columns if c.startswith("p_") or c == "sentiment_confidence"]
     text = [c for c in expected.columns if c not in numbers]
     pd.testing.assert_frame_equal(got[text], expected[text])  # same rows in the same order, Vietnamese intact
