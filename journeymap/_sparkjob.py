@@ -184,9 +184,10 @@ def output_layout(output: str, parts: bool) -> tuple[str, bool]:
 def write_output(frame: DataFrame, output: str, *, parts: bool = False, source: str = "the input") -> tuple[str, bool]:
     """Write ``frame`` to ``output`` (see :func:`output_layout`); its format and whether it is a folder.
 
-    One file is written by one Spark task (the frame is coalesced to one partition, keeping its row
-    order) and then renamed from Spark's temporary folder; an existing file of that name is replaced
-    only then. A folder is never replaced: an existing one is refused before the job starts.
+    One file is written by one Spark task and then renamed from Spark's temporary folder; an existing
+    file of that name is replaced only then. Give it a frame of one partition in the order wanted
+    (``repartition(1).sortWithinPartitions(...)``); any other frame is coalesced to one partition,
+    which keeps its order but runs everything since the last shuffle in that one task. A folder is never replaced: an existing one is refused before the job starts.
     CSV: UTF-8 (no byte-order mark), a header row, fields with a comma, quote or line break in double
     quotes, an empty cell for a missing value.
     """

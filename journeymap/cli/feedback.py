@@ -190,7 +190,10 @@ def _classify_on_spark(file: str, text_column: str, output: str | None, *, model
     classified = classify_column(frame, text_column, model, explain=explain, decimals=4, names=names.value,
                                  codebook=_codebook(codebook), rename_clashing=True, source=file)
     if not folder:
-        classified = classified.orderBy(_ROW)
+        # One file: the classified rows meet in one task and are put back in the input's order there. The
+        # classification stays spread over the cores (a shuffle, not coalesce(1), which would pull it into
+        # that one task), and runs once (orderBy would run it a second time to sample its range).
+        classified = classified.repartition(1).sortWithinPartitions(_ROW)
     classified = classified.drop(_ROW)
     renamed = [c for c in classified.columns if c.endswith("_cx") and c[:-3] in frame.columns]
     if kind == "csv":
