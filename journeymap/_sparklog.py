@@ -24,6 +24,7 @@ unpersisted when it ends.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -55,8 +56,13 @@ def spark_session() -> SparkSession:
     return SparkSession.getActiveSession() or SparkSession.builder.getOrCreate()
 
 
-def read_events(spark: SparkSession, events: str | Path, what: str = "event log") -> DataFrame:
-    """A DataFrame over a path or table name, by the rules in this module's docstring."""
+def read_events(spark: SparkSession, events: str | Path, what: str = "event log", *, delimiter: str | None = None,
+                multiline: bool = False) -> DataFrame:
+    """A DataFrame over a path or table name, by the rules in this module's docstring.
+
+    A CSV row with more or fewer columns than the header stops the first Spark job reading it
+    (``mode=FAILFAST``; :func:`spark_errors` turns that into a DataError). ``multiline`` reads quoted
+    fields holding line breaks (comments do), at the price of one task per file."""
     from pyspark.errors import AnalysisException
 
     text = str(events)
@@ -64,11 +70,11 @@ def read_events(spark: SparkSession, events: str | Path, what: str = "event log"
     local = "://" not in text
     try:
         if suffix == ".csv":
-            delimiter = ","
             if local:
-                delimiter = _csv_header(require_file(text, what))[1]
-            frame = spark.read.csv(text, header=True, sep=delimiter, quote='"', escape='"', mode="FAILFAST",
-                                   encoding="UTF-8", inferSchema=False)
+                found = _csv_header(require_file(text, what))[1]
+                delimiter = delimiter or found
+            frame = spark.read.csv(text, header=True, sep=delimiter or ",", quote='"', escape='"', mode="FAILFAST",
+                                   encoding="UTF-8", inferSchema=False, multiLine=multiline)
             if frame.columns and frame.columns[0].startswith("\ufeff"):
                 frame = frame.withColumnRenamed(frame.columns[0], frame.columns[0][1:])
             return frame
@@ -78,15 +84,82 @@ def read_events(spark: SparkSession, events: str | Path, what: str = "event log"
             if suffix not in ("", ".parquet") and local and Path(text).is_file():
                 raise DataError(f"{text}: unsupported file type {suffix!r}; use one of {', '.join(SUFFIXES)}, a "
                                 "folder of Parquet files or a table name")
-            return spark.read.parquet(text)
+            try:
+                return spark.read.parquet(text)
+            except AnalysisException as error:
+                if "TIMESTAMP(NANOS" not in str(error):
+                    raise
+                return _nanosecond_parquet(spark, text, what)
         return spark.table(text)
     except AnalysisException as error:
         raise DataError(f"{what} {text} cannot be read by Spark: {_reason(error)}") from None
 
 
+def _nanosecond_parquet(spark: SparkSession, text: str, what: str) -> DataFrame:
+    """A Parquet file with nanosecond timestamps (what pandas and DuckDB write for ``datetime64[ns]``),
+    which Spark does not read: read them as integers (``spark.sql.legacy.parquet.nanosAsLong``) and turn
+    the columns the file's schema marks as nanosecond timestamps into microsecond ones (``timestamp``
+    for an instant, ``timestamp_ntz`` for a time without a zone), as DuckDB reads them."""
+    from pyspark.sql import functions as F
+
+    advice = (f"{what} {text} holds nanosecond timestamps, which Spark cannot read; write them in microseconds "
+              "(pandas: df.to_parquet(path, coerce_timestamps='us', allow_truncated_timestamps=True); "
+              "DuckDB: CAST(column AS TIMESTAMP))")
+    if "://" in text or any(c in text for c in "*?[{"):
+        raise DataError(advice) from None
+    try:
+        import pyarrow as pa
+        import pyarrow.dataset as ds
+
+        schema = ds.dataset(text, format="parquet").schema
+    except (ImportError, OSError, ValueError):
+        raise DataError(advice) from None
+    nanos = {f.name: f.type.tz is not None for f in schema if pa.types.is_timestamp(f.type) and f.type.unit == "ns"}
+    spark.conf.set("spark.sql.legacy.parquet.nanosAsLong", "true")  # only changes files Spark would refuse
+    frame = spark.read.parquet(text)
+    for name, zoned in nanos.items():
+        micros = F.floor(F.col(_quoted(name)) / 1000)
+        frame = frame.withColumn(name, F.timestamp_micros(micros) if zoned else F.expr(
+            f"timestampadd(MICROSECOND, floor({_quoted(name)} / 1000), TIMESTAMP_NTZ'1970-01-01 00:00:00')"))
+    return frame
+
+
 def _reason(error: Exception) -> str:
     first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     return first.rstrip(".")
+
+
+@contextmanager
+def spark_errors(source: str) -> Iterator[None]:
+    """Turn the Spark failures a user can fix into a DataError naming ``source``: a CSV row whose number
+    of columns differs from the header's (read with ``mode=FAILFAST``)."""
+    try:
+        yield
+    except Exception as error:
+        text = str(error)
+        if type(error).__module__.split(".")[0] not in ("py4j", "pyspark"):
+            raise
+        missing = re.search(r"ModuleNotFoundError: No module named '([^']+)'", text)
+        if missing and "Python worker" in text:
+            raise DataError(
+                f"Spark's Python workers cannot import {missing.group(1)!r}: every executor needs the Python that "
+                f"has cx-vn installed ({INSTALL_HINT}), or the package shipped with the job (spark-submit "
+                "--archives with a packed virtualenv, or --py-files with the wheel; see benchmarks/README.md)"
+            ) from None
+        if "MALFORMED_RECORD" not in text:
+            raise
+        row = text.split("record parsing:", 1)[1].split("\n", 1)[0].strip().rstrip(".") if \
+            "record parsing:" in text else "(not shown)"
+        raise DataError(
+            f"{source} cannot be read: a row does not have as many columns as the header (Spark stopped at the "
+            f"first one it met: {_cut(row, 200)}). Expected UTF-8 text with one header row and the same number "
+            "of columns on every line; a comment holding a line break or the delimiter must be in double quotes"
+        ) from None
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, with its length when it was longer."""
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
 
 
 def is_spark_frame(value: object) -> bool:
@@ -214,14 +287,15 @@ def spark_event_log(
     parsed = _parse(frame, columns, source).persist(_storage())
     held = [parsed]
     try:
-        log = _normalise(parsed, *_check(parsed, columns, source))
-        if lower is not None or upper is not None:
-            log = _select_cohort(log, lower, upper, source).persist(_storage())
-            held.append(log)
-        from pyspark.sql import functions as F
+        with spark_errors(source):
+            log = _normalise(parsed, *_check(parsed, columns, source))
+            if lower is not None or upper is not None:
+                log = _select_cohort(log, lower, upper, source).persist(_storage())
+                held.append(log)
+            from pyspark.sql import functions as F
 
-        cases = int(log.agg(F.countDistinct("case_id")).collect()[0][0])
-        yield _SparkLog(log, source, cases)
+            cases = int(log.agg(F.countDistinct("case_id")).collect()[0][0])
+            yield _SparkLog(log, source, cases)
     finally:
         for frame_held in held:
             frame_held.unpersist()
@@ -375,4 +449,4 @@ def _select_cohort(log: DataFrame, lower: datetime | None, upper: datetime | Non
     return selected
 
 
-__all__ = ["INSTALL_HINT", "is_spark_frame", "read_events", "spark_event_log", "spark_session"]
+__all__ = ["INSTALL_HINT", "is_spark_frame", "read_events", "spark_errors", "spark_event_log", "spark_session"]

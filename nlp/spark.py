@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from pyspark import Broadcast
     from pyspark.sql import DataFrame
 
+    from .codebook import Codebook
     from .model import FeedbackModel
 
 __all__ = ["classify_column"]
@@ -47,6 +48,11 @@ def classify_column(
     model: FeedbackModel | str | Path | None = None,
     *,
     explain: bool = False,
+    decimals: int | None = None,
+    names: str = "ids",
+    codebook: Codebook | None = None,
+    rename_clashing: bool = False,
+    source: str = "the Spark DataFrame",
 ) -> DataFrame:
     """``df`` with the columns of :func:`nlp.classify_feedback` added, classified on the executors.
 
@@ -61,6 +67,16 @@ def classify_column(
         A :class:`~nlp.model.FeedbackModel`, the folder of a saved one, or None for the shipped model.
     explain
         Add ``sentiment_evidence`` and ``causes_evidence``.
+    decimals
+        Round the probabilities and confidences to this many decimals (``cx classify`` writes 4).
+    names, codebook
+        ``"vi"`` or ``"en"``: add the labels' names after each label column, as
+        :func:`nlp.batch.classify_file` does; ``"ids"`` (default) adds none.
+    rename_clashing
+        A column of ``df`` named like one the classifier adds is kept and the classifier's is added
+        as ``<name>_cx`` (what ``cx classify`` does); by default such a clash is a DataError.
+    source
+        What ``df`` is, for messages (e.g. the file it was read from).
 
     Returns
     -------
@@ -72,7 +88,8 @@ def classify_column(
     Raises
     ------
     DataError
-        ``text_column`` is missing, or ``df`` already has a column the classifier adds.
+        ``text_column`` is missing, or ``df`` already has a column the classifier adds (unless
+        ``rename_clashing``).
     TypeError
         ``df`` is not a Spark DataFrame.
 
@@ -87,14 +104,20 @@ def classify_column(
     if not any(c.__name__ == "DataFrame" and c.__module__.startswith("pyspark.sql") for c in type(df).__mro__):
         raise TypeError(f"df must be a Spark DataFrame; got {type(df)} (use nlp.classify_feedback for pandas)")
     if text_column not in df.columns:
-        raise DataError(f"the Spark DataFrame has no column {text_column!r}; its columns are: "
+        raise DataError(f"{source} has no column {text_column!r}; its columns are: "
                         f"{', '.join(map(repr, df.columns)) or '(none)'}")
+    from .batch import _label_names, add_label_names
+
     files, loaded = _model_files(model)
+    label_names = _label_names(loaded, names, codebook)
     sample = loaded.classify(["", "ok"], explain=explain)
+    add_label_names(sample, label_names, names)
     clash = [c for c in sample.columns if c in df.columns]
-    if clash:
-        raise DataError(f"the Spark DataFrame already has the column(s) {', '.join(map(repr, clash))} that the "
+    if clash and not rename_clashing:
+        raise DataError(f"{source} already has the column(s) {', '.join(map(repr, clash))} that the "
                         "classifier adds; rename or drop them first")
+    renamed = {c: f"{c}_cx" for c in clash}
+    sample = sample.rename(columns=renamed)
     fields = [T.StructField(str(name), T.DoubleType() if kind.kind == "f" else T.LongType() if kind.kind in "iu"
                             else T.BooleanType() if kind.kind == "b" else T.StringType())
               for name, kind in sample.dtypes.items()]
@@ -110,8 +133,11 @@ def classify_column(
         worker_model = _model_for(key, shipped)
         for batch in batches:
             result = worker_model.classify(batch[text_column].tolist(), explain=explain)
+            if decimals is not None:
+                result = result.round(decimals)
             result.index = batch.index
-            yield pd.concat([batch, result[columns]], axis=1)
+            add_label_names(result, label_names, names)
+            yield pd.concat([batch, result.rename(columns=renamed)[columns]], axis=1)
 
     return df.mapInPandas(classify_batches, schema)
 

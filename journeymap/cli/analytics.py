@@ -91,8 +91,19 @@ def _save(journey: Journey, output: Path) -> None:
     typer.echo(f"wrote {output}")
 
 
+class DiscoverEngine(str, Enum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+SPARK_MASTER_HELP = ("With --engine spark: the Spark master (local[*], local[N], spark://HOST:PORT, yarn, "
+                     "k8s://…); default local[*], or spark-submit's when run under spark-submit.")
+
+
 def discover(
-    events: Annotated[Path, typer.Argument(help="Event log: .csv or .parquet, one row per event.")],
+    events: Annotated[str, typer.Argument(
+        help="Event log: .csv or .parquet, one row per event. With --engine spark also a folder of Parquet "
+             "files (hdfs://, s3a://, globs) or a table name of the Spark catalog.", show_default=False)],
     output: Annotated[Path, typer.Option("--output", "-o", help="Journey file to write (.yaml or .json).")],
     case_column: Annotated[str, typer.Option(help="Column identifying the customer or case.")] = "case_id",
     touchpoint_column: Annotated[str, typer.Option(help="Column naming the touchpoint (activity).")] = "touchpoint",
@@ -106,15 +117,35 @@ def discover(
     reference: Annotated[Path | None, typer.Option(help="Designed journey to take names, stages and goals from.")] = None,
     title: Annotated[str | None, typer.Option(help="Title of the discovered journey.")] = None,
     variants: Annotated[int, typer.Option(help="Also print the N most frequent paths (0: none).")] = 5,
+    engine: Annotated[DiscoverEngine, typer.Option(
+        help="duckdb: this machine. spark: Spark SQL on the --master's cores; only the counts come back "
+             "(same journey; pip install -e '.\\[spark]' and Java 17+).")] = DiscoverEngine.duckdb,
+    master: Annotated[str | None, typer.Option(help=SPARK_MASTER_HELP, show_default=False)] = None,
 ) -> None:
-    """Discover the lived journey from an event log: volumes, times between steps, drop-off."""
+    """Discover the lived journey from an event log: volumes, times between steps, drop-off.
+
+    With --engine spark the log is checked and counted by Spark (progress on standard error) and the
+    journey file is written here, as with DuckDB; both engines give the same journey.
+    """
+    from contextlib import AbstractContextManager, nullcontext
+
     from nlp.errors import require_file
 
     from ..discover import discover_journey, discover_with_variants
 
-    require_file(events, "event log")
-    _check_outputs((events, reference), journey=output)
+    spark = engine is DiscoverEngine.spark
+    if master is not None and not spark:
+        fail("--master is for --engine spark; add --engine spark or leave --master out")
+    local = not spark or "://" not in events
+    if not spark:
+        require_file(Path(events), "event log")
+    _check_outputs((Path(events) if local else None, reference), journey=output)
     designed = read_journey(reference) if reference is not None else None
+    running: AbstractContextManager[Any] = nullcontext()
+    if spark:
+        from .._sparkjob import progress, session
+
+        running = progress(session(master, app_name="cx discover"))
     columns: dict[str, Any] = {
         "case_column": case_column, "touchpoint_column": touchpoint_column, "timestamp_column": timestamp_column,
     }
@@ -124,11 +155,15 @@ def discover(
             "min_touchpoint_share": min_touchpoint_share, "min_transition_share": min_transition_share,
             "reference": designed, "title": title,
         }
+        if spark:
+            options["engine"] = "spark"
+        source: Any = events if spark else Path(events)
         top = None
-        if variants > 0:  # one reading of the log for both
-            journey, top = discover_with_variants(events, top=variants, **options)
-        else:
-            journey = discover_journey(events, **options)
+        with running:
+            if variants > 0:  # one reading of the log for both
+                journey, top = discover_with_variants(source, top=variants, **options)
+            else:
+                journey = discover_journey(source, **options)
     except ValueError as exc:  # a DataError is a ValueError
         fail(str(exc))
     typer.echo(f"{journey!r}\n{journey.description or ''}")

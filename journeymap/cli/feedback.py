@@ -94,10 +94,20 @@ def _labelled_input(file: Path, workbook: bool | None, text_column: str | None, 
     return is_workbook
 
 
+class ClassifyEngine(str, Enum):
+    local = "local"
+    spark = "spark"
+
+
 def classify(
-    file: Annotated[Path, typer.Argument(help="Comments: .csv, .tsv, .xlsx or .jsonl (UTF-8 or UTF-16).")],
+    file: Annotated[str, typer.Argument(
+        help="Comments: .csv, .tsv, .xlsx or .jsonl (UTF-8 or UTF-16). With --engine spark: .csv (UTF-8), "
+             ".parquet, a folder of Parquet files (hdfs://, s3a://) or a table name.", show_default=False)],
     text_column: TextColumn,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Output file; default FILE.classified.<ext>.")] = None,
+    output: Annotated[str | None, typer.Option(
+        "--output", "-o", help="Output file; default FILE.classified.<ext>. With --engine spark: a .csv or "
+                               ".parquet file, or a folder of Parquet part files for any other name.",
+        show_default=False)] = None,
     model: Annotated[Path | None, typer.Option("--model", "-m", help="Model folder; default the shipped feedback-vi.")] = None,
     explain: Annotated[bool, typer.Option("--explain", help="Add the phrases behind each decision.")] = False,
     delimiter: Annotated[str | None, typer.Option(help="CSV delimiter when it is not ',' (e.g. ';').")] = None,
@@ -114,13 +124,42 @@ def classify(
                           "Thời gian chờ lâu', 'Trạng thái nội dung') or ids (sentiment, p_wait_time, text_status, "
                           "for programs). Your own columns keep their headers; every cx command reads both forms. "
                           "Labels stay ids either way (--names adds their names).")] = HeaderStyle.vi,
+    engine: Annotated[ClassifyEngine, typer.Option(
+        help="local: one process on this machine. spark: Spark's executors on the --master's cores, the model "
+             "shipped once to each (pip install -e '.\\[spark]' and Java 17+).")] = ClassifyEngine.local,
+    master: Annotated[str | None, typer.Option(
+        help="With --engine spark: the Spark master (local[*], local[N], spark://HOST:PORT, yarn, k8s://…); "
+             "default local[*], or spark-submit's when run under spark-submit.", show_default=False)] = None,
+    parts: Annotated[bool, typer.Option(
+        "--parts", help="With --engine spark: write OUTPUT as a folder of part files (one per Spark task, with "
+                        "_SUCCESS), the way Spark jobs write, instead of collecting one file.")] = False,
 ) -> None:
     """Add sentiment and causes to every row of a comment file; the input is never modified.
 
     The model's columns have Vietnamese headers (--headers ids: their ids); cx pain --feedback, cx report
     --feedback, cx evaluate, cx train, cx sample and cx themes read the file written either way.
     The output is written whole or not at all: an error, Ctrl-C or kill leaves no partial file.
+
+    With --engine spark the same predictions are made by Spark (progress on standard error). A .csv or
+    .parquet output is one file with the input's rows in order; --parts, or a name without those
+    suffixes, writes a folder of part files instead (Parquet without a suffix). Either is written under
+    a hidden temporary name and renamed when the job succeeded.
     """
+    if engine is ClassifyEngine.spark:
+        _classify_on_spark(file, text_column, output, model=model, explain=explain, delimiter=delimiter,
+                           excel_safe=excel_safe, names=names, codebook=codebook, master=master, parts=parts,
+                           headers=headers)
+        return
+    if master is not None or parts:
+        fail(f"{'--master' if master is not None else '--parts'} is for --engine spark; add --engine spark or "
+             "leave it out")
+    _classify_here(Path(file), text_column, None if output is None else Path(output), model=model, explain=explain,
+                   delimiter=delimiter, excel_safe=excel_safe, names=names, codebook=codebook, headers=headers)
+
+
+def _classify_here(file: Path, text_column: str, output: Path | None, *, model: Path | None, explain: bool,
+                   delimiter: str | None, excel_safe: bool, names: Names, codebook: Path | None,
+                   headers: HeaderStyle) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
     from rich.progress import TextColumn as Label
 
@@ -146,6 +185,92 @@ def classify(
     from nlp.headers import classified_header
 
     for old, new in result.renamed.items():
+        if headers is HeaderStyle.vi:
+            typer.echo(f"the input already had a {old!r} or {classified_header(old)!r} column: the model's is "
+                       f"written as {classified_header(new)!r}")
+        else:
+            typer.echo(f"the input already had a {old!r} column: the model's is written as {new!r}")
+
+
+_ROW = "__cx_row"
+
+
+def _classify_on_spark(file: str, text_column: str, output: str | None, *, model: Path | None, explain: bool,
+                       delimiter: str | None, excel_safe: bool, names: Names, codebook: Path | None,
+                       master: str | None, parts: bool, headers: HeaderStyle) -> None:
+    """``cx classify --engine spark``: read with Spark, :func:`nlp.spark.classify_column`, write with
+    :func:`journeymap._sparkjob.write_output`, then count the written rows."""
+    from nlp.output import check_output
+
+    from .._sparkjob import output_layout, progress, session, write_output
+    from .._sparklog import read_events
+
+    local_input = "://" not in file and Path(file).suffix.lower() in (".csv", ".parquet")
+    if output is None:
+        if not local_input:
+            fail("give --output: the file or folder to write (a .csv or .parquet file, or a folder of Parquet parts)")
+        output = str(Path(file).with_name(f"{Path(file).stem}.classified{Path(file).suffix}"))
+    kind, folder = output_layout(output, parts)
+    if "://" not in output:
+        if folder and Path(output).exists():
+            fail(f"{output} already exists; Spark writes a new folder of part files: remove it or name another output")
+        if not folder:
+            check_output(Path(output), Path(file) if "://" not in file else None)
+    spark = session(master, app_name="cx classify")
+    frame = read_events(spark, file, "comment file", delimiter=delimiter, multiline=True)
+    if text_column not in frame.columns:
+        fail(f"{file} has no column {text_column!r}; its columns are: {', '.join(map(repr, frame.columns))}")
+    from pyspark.sql import functions as F
+
+    from nlp.spark import classify_column
+
+    # A CSV read with line breaks in its fields is one task per file: spread the rows over the cores,
+    # remembering their order for a one-file output.
+    parallelism = spark.sparkContext.defaultParallelism
+    frame = frame.withColumn(_ROW, F.monotonically_increasing_id())
+    if frame.rdd.getNumPartitions() < parallelism:
+        frame = frame.repartition(parallelism)
+    classified = classify_column(frame, text_column, model, explain=explain, decimals=4, names=names.value,
+                                 codebook=_codebook(codebook), rename_clashing=True, source=file)
+    if not folder:
+        # One file: the classified rows meet in one task and are put back in the input's order there. The
+        # classification stays spread over the cores (a shuffle, not coalesce(1), which would pull it into
+        # that one task), and runs once (orderBy would run it a second time to sample its range).
+        classified = classified.repartition(1).sortWithinPartitions(_ROW)
+    classified = classified.drop(_ROW)
+    renamed = [c for c in classified.columns if c.endswith("_cx") and c[:-3] in frame.columns]
+    if kind == "csv":
+        # The model's probabilities as the local engine writes them (0.0003, not Java's 3.0E-4); with
+        # --excel-safe a ' before text a spreadsheet would run as a formula (nlp.tables.excel_safe).
+        added = set(classified.columns) - set(frame.columns)
+        classified = classified.select(*(
+            F.col(f"`{name}`").cast("decimal(5,4)").alias(name) if name in added and dtype == "double" else
+            F.when(F.col(f"`{name}`").rlike("^[=+\\-@\\t\\r]"), F.concat(F.lit("'"), F.col(f"`{name}`")))
+            .otherwise(F.col(f"`{name}`")).alias(name) if excel_safe and dtype == "string" else F.col(f"`{name}`")
+            for name, dtype in classified.dtypes))
+    from nlp.headers import classified_header
+
+    status = "text_status_cx" if "text_status_cx" in classified.columns else "text_status"
+    if headers is HeaderStyle.vi:  # the model's columns headed as the local engine heads them
+        added = set(classified.columns) - set(frame.columns)
+        classified = classified.select(*(F.col(f"`{name}`").alias(classified_header(name)) if name in added
+                                         else F.col(f"`{name}`") for name in classified.columns))
+        status = classified_header(status)
+    with progress(spark):
+        write_output(classified, output, parts=parts, source=file)
+        status = f"`{status}`"
+        written = spark.read.parquet(output) if kind == "parquet" else spark.read.csv(
+            output, header=True, multiLine=True, quote='"', escape='"')
+        counts = written.groupBy(F.col(status)).count().collect()
+    rows = sum(int(r["count"]) for r in counts)
+    not_classified = sum(int(r["count"]) for r in counts if r[0] != "ok")
+    where = f"{output} (a folder of {kind} part files)" if folder else output
+    typer.echo(f"wrote {where}: {rows} rows")
+    if not_classified:
+        typer.echo(f"{not_classified} rows with an empty or non-text comment were kept and marked in the "
+                   f"{status.strip('`')!r} column")
+    for new in renamed:  # as the local engine says it
+        old = new[:-3]
         if headers is HeaderStyle.vi:
             typer.echo(f"the input already had a {old!r} or {classified_header(old)!r} column: the model's is "
                        f"written as {classified_header(new)!r}")
