@@ -45,7 +45,7 @@ DEFAULT_OPTIONS: dict[str, Any] = {
 #: The corpus rounds written like real feedback (marketplace reviews, page comments, students' forms,
 #: compact complaints), where causes are as rare as the corpus has them: the causes' thresholds are
 #: chosen on their training rows' out-of-fold probabilities.
-THRESHOLD_ROUNDS = ("r11-", "r12-", "r13-", "r14-", "r15-", "r16-", "r17-", "r18-", "r19-", "r20-", "r21-", "r22-")
+THRESHOLD_ROUNDS = ("r11-", "r12-", "r13-", "r14-", "r15-", "r16-", "r17-", "r18-", "r19-", "r20-", "r21-", "r22-", "r23-")
 
 
 def training_options() -> dict[str, Any]:
