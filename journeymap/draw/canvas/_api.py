@@ -444,11 +444,14 @@ def canvas_image(
     Examples
     --------
     >>> from journeymap import Journey
-    >>> j = Journey("Gọi tổng đài", stages=["Liên hệ"])
-    >>> j.add_touchpoint("ivr", name="Tổng đài tự động", stage="Liên hệ", ces=2)
+    >>> j = Journey("Gọi tổng đài", stages=["Liên hệ", "Xử lý"])
+    >>> for i in range(6):
+    ...     j.add_touchpoint(f"b{i}", name=f"Bước {i + 1}", stage=["Liên hệ", "Xử lý"][i // 3], ces=2)
     >>> image = canvas_image(j, (1600, 700))
     >>> image.mode, image.width <= 1600 and image.height <= 700, 1598 <= image.width or 698 <= image.height
     ('RGB', True, True)
+
+    A canvas too small to fill the box at 150 dpi stays at 150 dpi (one touchpoint: about 590 × 690).
     """
     import matplotlib
     from PIL import Image
