@@ -33,7 +33,9 @@ if TYPE_CHECKING:
 __all__ = [
     "FEEDBACK_METRICS",
     "LABEL_SOURCES",
+    "OTHER_COMPLAINTS_K_RANGE",
     "OTHER_COMPLAINTS_MIN",
+    "OTHER_COMPLAINTS_SAMPLE_FOR_K",
     "UNMATCHED",
     "FeedbackNumbers",
     "OtherComplaints",
@@ -781,6 +783,13 @@ def pick_quotes(
 OTHER_COMPLAINTS_MIN = 10
 """The fewest comments without a cause that :func:`other_complaints` groups into themes."""
 
+OTHER_COMPLAINTS_K_RANGE = (5, 10)
+"""The numbers of themes :func:`other_complaints` tries (``k="auto"``): a report's table, read at a glance."""
+
+OTHER_COMPLAINTS_SAMPLE_FOR_K = 2_000
+"""The most comments :func:`other_complaints` fits each candidate number of themes on (the chosen one is
+fitted on all): what keeps the report and ``cx pain`` quick on a large feedback file."""
+
 
 @dataclass(frozen=True)
 class OtherTheme:
@@ -817,11 +826,16 @@ class OtherComplaints:
 
 def other_complaints(
     journey: Journey, attached: pd.DataFrame, *, text_column: str = "text", k: int | Literal["auto"] = "auto",
-    seed: int = 0,
+    seed: int = 0, k_range: tuple[int, int] = OTHER_COMPLAINTS_K_RANGE, sample_for_k: int = OTHER_COMPLAINTS_SAMPLE_FOR_K,
 ) -> OtherComplaints | None:
     """Themes of the comments the causes miss: negative or neutral, naming none of the causes
     (:func:`nlp.themes.select_comments` with ``"no-cause"``), grouped by :func:`nlp.themes.find_themes`,
     with counts per touchpoint and one quote each.
+
+    Made to be cheap, since the report and ``cx pain --feedback`` run it on every feedback input: with
+    ``k="auto"`` it tries 5 to 10 themes (``k_range``, :data:`OTHER_COMPLAINTS_K_RANGE`; ``cx themes``
+    tries 5 to 15), each on at most 2,000 of the comments (``sample_for_k``,
+    :data:`OTHER_COMPLAINTS_SAMPLE_FOR_K`; ``cx themes``: 10,000), then fits the chosen number on all of them.
 
     ``attached`` is :func:`attach_feedback`'s output. ``None`` when there are fewer than
     :data:`OTHER_COMPLAINTS_MIN` such comments with words to group (too few for themes).
@@ -855,7 +869,8 @@ def other_complaints(
         return None
     texts = [attached[text_column].iloc[p] for p in picked]
     try:
-        result = find_themes(texts, k, seed=seed, quotes=1, where="comments without a cause")
+        result = find_themes(texts, k, seed=seed, quotes=1, where="comments without a cause", k_range=k_range,
+                             sample_for_k=sample_for_k)
     except NlpDataError:
         return None  # too few comments with words in common to group
     touchpoints = [list(attached["touchpoints"].iloc[p]) for p in picked]

@@ -21,8 +21,8 @@ Stopwords
 
 Choosing ``k`` (``k="auto"``)
     Every ``k`` in ``k_range`` (default 5 to 15, narrowed so that a theme holds 5 comments on average) is
-    fitted on up to 10,000 comments drawn with the seed, and scored by the mean NPMI coherence of each
-    theme's top key phrases (how much more often they occur in the same comment than chance,
+    fitted on up to 10,000 comments (``sample_for_k``) drawn with the seed, and scored by the mean NPMI
+    coherence of each theme's top key phrases (how much more often they occur in the same comment than chance,
     -1 … 1; Bouma 2009, as used by Lau et al. 2014 to rate topics); the best ``k`` wins, a tie going
     to the smaller ``k``. Every score is kept in :attr:`ThemeResult.k_scores`.
 
@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from scipy import sparse
 
-__all__ = ["DEFAULT_K_RANGE", "NEGATORS", "ONLY", "UNTHEMED_LABEL", "TableThemes", "Theme", "ThemeResult", "find_themes",
+__all__ = ["DEFAULT_K_RANGE", "NEGATORS", "ONLY", "SAMPLE_FOR_K", "UNTHEMED_LABEL", "TableThemes", "Theme", "ThemeResult", "find_themes",
            "select_comments", "stopwords", "stopwords_path", "table_themes"]
 
 DEFAULT_K_RANGE = (5, 15)
@@ -60,8 +60,10 @@ NEGATORS = frozenset({"không", "chưa", "chẳng", "chả"})
 ONLY = ("no-cause", "negative", "all")
 """Which comments :func:`select_comments` keeps (see there)."""
 
-_SAMPLE_FOR_K = 10_000
-_PER_THEME = 5  # k="auto" keeps k at most the comments / this  # comments the choice of k is fitted on
+SAMPLE_FOR_K = 10_000
+"""The most comments ``k="auto"`` fits each candidate ``k`` on (a seeded sample of them): see :func:`find_themes`."""
+_LEAST_SAMPLE_FOR_K = 100
+_PER_THEME = 5  # k="auto" keeps k at most the comments / this
 _TOP_FOR_COHERENCE = 10
 _MASK = re.compile(r"<(?:url|email|phone)>")
 _WORD = re.compile(r"\w+")
@@ -300,6 +302,7 @@ def find_themes(
     quotes: int = 3,
     max_features: int = 20_000,
     where: str = "comments",
+    sample_for_k: int = SAMPLE_FOR_K,
 ) -> ThemeResult:
     """Group comments into ``k`` themes with TF-IDF and NMF (see the module for how).
 
@@ -321,6 +324,10 @@ def find_themes(
         The most frequent n-grams kept as features (a bound on memory for large inputs).
     where : str
         What to call the comments in messages (a file name, a column).
+    sample_for_k : int
+        With ``k="auto"``, the most comments each candidate ``k`` is fitted on (a sample drawn with
+        ``seed`` when there are more; the chosen ``k`` is then fitted on all). Choosing ``k`` is most of
+        the time on large inputs: a smaller sample is faster and may choose another ``k``.
 
     Returns
     -------
@@ -352,6 +359,10 @@ def find_themes(
 
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise TypeError(f"seed must be an int; got {type(seed).__name__}: {seed!r}")
+    if isinstance(sample_for_k, bool) or not isinstance(sample_for_k, int):
+        raise TypeError(f"sample_for_k must be an int; got {type(sample_for_k).__name__}: {sample_for_k!r}")
+    if sample_for_k < _LEAST_SAMPLE_FOR_K:
+        raise DataError(f"sample_for_k must be at least {_LEAST_SAMPLE_FOR_K} comments; got {sample_for_k}")
     texts = list(texts)
     if not texts:
         raise DataError(f"{where}: no comments to group into themes; give at least 4 comments with text")
@@ -382,7 +393,7 @@ def find_themes(
         # at least 5 comments a theme on average, and fewer themes than half the phrases
         high = max(2, min(high, matrix.shape[0] // _PER_THEME, matrix.shape[1] // 2))
         low = min(max(2, low), high)
-        chosen, k_scores = _choose_k(matrix, vocabulary, range(low, high + 1), seed)
+        chosen, k_scores = _choose_k(matrix, vocabulary, range(low, high + 1), seed, sample_for_k)
     else:
         assert isinstance(k, int)
         if k > matrix.shape[0]:
@@ -460,13 +471,14 @@ def _nmf(matrix: sparse.csr_matrix, k: int, seed: int, *, tol: float = 1e-4, max
     return w, model.components_
 
 
-def _choose_k(matrix: sparse.csr_matrix, vocabulary: list[str], ks: range, seed: int) -> tuple[int, dict[int, float]]:
+def _choose_k(matrix: sparse.csr_matrix, vocabulary: list[str], ks: range, seed: int, sample: int = SAMPLE_FOR_K,
+              ) -> tuple[int, dict[int, float]]:
     """The ``k`` of ``ks`` whose themes' top features are most coherent (mean NPMI), on a seeded sample."""
     import numpy as np
 
     rows = matrix.shape[0]
-    if rows > _SAMPLE_FOR_K:
-        picked = np.sort(np.random.default_rng(seed).choice(rows, _SAMPLE_FOR_K, replace=False))
+    if rows > sample:
+        picked = np.sort(np.random.default_rng(seed).choice(rows, sample, replace=False))
         matrix = matrix[picked]
     binary = (matrix > 0).astype(np.float64).tocsc()
     df = np.asarray(binary.sum(axis=0)).ravel()
@@ -504,25 +516,21 @@ def _distinct_top(topic: np.ndarray, top: int, vocabulary: list[str]) -> list[in
 
 
 def _npmi(binary: sparse.csc_matrix, df: np.ndarray, n: float, top: list[int]) -> float:
-    """Mean normalised PMI of the pairs of ``top`` features over documents (Bouma 2009)."""
+    """Mean normalised PMI of the pairs of ``top`` features over documents (Bouma 2009): -1 for a pair
+    never together, 1 for one in every document."""
     import numpy as np
 
     if len(top) < 2:
         return 0.0
     columns = binary[:, top]
     together = (columns.T @ columns).toarray()
-    values = []
-    for a in range(len(top)):
-        for b in range(a + 1, len(top)):
-            joint = together[a, b] / n
-            if joint <= 0:
-                values.append(-1.0)
-                continue
-            pa, pb = df[top[a]] / n, df[top[b]] / n
-            if joint >= 1:
-                values.append(1.0)
-                continue
-            values.append(math.log(joint / (pa * pb)) / -math.log(joint))
+    a, b = np.triu_indices(len(top), k=1)
+    joint = together[a, b] / n
+    p = df[top] / n
+    inside = (joint > 0) & (joint < 1)
+    values = np.where(joint <= 0, -1.0, 1.0)
+    j = joint[inside]
+    values[inside] = np.log(j / (p[a[inside]] * p[b[inside]])) / -np.log(j)
     return float(np.mean(values))
 
 

@@ -332,3 +332,73 @@ def test_pain_ranking_names_the_top_other_complaint_per_touchpoint(tmp_path) -> 
     paperwork = next(t for t in found.themes if "thủ tục giấy tờ" in t.key_phrases)
     assert top["quay"] == f"{paperwork.label} (5)"
     assert "top_theme" not in pain_ranking(j, summarize_feedback(j, attached)).columns  # unchanged without themes
+
+
+# -- themes are cheap inside the report and cx pain ---------------------------------------------------
+
+def _sample_comments():
+    from journeymap import load_journey
+    from journeymap.samples import data_dir
+
+    return load_journey(data_dir() / "journeys" / "mua_hang_va_doi_tra.yaml"), data_dir() / "analytics" / "comments.csv"
+
+
+def test_the_sample_reports_other_complaints_appear_and_are_the_same_every_time() -> None:
+    import re
+
+    from journeymap.feedback import attach_feedback, other_complaints
+    from journeymap.report import build_report
+
+    journey, comments = _sample_comments()
+    html = build_report(journey, feedback=comments)
+    start = html.index('id="feedback-other"')
+    section = html[start: html.index("</section>", start)]
+    assert "Phàn nàn khác" in section
+    shown = [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", section)]
+    shown = [row for row in shown if row]
+    attached = attach_feedback(journey, comments)
+    first, second = other_complaints(journey, attached), other_complaints(journey, attached)
+    assert first is not None and first == second
+    # the report shows those same themes: the cheaper search for k (5 to 10, on at most 2,000 comments)
+    # chose the 5 themes the sample showed when every k from 5 to 15 was tried
+    assert [(row[0], row[2]) for row in shown] == [(t.label, str(t.comments)) for t in first.themes]
+    assert [t.comments for t in first.themes] == [52, 36, 29, 29, 18]
+
+
+def test_other_complaints_tries_5_to_10_themes_each_on_at_most_2000_comments(monkeypatch) -> None:
+    import nlp.themes
+    from journeymap.feedback import (
+        OTHER_COMPLAINTS_K_RANGE,
+        OTHER_COMPLAINTS_SAMPLE_FOR_K,
+        attach_feedback,
+        other_complaints,
+    )
+    from nlp.corpus import load_corpus
+
+    assert (OTHER_COMPLAINTS_K_RANGE, OTHER_COMPLAINTS_SAMPLE_FOR_K) == ((5, 10), 2_000)
+    texts = [r.text for r in load_corpus() if r.sentiment != "positive" and not r.causes][:2_200]
+    fits: list[tuple[int, int]] = []
+    fit = nlp.themes._nmf
+
+    def recorded(matrix, k, seed, **options):
+        fits.append((matrix.shape[0], k))
+        return fit(matrix, k, seed, **options)
+
+    monkeypatch.setattr(nlp.themes, "_nmf", recorded)
+    j = _journey()
+    comments = pd.DataFrame({"text": texts, "sentiment": "negative", "causes": ""})
+    found = other_complaints(j, attach_feedback(j, comments))
+    assert found is not None and found.comments == len(texts)
+    *tried, final = fits
+    assert [k for _, k in tried] == list(range(5, 11))
+    assert {rows for rows, _ in tried} == {2_000}
+    assert final[0] > 2_000 and final[1] == len(found.themes)
+
+
+@pytest.mark.parametrize(("value", "error", "message"), [
+    (50, DataError, "sample_for_k must be at least 100 comments; got 50"),
+    ("1000", TypeError, "sample_for_k must be an int; got str: '1000'"),
+])
+def test_bad_sample_for_k_says_what_is_allowed(value: object, error: type, message: str) -> None:
+    with pytest.raises(error, match=message):
+        find_themes(MIXED, "auto", sample_for_k=value)  # type: ignore[arg-type]

@@ -301,8 +301,8 @@ def pain(
 ) -> None:
     """Rank touchpoints by pain: drop-off, effort, negative comments and their causes, weighted by volume.
 
-    With --feedback, the complaints that name none of the six causes are grouped into themes (as in cx themes):
-    the column "top_theme" names each touchpoint's most frequent one and its count.
+    With --feedback, the complaints that name none of the six causes are grouped into themes (as in cx themes, 5 to 10
+    of them): the column "top_theme" names each touchpoint's most frequent one and its count.
     """
     from nlp.errors import require_file
 
