@@ -1,7 +1,15 @@
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
+
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # The default run puts one test file on each core (pytest-xdist): a worker's own maths libraries
+    # (OpenBLAS, OpenMP in PyTorch) then use one thread each instead of every core, so two workers do not
+    # run four threads on two cores. Set before numpy or torch is imported; inherited by subprocesses.
+    for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(_name, "1")
 
 import pytest
 
