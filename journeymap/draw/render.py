@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -13,10 +15,11 @@ from nlp.output import write_bytes
 from .._formats import DRAWING_FORMATS, drawing_format
 from ..errors import DataError, GraphvizNotFoundError, RenderError
 from ..journey import Journey
-from .dot import ColorBy, journey_to_dot
+from .dot import LEGEND_PT, ColorBy, journey_dot_and_layout, journey_to_dot
+from .layout import CHIP_PT, EDGE_PT, EXIT_PT, LANE_PT, META_PT, NAME_PT, VISIBILITY_PT, JourneyLayout
 from .mermaid import write_mermaid
 
-__all__ = ["ColorBy", "Engine", "OutputFormat", "journey_to_svg", "render_dot", "render_journey"]
+__all__ = ["ColorBy", "Engine", "OutputFormat", "journey_page_svgs", "journey_to_svg", "render_dot", "render_journey"]
 
 OutputFormat = Literal["svg", "png", "pdf", "dot", "mmd"]
 Engine = Literal["auto", "system", "bundled"]
@@ -86,6 +89,95 @@ def render_journey(
 def journey_to_svg(journey: Journey, *, color_by: ColorBy = "emotion", engine: Engine = "auto") -> str:
     """The journey drawn as SVG text (what Jupyter shows for a :class:`Journey`)."""
     return render_dot(journey_to_dot(journey, color_by=color_by), "svg", engine=engine).decode("utf-8")
+
+
+SMALLEST_PT = min(CHIP_PT, META_PT, EDGE_PT, EXIT_PT, NAME_PT, LANE_PT, VISIBILITY_PT, LEGEND_PT)
+"""The smallest font size of the flow diagram, in points at its natural size."""
+
+_ROOT = re.compile(r"<svg\b[^>]*>")
+_TRANSLATE = re.compile(r'<g id="graph0"[^>]*translate\(([-\d.]+) ([-\d.]+)\)')
+
+
+def journey_page_svgs(journey: Journey, *, width_mm: float, height_mm: float, first_height_mm: float | None = None,
+                      color_by: ColorBy = "emotion", engine: Engine = "auto") -> list[str]:
+    """The flow diagram for printing: drawn narrow enough for pages ``width_mm`` wide with its text at
+    least :data:`~journeymap.draw.canvas.MIN_PRINT_PT` (two touchpoint columns a row on A4
+    landscape; see ``max_width`` of :func:`journeymap.draw.layout.layout_journey`), then cut into
+    pages at most ``height_mm`` tall (``first_height_mm`` for the first, under a heading).
+
+    A page ends between two rows of stages when that fills at least three quarters of it, else at
+    the lowest height that crosses no touchpoint, label or stage header (only the lines of
+    transitions run on to the next page).
+    Each page is one SVG document, ``width_mm`` wide at print size: its ``viewBox`` shows its
+    band of the whole drawing, so its font sizes times ``width / viewBox width`` are the printed sizes.
+    """
+    from .canvas import MIN_PRINT_PT
+
+    for name, value in (("width_mm", width_mm), ("height_mm", height_mm), ("first_height_mm", first_height_mm)):
+        if value is not None and not value > 0:
+            raise ValueError(f"{name} must be a positive number of millimetres; got {value!r}")
+    page_w = width_mm / 25.4 * 72
+    max_width = page_w * SMALLEST_PT / MIN_PRINT_PT - 40.0  # Graphviz's pad and rounding around the drawing
+    source, layout = journey_dot_and_layout(journey, color_by=color_by, max_width=max_width)
+    svg = render_dot(source, "svg", engine=engine).decode("utf-8")
+    root, shift = _ROOT.search(svg), _TRANSLATE.search(svg)
+    box = re.search(r'viewBox="([-\d.]+) ([-\d.]+) ([\d.]+) ([\d.]+)"', root.group(0)) if root else None
+    if root is None or shift is None or box is None:
+        raise RenderError(f"Graphviz drew an SVG without the expected root and graph transform: {svg[:200]!r}")
+    x0, y0, view_w, view_h = (float(v) for v in box.groups())
+    offset = float(shift.group(2)) - layout.height  # the SVG's y of the layout's y = 0
+    scale = page_w / view_w
+    cuts = _page_cuts(layout, [(h / 25.4 * 72) / scale for h in (first_height_mm or height_mm, height_mm)],
+                      start=y0 - offset, end=y0 + view_h - offset)
+    pages = []
+    for top, bottom in itertools.pairwise(cuts):
+        tag = (f'<svg width="{page_w:.2f}pt" height="{(bottom - top) * scale:.2f}pt"'
+               f' viewBox="{x0:.2f} {top + offset:.2f} {view_w:.2f} {bottom - top:.2f}"'
+               ' xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">')
+        pages.append(svg[:root.start()] + tag + svg[root.end():])
+    return pages
+
+
+def _page_cuts(layout: JourneyLayout, heights: list[float], *, start: float, end: float) -> list[float]:
+    """Where the pages of a drawing begin and end (layout coordinates): the first page at most
+    ``heights[0]`` tall, the others ``heights[1]``."""
+    between = [(a.bottom + b.top) / 2 for a, b in itertools.pairwise(layout.blocks)]
+    if layout.legend is not None and layout.legend.h and layout.blocks:
+        between.append((layout.blocks[-1].bottom + layout.legend.rect[1]) / 2)
+    busy: list[tuple[float, float]] = []
+    rects = [box.rect for box in layout.nodes.values()]
+    rects += [label.rect for label in layout.exit_labels.values()]
+    rects += [(x - 3, y, x + 3, y + 22) for x, y in layout.exits.values()]  # the arrow to an exit's label
+    rects += [route.label.rect for route in layout.edges if route.label is not None]
+    for b, block in enumerate(layout.blocks):  # a stage header stays with the touchpoints under it
+        tops = [box.rect[1] for box in layout.nodes.values() if box.block == b]
+        rects.append((0.0, block.header_y - 17, 0.0, min(tops, default=block.header_y + 17)))
+    for block in layout.blocks:
+        rects += [label.rect for label in block.lane_labels.values()]
+        if block.visibility_label is not None:
+            rects.append(block.visibility_label.rect)
+    for label in (layout.title, layout.legend):
+        if label is not None:
+            rects.append(label.rect)
+    for _, y0, _, y1 in rects:
+        busy.append((y0 - 4, y1 + 4))
+    busy.sort()
+
+    def free(y: float) -> bool:
+        return not any(a < y < b for a, b in busy)
+
+    cuts = [start]
+    while end - cuts[-1] > heights[len(cuts) > 1]:
+        top = cuts[-1]
+        limit = top + heights[len(cuts) > 1]
+        # between two rows of stages if that fills most of the page, else between touchpoints
+        fits = [y for y in between if top + 0.75 * (limit - top) <= y <= limit]
+        if not fits:
+            edges = {b for _, b in busy if top + 20 < b <= limit} | ({limit} if free(limit) else set())
+            fits = [y for y in edges if free(y)] or [y for y in between if top + 20 < y <= limit]
+        cuts.append(max(fits) if fits else limit)
+    cuts.append(end)
+    return cuts
 
 
 def render_dot(source: str, fmt: Literal["svg", "png", "pdf"], *, engine: Engine = "auto") -> bytes:
