@@ -86,9 +86,12 @@ def render_journey(
     return write_bytes(out, data)
 
 
-def journey_to_svg(journey: Journey, *, color_by: ColorBy = "emotion", engine: Engine = "auto") -> str:
-    """The journey drawn as SVG text (what Jupyter shows for a :class:`Journey`)."""
-    return render_dot(journey_to_dot(journey, color_by=color_by), "svg", engine=engine).decode("utf-8")
+def journey_to_svg(journey: Journey, *, color_by: ColorBy = "emotion", engine: Engine = "auto",
+                   max_width: float | None = None) -> str:
+    """The journey drawn as SVG text (what Jupyter shows for a :class:`Journey`); ``max_width`` (points)
+    draws it narrow and tall, for pages (see :func:`journeymap.draw.dot.journey_to_dot`)."""
+    return render_dot(journey_to_dot(journey, color_by=color_by, max_width=max_width), "svg",
+                      engine=engine).decode("utf-8")
 
 
 SMALLEST_PT = min(CHIP_PT, META_PT, EDGE_PT, EXIT_PT, NAME_PT, LANE_PT, VISIBILITY_PT, LEGEND_PT)
