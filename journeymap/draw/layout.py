@@ -43,6 +43,7 @@ from ..text import excerpt
 
 __all__ = [
     "MAX_ASPECT",
+    "MIN_PRINT_PT",
     "Block",
     "EdgeRoute",
     "JourneyLayout",
@@ -81,6 +82,9 @@ BLOCK_GAP = 18.0
 ARROW = 9.0
 MAX_STEPS = 8  # a stage wider than this wraps onto further rows
 CORNER = 12.0
+MIN_PRINT_PT = 6.0
+"""The smallest text a printed picture may have, in points (the canvas's ``paper=`` tiles and the
+flow diagram's printed pages); 6 pt is the usual floor for printed captions and legends."""
 MAX_ASPECT = 2.0
 """The widest a drawing is for its height (width / height), unless one stage alone is wider."""
 LABEL_GAP = 3.0  # between a label's box and the line it belongs to

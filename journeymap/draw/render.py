@@ -16,7 +16,7 @@ from .._formats import DRAWING_FORMATS, drawing_format
 from ..errors import DataError, GraphvizNotFoundError, RenderError
 from ..journey import Journey
 from .dot import LEGEND_PT, ColorBy, journey_dot_and_layout, journey_to_dot
-from .layout import CHIP_PT, EDGE_PT, EXIT_PT, LANE_PT, META_PT, NAME_PT, VISIBILITY_PT, JourneyLayout
+from .layout import CHIP_PT, EDGE_PT, EXIT_PT, LANE_PT, META_PT, MIN_PRINT_PT, NAME_PT, VISIBILITY_PT, JourneyLayout
 from .mermaid import write_mermaid
 
 __all__ = ["ColorBy", "Engine", "OutputFormat", "journey_page_svgs", "journey_to_svg", "render_dot", "render_journey"]
@@ -104,7 +104,7 @@ _TRANSLATE = re.compile(r'<g id="graph0"[^>]*translate\(([-\d.]+) ([-\d.]+)\)')
 def journey_page_svgs(journey: Journey, *, width_mm: float, height_mm: float, first_height_mm: float | None = None,
                       color_by: ColorBy = "emotion", engine: Engine = "auto") -> list[str]:
     """The flow diagram for printing: drawn narrow enough for pages ``width_mm`` wide with its text at
-    least :data:`~journeymap.draw.canvas.MIN_PRINT_PT` (two touchpoint columns a row on A4
+    least :data:`~journeymap.draw.layout.MIN_PRINT_PT` (two touchpoint columns a row on A4
     landscape; see ``max_width`` of :func:`journeymap.draw.layout.layout_journey`), then cut into
     pages at most ``height_mm`` tall (``first_height_mm`` for the first, under a heading).
 
@@ -114,8 +114,6 @@ def journey_page_svgs(journey: Journey, *, width_mm: float, height_mm: float, fi
     Each page is one SVG document, ``width_mm`` wide at print size: its ``viewBox`` shows its
     band of the whole drawing, so its font sizes times ``width / viewBox width`` are the printed sizes.
     """
-    from .canvas import MIN_PRINT_PT
-
     for name, value in (("width_mm", width_mm), ("height_mm", height_mm), ("first_height_mm", first_height_mm)):
         if value is not None and not value > 0:
             raise ValueError(f"{name} must be a positive number of millimetres; got {value!r}")
