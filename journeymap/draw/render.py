@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Literal
 
@@ -97,8 +98,9 @@ def journey_to_svg(journey: Journey, *, color_by: ColorBy = "emotion", engine: E
 SMALLEST_PT = min(CHIP_PT, META_PT, EDGE_PT, EXIT_PT, NAME_PT, LANE_PT, VISIBILITY_PT, LEGEND_PT)
 """The smallest font size of the flow diagram, in points at its natural size."""
 
-_ROOT = re.compile(r"<svg\b[^>]*>")
-_TRANSLATE = re.compile(r'<g id="graph0"[^>]*translate\(([-\d.]+) ([-\d.]+)\)')
+_SVG_NS = "http://www.w3.org/2000/svg"
+_TRANSLATE = re.compile(r"translate\(([-\d.]+) ([-\d.]+)\)")
+_PAIR_Y = re.compile(r"[-\d.]+,(-?[\d.]+)")
 
 
 def journey_page_svgs(journey: Journey, *, width_mm: float, height_mm: float, first_height_mm: float | None = None,
@@ -121,22 +123,46 @@ def journey_page_svgs(journey: Journey, *, width_mm: float, height_mm: float, fi
     max_width = page_w * SMALLEST_PT / MIN_PRINT_PT - 40.0  # Graphviz's pad and rounding around the drawing
     source, layout = journey_dot_and_layout(journey, color_by=color_by, max_width=max_width)
     svg = render_dot(source, "svg", engine=engine).decode("utf-8")
-    root, shift = _ROOT.search(svg), _TRANSLATE.search(svg)
-    box = re.search(r'viewBox="([-\d.]+) ([-\d.]+) ([\d.]+) ([\d.]+)"', root.group(0)) if root else None
-    if root is None or shift is None or box is None:
+    ET.register_namespace("", _SVG_NS)
+    ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
+    drawing = ET.fromstring(svg)
+    graph = drawing.find(f"{{{_SVG_NS}}}g")
+    shift = _TRANSLATE.search(graph.get("transform", "")) if graph is not None else None
+    box = (drawing.get("viewBox") or "").split()
+    if graph is None or shift is None or len(box) != 4:
         raise RenderError(f"Graphviz drew an SVG without the expected root and graph transform: {svg[:200]!r}")
-    x0, y0, view_w, view_h = (float(v) for v in box.groups())
-    offset = float(shift.group(2)) - layout.height  # the SVG's y of the layout's y = 0
+    x0, y0, view_w, view_h = (float(v) for v in box)
+    shift_y = float(shift.group(2))
+    offset = shift_y - layout.height  # the SVG's y of the layout's y = 0
     scale = page_w / view_w
     cuts = _page_cuts(layout, [(h / 25.4 * 72) / scale for h in (first_height_mm or height_mm, height_mm)],
                       start=y0 - offset, end=y0 + view_h - offset)
+    extents = [(child, _y_extent(child)) for child in graph]
     pages = []
     for top, bottom in itertools.pairwise(cuts):
-        tag = (f'<svg width="{page_w:.2f}pt" height="{(bottom - top) * scale:.2f}pt"'
-               f' viewBox="{x0:.2f} {top + offset:.2f} {view_w:.2f} {bottom - top:.2f}"'
-               ' xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">')
-        pages.append(svg[:root.start()] + tag + svg[root.end():])
+        # each page holds only what reaches into its band (the report embeds every page)
+        for child in list(graph):
+            graph.remove(child)
+        for child, extent in extents:
+            if extent is None or (extent[0] + shift_y <= bottom + offset and extent[1] + shift_y >= top + offset):
+                graph.append(child)
+        drawing.set("width", f"{page_w:.2f}pt")
+        drawing.set("height", f"{(bottom - top) * scale:.2f}pt")
+        drawing.set("viewBox", f"{x0:.2f} {top + offset:.2f} {view_w:.2f} {bottom - top:.2f}")
+        pages.append(ET.tostring(drawing, encoding="unicode"))
     return pages
+
+
+def _y_extent(element: ET.Element) -> tuple[float, float] | None:
+    """The lowest and highest y an element of Graphviz's SVG draws at (``None``: it draws nothing)."""
+    ys: list[float] = []
+    for part in element.iter():
+        for name in ("points", "d"):
+            ys += [float(y) for y in _PAIR_Y.findall(part.get(name, ""))]
+        for name in ("y", "cy", "y1", "y2"):
+            if part.get(name) is not None:
+                ys.append(float(part.get(name, "0")))
+    return (min(ys) - 20, max(ys) + 20) if ys else None  # 20: a text's height above its baseline, a stroke
 
 
 def _page_cuts(layout: JourneyLayout, heights: list[float], *, start: float, end: float) -> list[float]:
