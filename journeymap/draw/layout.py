@@ -10,6 +10,8 @@ A long journey does not become a strip: its stages are laid in several rows ("bl
 its own stage headers, bands and line of visibility, so that the whole drawing is at most
 :data:`MAX_ASPECT` times as wide as it is tall (2:1, a landscape page or slide) whenever stages
 narrower than that exist; a single stage wider than that wraps its own steps onto more rows.
+For printed pages, ``max_width`` instead packs each row with as many touchpoint columns as fit that
+width (two on A4 landscape at 6 pt), whatever the height: the pages are cut between rows.
 
 Transitions are routed through the empty channels between columns and rows (and, between blocks,
 through the gutter above each block and the left margin), with rounded corners, so the drawing
