@@ -86,6 +86,10 @@ def _diagrams() -> dict[str, str]:
     lived = discover_journey(DATA / "analytics" / "events.csv", stage_column="stage", reference=designed)
     svgs["thiet_ke_va_thuc_te"] = journey_to_svg(compare_journeys(designed, lived).to_journey())
     svgs["sau_muoi_diem_cham"] = journey_to_svg(sixty_touchpoints())
+    # drawn for the printed report's A4 landscape pages: two touchpoint columns a row
+    for path in SAMPLES:
+        svgs[f"{path.stem}{PRINTED}"] = journey_to_svg(load_journey(path), max_width=PRINT_WIDTH)
+    svgs[f"sau_muoi_diem_cham{PRINTED}"] = journey_to_svg(sixty_touchpoints(), max_width=PRINT_WIDTH)
     return svgs
 
 
@@ -153,7 +157,10 @@ def measured(tmp_path_factory: pytest.TempPathFactory):
     return results, folder
 
 
-NAMES = [p.stem for p in SAMPLES] + ["thiet_ke_va_thuc_te", "sau_muoi_diem_cham"]
+PRINTED = "_a4"
+PRINT_WIDTH = 874.0  # what journey_page_svgs asks for on A4 landscape: 6 pt at the page's 774 pt width
+SCREEN = [p.stem for p in SAMPLES] + ["thiet_ke_va_thuc_te", "sau_muoi_diem_cham"]
+NAMES = SCREEN + [f"{p.stem}{PRINTED}" for p in SAMPLES] + [f"sau_muoi_diem_cham{PRINTED}"]
 MAX_ASPECT = 2.0  # journeymap.draw.layout.MAX_ASPECT: a landscape page or slide
 TOLERANCE = 0.5  # of a point: boxes that merely touch do not collide
 
@@ -233,10 +240,18 @@ def test_legend_entries_on_a_line_keep_apart(measured, name):
                 assert gap >= 4, (a, b)
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", SCREEN)
 def test_the_drawing_is_at_most_twice_as_wide_as_tall(measured, name):
     width, height = measured[0][name]["size"]
     assert width / height <= MAX_ASPECT + 0.01, (width, height)
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if n.endswith(PRINTED)])
+def test_the_drawing_for_pages_is_at_most_max_width_wide(measured, name):
+    # getBoundingClientRect is in CSS pixels: 4/3 of a point
+    width, _ = measured[0][name]["size"]
+    assert width * 0.75 <= PRINT_WIDTH + 1
+    assert measured[0][name]["svg"].count('id="stage-') == measured[0][name.removesuffix(PRINTED)]["svg"].count('id="stage-')
 
 
 def test_the_sixty_touchpoint_journey_wraps_into_rows_of_stages(measured):

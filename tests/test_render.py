@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import xml.etree.ElementTree as ET
@@ -169,3 +170,47 @@ def test_a_name_of_a_hundred_thousand_letters_is_cut_to_its_lines_and_still_fits
     assert all(text_width(line, 10, bold=True) <= 150 for line in lines)
     whole = fit_lines("Đ" + "ạ" * 20_000, 150, 10)  # no limit: every letter kept, line by line
     assert "".join(whole) == "Đ" + "ạ" * 20_000 and all(text_width(line, 10) <= 150 for line in whole)
+
+
+def test_the_flow_for_a4_pages_has_readable_text_and_every_part_of_the_drawing(sample_path):
+    # The printed report's flow diagram: narrow enough for A4 landscape (273 mm inside the margins)
+    # with text of at least 6 pt, cut into parts no taller than a page that follow one another.
+    from journeymap.draw.layout import MIN_PRINT_PT
+    from journeymap.draw.render import journey_page_svgs, journey_to_svg
+
+    journey = load_journey(sample_path)
+    pages = journey_page_svgs(journey, width_mm=273, height_mm=185, first_height_mm=161)
+    assert len(pages) >= 2
+    whole = ET.fromstring(journey_to_svg(journey, max_width=874))
+    tops = []
+    for k, page in enumerate(pages):
+        root = ET.fromstring(page)
+        width, height = (float(root.get(a).removesuffix("pt")) for a in ("width", "height"))
+        _, top, view_w, view_h = (float(v) for v in root.get("viewBox").split())
+        scale = width / view_w
+        assert abs(width - 273 / 25.4 * 72) < 0.1 and height <= (161 if k == 0 else 185) / 25.4 * 72 + 0.1
+        assert min(float(t.get("font-size")) for t in root.iter(f"{SVG}text")) * scale >= MIN_PRINT_PT
+        tops.append((top, top + view_h))
+    assert tops[0][0] == float(whole.get("viewBox").split()[1])
+    assert all(abs(a[1] - b[0]) < 0.01 for a, b in itertools.pairwise(tops))
+    assert abs(tops[-1][1] - sum(map(float, whole.get("viewBox").split()[1::2]))) < 0.01
+    # every touchpoint is drawn with its Vietnamese name; each page holds only what reaches into its
+    # band, so the pages together are not page-count times the drawing (the report embeds them all)
+    groups: dict[str, ET.Element] = {}
+    for page in pages:
+        groups.update(_svg_groups(page))
+    assert all(journey.graph.nodes[n]["name"].split()[0] in _text(groups[f"tp-{n}"]) for n in journey.graph.nodes)
+    assert sum(map(len, pages)) < 1.6 * len(ET.tostring(whole, encoding="unicode"))
+
+
+def test_the_flow_for_pages_refuses_a_size_that_is_not_positive(good_file):
+    from journeymap.draw.layout import layout_journey
+    from journeymap.draw.render import journey_page_svgs
+
+    journey = load_journey(good_file)
+    with pytest.raises(ValueError, match="width_mm must be a positive number of millimetres; got 0"):
+        journey_page_svgs(journey, width_mm=0, height_mm=185)
+    with pytest.raises(ValueError, match="first_height_mm must be a positive"):
+        journey_page_svgs(journey, width_mm=273, height_mm=185, first_height_mm=float("nan"))
+    with pytest.raises(ValueError, match="max_width must be a positive number of points; got -5"):
+        layout_journey(journey, max_width=-5)

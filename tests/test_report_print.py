@@ -6,6 +6,7 @@ failure in CI) and renders the PDF's pages with ``pdftoppm`` (poppler-utils, ins
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
@@ -116,3 +117,34 @@ def test_the_canvas_prints_in_tiles_with_readable_text(printed):
     sizes = [float(s) for s in re.findall(r"font-size[:=]\s*\"?([\d.]+)px",
                                           html.split('class="canvas-page print-only"', 1)[1].split("</section>")[0])]
     assert sizes and min(sizes) >= MIN_PRINT_PT - 0.01
+
+
+def _printed_flow(html: str) -> list[tuple[float, float, float, list[float]]]:
+    """Each SVG the flow section prints: (scale on paper, viewBox top, viewBox height, its font sizes)."""
+    section = html.split('<section id="flow">', 1)[1].split("</section>", 1)[0]
+    page_w = 273 / 25.4 * 72  # the A4 landscape width inside the 12 mm margins, in points
+    out = []
+    for figure in re.findall(r'<figure class="([^"]*)">(.*?)</figure>', section, flags=re.DOTALL):
+        if "screen-only" in figure[0]:
+            continue
+        _, top, width, height = (float(v) for v in re.search(r'viewBox="([-\d.]+) ([-\d.]+) ([\d.]+) ([\d.]+)"',
+                                                             figure[1]).groups())
+        sizes = [float(s) for s in re.findall(r'font-size="([\d.]+)"', figure[1])]
+        out.append((min(1.0, page_w / width), top, height, sizes))
+    return out
+
+
+def test_the_flow_diagram_prints_on_pages_with_readable_text(printed):
+    # Before: the one 2,631 pt wide diagram shrunk to the page width, its smallest text about 2 pt.
+    # Now: drawn two touchpoint columns a row and cut into page-high parts, text at least 6 pt.
+    _, _, html = printed
+    parts = _printed_flow(html)
+    assert len(parts) >= 2
+    smallest = min(min(sizes) * scale for scale, _, _, sizes in parts)
+    assert smallest >= MIN_PRINT_PT - 0.01, f"the printed flow's smallest text is {smallest:.1f} pt"
+    for scale, _, height, _ in parts:
+        assert height * scale <= 185 / 25.4 * 72 + 0.5  # each part fits a page
+    # the parts follow one another: nothing of the drawing is left out or printed twice
+    for (_, top, height, _), (_, next_top, _, _) in itertools.pairwise(parts):
+        assert abs(top + height - next_top) < 0.05
+    assert "Sơ đồ luồng khách hàng" in html

@@ -23,6 +23,7 @@ from .layout import (
     EXIT_PT,
     LABEL_PAD,
     LANE_PT,
+    MARGIN,
     META_PT,
     NAME_PT,
     PERSONA_PT,
@@ -37,7 +38,7 @@ from .layout import (
     text_width,
 )
 
-__all__ = ["ColorBy", "journey_to_dot"]
+__all__ = ["ColorBy", "journey_dot_and_layout", "journey_to_dot"]
 
 ColorBy = Literal["emotion", "ces", "none"]
 
@@ -64,7 +65,7 @@ MOMENT_COLOR = "#b7791f"  # a moment of truth's border and marker, here and on t
 TOOLTIP_CHARS = 2000
 
 
-def journey_to_dot(journey: Journey, *, color_by: ColorBy = "emotion") -> str:
+def journey_to_dot(journey: Journey, *, color_by: ColorBy = "emotion", max_width: float | None = None) -> str:
     """The journey map as DOT text, with stages as columns and lanes as bands.
 
     Everything is placed by :func:`journeymap.draw.layout.layout_journey`: no label box overlaps
@@ -78,6 +79,9 @@ def journey_to_dot(journey: Journey, *, color_by: ColorBy = "emotion") -> str:
         The journey to draw.
     color_by
         Fill touchpoints by ``"emotion"`` (−2…+2), by ``"ces"`` (1…7) or ``"none"``.
+    max_width
+        For narrow pages: the drawing at most this many points wide (rows of stages and the legend's
+        lines wrapped to it; see :func:`journeymap.draw.layout.layout_journey`), however tall.
 
     Examples
     --------
@@ -88,6 +92,12 @@ def journey_to_dot(journey: Journey, *, color_by: ColorBy = "emotion") -> str:
     >>> '&quot;Bấm phím 1&quot; &amp; &lt;chờ&gt;' in dot
     True
     """
+    return journey_dot_and_layout(journey, color_by=color_by, max_width=max_width)[0]
+
+
+def journey_dot_and_layout(journey: Journey, *, color_by: ColorBy = "emotion",
+                           max_width: float | None = None) -> tuple[str, JourneyLayout]:
+    """:func:`journey_to_dot`'s text and the layout it draws (where its rows of stages are, to cut pages)."""
     if color_by not in ("emotion", "ces", "none"):
         raise ValueError(f"color_by must be 'emotion', 'ces' or 'none'; got {color_by!r}")
     journey.validate()
@@ -96,9 +106,11 @@ def journey_to_dot(journey: Journey, *, color_by: ColorBy = "emotion") -> str:
     moments = any(attrs.get("moment_of_truth") for _, attrs in journey.graph.nodes(data=True))
     backstage = any(attrs.get("lane") == "backstage" for _, attrs in journey.graph.nodes(data=True))
     frontstage = any(attrs.get("lane", "frontstage") == "frontstage" for _, attrs in journey.graph.nodes(data=True))
-    legend_rows = _legend_rows(color_by, max_volume, moments=moments, visibility=backstage and frontstage)
+    legend_max = LEGEND_MAX_W if max_width is None else min(LEGEND_MAX_W, max_width - 2 * MARGIN - 24)
+    legend_rows = _legend_rows(color_by, max_volume, moments=moments, visibility=backstage and frontstage,
+                               max_w=legend_max)
     legend_w, legend_h = _legend_size(legend_rows)
-    layout = layout_journey(journey, legend_height=legend_h, legend_width=legend_w)
+    layout = layout_journey(journey, legend_height=legend_h, legend_width=legend_w, max_width=max_width)
     height = layout.height
 
     def pt(x: float, y: float) -> str:
@@ -176,7 +188,7 @@ def journey_to_dot(journey: Journey, *, color_by: ColorBy = "emotion") -> str:
             )
     out.append(_legend_node(layout, legend_rows, pt))
     out.append("}")
-    return "\n".join(out) + "\n"
+    return "\n".join(out) + "\n", layout
 
 
 def _box_table(label: Label, *, bold: bool = False, size: int | None = None) -> str:
@@ -349,7 +361,8 @@ class _Entry:
         return w
 
 
-def _legend_rows(color_by: ColorBy, max_volume: float, *, moments: bool, visibility: bool) -> list[list[_Entry]]:
+def _legend_rows(color_by: ColorBy, max_volume: float, *, moments: bool, visibility: bool,
+                 max_w: float = LEGEND_MAX_W) -> list[list[_Entry]]:
     if color_by == "emotion":
         title = "Màu = cảm xúc"
         colours = [_Entry(f"{fmt.signed(k)} {EMOTION_NAME[k]}", swatch=EMOTION_FILL[k]) for k in EMOTION_FILL]
@@ -381,7 +394,7 @@ def _legend_rows(color_by: ColorBy, max_volume: float, *, moments: bool, visibil
                   symbols):
         line: list[_Entry] = []
         for entry in group:
-            if line and sum(e.width for e in line) + LEGEND_GAP * len(line) + entry.width > LEGEND_MAX_W:
+            if line and sum(e.width for e in line) + LEGEND_GAP * len(line) + entry.width > max_w:
                 rows.append(line)
                 line = []
             line.append(entry)

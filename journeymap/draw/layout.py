@@ -10,6 +10,8 @@ A long journey does not become a strip: its stages are laid in several rows ("bl
 its own stage headers, bands and line of visibility, so that the whole drawing is at most
 :data:`MAX_ASPECT` times as wide as it is tall (2:1, a landscape page or slide) whenever stages
 narrower than that exist; a single stage wider than that wraps its own steps onto more rows.
+For printed pages, ``max_width`` instead packs each row with as many touchpoint columns as fit that
+width (two on A4 landscape at 6 pt), whatever the height: the pages are cut between rows.
 
 Transitions are routed through the empty channels between columns and rows (and, between blocks,
 through the gutter above each block and the left margin), with rounded corners, so the drawing
@@ -43,11 +45,13 @@ from ..text import excerpt
 
 __all__ = [
     "MAX_ASPECT",
+    "MIN_PRINT_PT",
     "Block",
     "EdgeRoute",
     "JourneyLayout",
     "Label",
     "NodeBox",
+    "columns_within",
     "fit_lines",
     "layout_journey",
     "name_lines",
@@ -80,6 +84,9 @@ BLOCK_GAP = 18.0
 ARROW = 9.0
 MAX_STEPS = 8  # a stage wider than this wraps onto further rows
 CORNER = 12.0
+MIN_PRINT_PT = 6.0
+"""The smallest text a printed picture may have, in points (the canvas's ``paper=`` tiles and the
+flow diagram's printed pages); 6 pt is the usual floor for printed captions and legends."""
 MAX_ASPECT = 2.0
 """The widest a drawing is for its height (width / height), unless one stage alone is wider."""
 LABEL_GAP = 3.0  # between a label's box and the line it belongs to
@@ -580,8 +587,33 @@ def _partitions(widths: list[int]) -> Iterable[list[list[int]]]:
             yield parts
 
 
+def columns_within(max_width: float) -> int:
+    """The most touchpoint columns a row of stages has in a drawing at most ``max_width`` points wide
+    (at least one).
+
+    >>> columns_within(700), columns_within(1000), columns_within(100)
+    (2, 3, 1)
+    """
+    one = LEFT_MARGIN + 2 * STAGE_PAD + NODE_W + RIGHT_MARGIN
+    return max(1, int((max_width - one) // (NODE_W + GAP_X)) + 1)
+
+
+def _packed(widths: list[int], columns: int) -> list[list[int]]:
+    """Stages in order packed into rows of at most ``columns`` columns (a wider stage alone on its row)."""
+    rows: list[list[int]] = [[]]
+    used = 0
+    for i, w in enumerate(widths):
+        if rows[-1] and used + w > columns:
+            rows.append([])
+            used = 0
+        rows[-1].append(i)
+        used += w
+    return rows
+
+
 def layout_journey(journey: Journey, *, legend_height: float = 0.0, legend_width: float = 0.0,
-                   edge_labels: Mapping[tuple[str, str], list[str]] | None = None) -> JourneyLayout:
+                   edge_labels: Mapping[tuple[str, str], list[str]] | None = None,
+                   max_width: float | None = None) -> JourneyLayout:
     """Compute positions for every touchpoint, a route for every transition and a place for every label.
 
     Parameters
@@ -592,23 +624,38 @@ def layout_journey(journey: Journey, *, legend_height: float = 0.0, legend_width
         The legend's size, kept free under the drawing.
     edge_labels
         The lines of text of each transition's label; default :func:`edge_label_lines`.
+    max_width
+        A drawing for narrow pages: each row of stages at most this many points wide (at least one
+        touchpoint column; see :func:`columns_within`), as many rows as that takes, whatever the
+        height (printed pages cut it between rows). By default the rows are chosen so the drawing is
+        at most :data:`MAX_ASPECT` times as wide as it is tall.
     """
     graph = journey.graph
     content = _content(journey)
     legend_size = (legend_width, legend_height)
     best: _Placed | None = None
-    for max_steps in (MAX_STEPS, 6, 4, 3, 2, 1):
+    if max_width is not None:
+        if not max_width > 0:
+            raise ValueError(f"max_width must be a positive number of points; got {max_width!r}")
+        columns = columns_within(max_width)
+        max_steps = min(MAX_STEPS, columns)
         widths = [1] * len(journey.stages)
         for node, s in content.step.items():
             widths[content.stage_of[node]] = max(widths[content.stage_of[node]], min(s, max_steps - 1) + 1)
-        for partition in _partitions(widths):
-            placed = _place(journey, content, partition, max_steps, legend_size)
-            if best is None or placed.width / placed.height < best.width / best.height:
-                best = placed
-            if placed.width / placed.height <= MAX_ASPECT:
+        best = _place(journey, content, _packed(widths, columns), max_steps, legend_size)
+    else:
+        for max_steps in (MAX_STEPS, 6, 4, 3, 2, 1):
+            widths = [1] * len(journey.stages)
+            for node, s in content.step.items():
+                widths[content.stage_of[node]] = max(widths[content.stage_of[node]], min(s, max_steps - 1) + 1)
+            for partition in _partitions(widths):
+                placed = _place(journey, content, partition, max_steps, legend_size)
+                if best is None or placed.width / placed.height < best.width / best.height:
+                    best = placed
+                if placed.width / placed.height <= MAX_ASPECT:
+                    break
+            if best is not None and best.width / best.height <= MAX_ASPECT:
                 break
-        if best is not None and best.width / best.height <= MAX_ASPECT:
-            break
     assert best is not None
     placed = best
 

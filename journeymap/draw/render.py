@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import os
+import re
 import shutil
 import subprocess
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Literal
 
@@ -13,10 +16,11 @@ from nlp.output import write_bytes
 from .._formats import DRAWING_FORMATS, drawing_format
 from ..errors import DataError, GraphvizNotFoundError, RenderError
 from ..journey import Journey
-from .dot import ColorBy, journey_to_dot
+from .dot import LEGEND_PT, ColorBy, journey_dot_and_layout, journey_to_dot
+from .layout import CHIP_PT, EDGE_PT, EXIT_PT, LANE_PT, META_PT, MIN_PRINT_PT, NAME_PT, VISIBILITY_PT, JourneyLayout
 from .mermaid import write_mermaid
 
-__all__ = ["ColorBy", "Engine", "OutputFormat", "journey_to_svg", "render_dot", "render_journey"]
+__all__ = ["ColorBy", "Engine", "OutputFormat", "journey_page_svgs", "journey_to_svg", "render_dot", "render_journey"]
 
 OutputFormat = Literal["svg", "png", "pdf", "dot", "mmd"]
 Engine = Literal["auto", "system", "bundled"]
@@ -83,9 +87,124 @@ def render_journey(
     return write_bytes(out, data)
 
 
-def journey_to_svg(journey: Journey, *, color_by: ColorBy = "emotion", engine: Engine = "auto") -> str:
-    """The journey drawn as SVG text (what Jupyter shows for a :class:`Journey`)."""
-    return render_dot(journey_to_dot(journey, color_by=color_by), "svg", engine=engine).decode("utf-8")
+def journey_to_svg(journey: Journey, *, color_by: ColorBy = "emotion", engine: Engine = "auto",
+                   max_width: float | None = None) -> str:
+    """The journey drawn as SVG text (what Jupyter shows for a :class:`Journey`); ``max_width`` (points)
+    draws it narrow and tall, for pages (see :func:`journeymap.draw.dot.journey_to_dot`)."""
+    return render_dot(journey_to_dot(journey, color_by=color_by, max_width=max_width), "svg",
+                      engine=engine).decode("utf-8")
+
+
+SMALLEST_PT = min(CHIP_PT, META_PT, EDGE_PT, EXIT_PT, NAME_PT, LANE_PT, VISIBILITY_PT, LEGEND_PT)
+"""The smallest font size of the flow diagram, in points at its natural size."""
+
+_SVG_NS = "http://www.w3.org/2000/svg"
+_TRANSLATE = re.compile(r"translate\(([-\d.]+) ([-\d.]+)\)")
+_PAIR_Y = re.compile(r"[-\d.]+,(-?[\d.]+)")
+
+
+def journey_page_svgs(journey: Journey, *, width_mm: float, height_mm: float, first_height_mm: float | None = None,
+                      color_by: ColorBy = "emotion", engine: Engine = "auto") -> list[str]:
+    """The flow diagram for printing: drawn narrow enough for pages ``width_mm`` wide with its text at
+    least :data:`~journeymap.draw.layout.MIN_PRINT_PT` (two touchpoint columns a row on A4
+    landscape; see ``max_width`` of :func:`journeymap.draw.layout.layout_journey`), then cut into
+    pages at most ``height_mm`` tall (``first_height_mm`` for the first, under a heading).
+
+    A page ends between two rows of stages when that fills at least three quarters of it, else at
+    the lowest height that crosses no touchpoint, label or stage header (only the lines of
+    transitions run on to the next page).
+    Each page is one SVG document, ``width_mm`` wide at print size: its ``viewBox`` shows its
+    band of the whole drawing, so its font sizes times ``width / viewBox width`` are the printed sizes.
+    """
+    for name, value in (("width_mm", width_mm), ("height_mm", height_mm), ("first_height_mm", first_height_mm)):
+        if value is not None and not value > 0:
+            raise ValueError(f"{name} must be a positive number of millimetres; got {value!r}")
+    page_w = width_mm / 25.4 * 72
+    max_width = page_w * SMALLEST_PT / MIN_PRINT_PT - 40.0  # Graphviz's pad and rounding around the drawing
+    source, layout = journey_dot_and_layout(journey, color_by=color_by, max_width=max_width)
+    svg = render_dot(source, "svg", engine=engine).decode("utf-8")
+    ET.register_namespace("", _SVG_NS)
+    ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
+    drawing = ET.fromstring(svg)
+    graph = drawing.find(f"{{{_SVG_NS}}}g")
+    shift = _TRANSLATE.search(graph.get("transform", "")) if graph is not None else None
+    box = (drawing.get("viewBox") or "").split()
+    if graph is None or shift is None or len(box) != 4:
+        raise RenderError(f"Graphviz drew an SVG without the expected root and graph transform: {svg[:200]!r}")
+    x0, y0, view_w, view_h = (float(v) for v in box)
+    shift_y = float(shift.group(2))
+    offset = shift_y - layout.height  # the SVG's y of the layout's y = 0
+    scale = page_w / view_w
+    cuts = _page_cuts(layout, [(h / 25.4 * 72) / scale for h in (first_height_mm or height_mm, height_mm)],
+                      start=y0 - offset, end=y0 + view_h - offset)
+    extents = [(child, _y_extent(child)) for child in graph]
+    pages = []
+    for top, bottom in itertools.pairwise(cuts):
+        # each page holds only what reaches into its band (the report embeds every page)
+        for child in list(graph):
+            graph.remove(child)
+        for child, extent in extents:
+            if extent is None or (extent[0] + shift_y <= bottom + offset and extent[1] + shift_y >= top + offset):
+                graph.append(child)
+        drawing.set("width", f"{page_w:.2f}pt")
+        drawing.set("height", f"{(bottom - top) * scale:.2f}pt")
+        drawing.set("viewBox", f"{x0:.2f} {top + offset:.2f} {view_w:.2f} {bottom - top:.2f}")
+        pages.append(ET.tostring(drawing, encoding="unicode"))
+    return pages
+
+
+def _y_extent(element: ET.Element) -> tuple[float, float] | None:
+    """The lowest and highest y an element of Graphviz's SVG draws at (``None``: it draws nothing)."""
+    ys: list[float] = []
+    for part in element.iter():
+        for name in ("points", "d"):
+            ys += [float(y) for y in _PAIR_Y.findall(part.get(name, ""))]
+        for name in ("y", "cy", "y1", "y2"):
+            if part.get(name) is not None:
+                ys.append(float(part.get(name, "0")))
+    return (min(ys) - 20, max(ys) + 20) if ys else None  # 20: a text's height above its baseline, a stroke
+
+
+def _page_cuts(layout: JourneyLayout, heights: list[float], *, start: float, end: float) -> list[float]:
+    """Where the pages of a drawing begin and end (layout coordinates): the first page at most
+    ``heights[0]`` tall, the others ``heights[1]``."""
+    between = [(a.bottom + b.top) / 2 for a, b in itertools.pairwise(layout.blocks)]
+    if layout.legend is not None and layout.legend.h and layout.blocks:
+        between.append((layout.blocks[-1].bottom + layout.legend.rect[1]) / 2)
+    busy: list[tuple[float, float]] = []
+    rects = [box.rect for box in layout.nodes.values()]
+    rects += [label.rect for label in layout.exit_labels.values()]
+    rects += [(x - 3, y, x + 3, y + 22) for x, y in layout.exits.values()]  # the arrow to an exit's label
+    rects += [route.label.rect for route in layout.edges if route.label is not None]
+    for b, block in enumerate(layout.blocks):  # a stage header stays with the touchpoints under it
+        tops = [box.rect[1] for box in layout.nodes.values() if box.block == b]
+        rects.append((0.0, block.header_y - 17, 0.0, min(tops, default=block.header_y + 17)))
+    for block in layout.blocks:
+        rects += [label.rect for label in block.lane_labels.values()]
+        if block.visibility_label is not None:
+            rects.append(block.visibility_label.rect)
+    for label in (layout.title, layout.legend):
+        if label is not None:
+            rects.append(label.rect)
+    for _, y0, _, y1 in rects:
+        busy.append((y0 - 4, y1 + 4))
+    busy.sort()
+
+    def free(y: float) -> bool:
+        return not any(a < y < b for a, b in busy)
+
+    cuts = [start]
+    while end - cuts[-1] > heights[len(cuts) > 1]:
+        top = cuts[-1]
+        limit = top + heights[len(cuts) > 1]
+        # between two rows of stages if that fills most of the page, else between touchpoints
+        fits = [y for y in between if top + 0.75 * (limit - top) <= y <= limit]
+        if not fits:
+            edges = {b for _, b in busy if top + 20 < b <= limit} | ({limit} if free(limit) else set())
+            fits = [y for y in edges if free(y)] or [y for y in between if top + 20 < y <= limit]
+        cuts.append(max(fits) if fits else limit)
+    cuts.append(end)
+    return cuts
 
 
 def render_dot(source: str, fmt: Literal["svg", "png", "pdf"], *, engine: Engine = "auto") -> bytes:

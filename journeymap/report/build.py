@@ -21,7 +21,10 @@ web font and no link that fetches anything, so it opens offline and in a mail cl
 All text from the journey and the data is escaped by Jinja2's autoescaping; the SVG of the canvas
 and of the diagram is trusted markup, because their renderers escape the text they draw. Numbers
 are written the Vietnamese way: ``12.500``, ``10,7%``, ``−12,6``. Printing (or "Save as PDF") gives
-A4 landscape pages without cut tables or pictures.
+A4 landscape pages without cut tables or pictures; the canvas and the flow diagram print as
+page-sized parts with text of at least 6 pt (:func:`journeymap.draw.canvas.canvas_page_svgs`,
+:func:`journeymap.draw.render.journey_page_svgs`: the flow drawn two touchpoint columns a row and
+cut between rows), in place of the wide pictures the screen shows.
 """
 
 from __future__ import annotations
@@ -259,7 +262,7 @@ def _context(
 
     from .. import __version__
     from ..draw.canvas import canvas_page_svgs, canvas_svg
-    from ..draw.render import journey_to_svg
+    from ..draw.render import journey_page_svgs, journey_to_svg
 
     journey, journey_origin = _load_journey(journey)
     inputs = [_Input("Hành trình", journey_origin, [])]
@@ -316,6 +319,11 @@ def _context(
             canvas_page_svgs(annotated, feedback=summary, persona_cards=False, title=False, width_mm=PRINT_MM[0],
                              height_mm=PRINT_MM[1], first_height_mm=PRINT_MM[1] - PRINT_HEADING_MM))],
         "flow": Markup(_embed_svg(journey_to_svg(annotated), "flow-", readable=_GRAPHVIZ_READABLE)),
+        # Printed instead of the wide flow diagram: drawn two touchpoint columns a row, cut into A4
+        # landscape pages (text at least 6 pt), the first one under the section's heading.
+        "flow_print": [Markup(_embed_svg(svg, f"flow-p{i}-", readable=0.0)) for i, svg in enumerate(
+            journey_page_svgs(annotated, width_mm=PRINT_MM[0], height_mm=PRINT_MM[1],
+                              first_height_mm=PRINT_MM[1] - PRINT_HEADING_MM))],
         "conversion": conversion_data,
         "metrics": metrics_section,
         "feedback": feedback_section,

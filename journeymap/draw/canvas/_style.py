@@ -8,6 +8,7 @@ from ..._formats import JOURNEY_FILE_FORMATS
 from ..._schema import DEFAULT_LANES
 from ...terms import VISIBILITY_TERM
 from ..dot import EMOTION_FILL
+from ..layout import MIN_PRINT_PT as _MIN_PRINT_PT
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
@@ -25,7 +26,8 @@ PNG_DPI = 150
 JPEG_QUALITY = 92
 #: The smallest text a printed canvas may have, in points: ``paper=`` scales the canvas down no
 #: further than this (6 pt is the usual floor for printed captions and legends) and tiles it instead.
-MIN_PRINT_PT = 6.0
+#: (Defined with the flow diagram's layout, whose printed pages keep the same floor.)
+MIN_PRINT_PT = _MIN_PRINT_PT
 #: A slide, in pixels (16:9), and the smallest text a stage slide may have on it, in pixels: about
 #: 6 pt on a 13.33-inch-wide slide (body text 12.7 px, names 14 px), the usual floor for screen text,
 #: where the whole canvas squeezed onto one slide has 5–7 px.
