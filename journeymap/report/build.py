@@ -293,8 +293,10 @@ def _context(
         lived_section = _lived_section(
             journey, events, described, None if conversion_data is None else conversion_data["result"],
             case_column=case_column, touchpoint_column=touchpoint_column, timestamp_column=timestamp_column,
+            print_mm=PRINT_MM,
         )
         lived_section["svg"] = Markup(lived_section["svg"])
+        lived_section["svg_print"] = [Markup(svg) for svg in lived_section["svg_print"]]
     pain_data = pain_section(annotated, summary)
     what_if = _what_if_section(journey, conversion_data, pain_data)
     if conversion_data is not None:
