@@ -154,7 +154,7 @@ def test_designed_versus_lived_prints_on_pages_with_readable_text(printed):
     # Before: the one wide diagram of design and log together shrunk to the page width (its smallest
     # text about 2 pt). Now it prints like the flow diagram: two touchpoint columns a row, cut into
     # page-high parts with text of at least 6 pt; the screen keeps the wide diagram.
-    _, pages, html = printed
+    _, _, html = printed
     parts = _printed_flow(html, "lived")
     assert len(parts) >= 2
     smallest = min(min(sizes) * scale for scale, _, _, sizes in parts)

@@ -21,10 +21,11 @@ web font and no link that fetches anything, so it opens offline and in a mail cl
 All text from the journey and the data is escaped by Jinja2's autoescaping; the SVG of the canvas
 and of the diagram is trusted markup, because their renderers escape the text they draw. Numbers
 are written the Vietnamese way: ``12.500``, ``10,7%``, ``−12,6``. Printing (or "Save as PDF") gives
-A4 landscape pages without cut tables or pictures; the canvas and the flow diagram print as
-page-sized parts with text of at least 6 pt (:func:`journeymap.draw.canvas.canvas_page_svgs`,
-:func:`journeymap.draw.render.journey_page_svgs`: the flow drawn two touchpoint columns a row and
-cut between rows), in place of the wide pictures the screen shows.
+A4 landscape pages without cut tables or pictures; the canvas, the flow diagram and the diagram of
+design and log together ("Thiết kế và thực tế") print as page-sized parts with text of at least
+6 pt (:func:`journeymap.draw.canvas.canvas_page_svgs`, :func:`journeymap.draw.render.journey_page_svgs`:
+the flow drawn two touchpoint columns a row and cut between rows), in place of the wide pictures the
+screen shows.
 """
 
 from __future__ import annotations
