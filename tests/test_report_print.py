@@ -119,9 +119,9 @@ def test_the_canvas_prints_in_tiles_with_readable_text(printed):
     assert sizes and min(sizes) >= MIN_PRINT_PT - 0.01
 
 
-def _printed_flow(html: str) -> list[tuple[float, float, float, list[float]]]:
-    """Each SVG the flow section prints: (scale on paper, viewBox top, viewBox height, its font sizes)."""
-    section = html.split('<section id="flow">', 1)[1].split("</section>", 1)[0]
+def _printed_flow(html: str, section_id: str = "flow") -> list[tuple[float, float, float, list[float]]]:
+    """Each SVG a section prints: (scale on paper, viewBox top, viewBox height, its font sizes)."""
+    section = html.split(f'<section id="{section_id}">', 1)[1].split("</section>", 1)[0]
     page_w = 273 / 25.4 * 72  # the A4 landscape width inside the 12 mm margins, in points
     out = []
     for figure in re.findall(r'<figure class="([^"]*)">(.*?)</figure>', section, flags=re.DOTALL):
@@ -148,3 +148,23 @@ def test_the_flow_diagram_prints_on_pages_with_readable_text(printed):
     for (_, top, height, _), (_, next_top, _, _) in itertools.pairwise(parts):
         assert abs(top + height - next_top) < 0.05
     assert "Sơ đồ luồng khách hàng" in html
+
+
+def test_designed_versus_lived_prints_on_pages_with_readable_text(printed):
+    # Before: the one wide diagram of design and log together shrunk to the page width (its smallest
+    # text about 2 pt). Now it prints like the flow diagram: two touchpoint columns a row, cut into
+    # page-high parts with text of at least 6 pt; the screen keeps the wide diagram.
+    _, _, html = printed
+    parts = _printed_flow(html, "lived")
+    assert len(parts) >= 2
+    smallest = min(min(sizes) * scale for scale, _, _, sizes in parts)
+    assert smallest >= MIN_PRINT_PT - 0.01, f"the printed diagram's smallest text is {smallest:.1f} pt"
+    for scale, _, height, _ in parts:
+        assert height * scale <= 185 / 25.4 * 72 + 0.5
+    for (_, top, height, _), (_, next_top, _, _) in itertools.pairwise(parts):
+        assert abs(top + height - next_top) < 0.05
+    section = html.split('<section id="lived">', 1)[1].split("</section>", 1)[0]
+    # what tells design and log apart is printed too, and the wide diagram stays for the screen
+    printed_part = section.split('class="flow-page print-only"', 1)[1]
+    assert "thiết kế, không thấy" in printed_part and "thực tế, ngoài thiết kế" in printed_part
+    assert re.search(r'<figure class="scroll screen-only">\s*<svg', section)

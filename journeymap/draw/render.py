@@ -115,6 +115,9 @@ def journey_page_svgs(journey: Journey, *, width_mm: float, height_mm: float, fi
     transitions run on to the next page).
     Each page is one SVG document, ``width_mm`` wide at print size: its ``viewBox`` shows its
     band of the whole drawing, so its font sizes times ``width / viewBox width`` are the printed sizes.
+    Any journey drawn as a flow prints this way, among them the design and an event log on one
+    diagram (:meth:`journeymap.compare.JourneyComparison.to_journey`, with its transitions labelled
+    "thiết kế, không thấy" and "thực tế, ngoài thiết kế"), as the report prints it.
     """
     for name, value in (("width_mm", width_mm), ("height_mm", height_mm), ("first_height_mm", first_height_mm)):
         if value is not None and not value > 0:

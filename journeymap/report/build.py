@@ -21,10 +21,11 @@ web font and no link that fetches anything, so it opens offline and in a mail cl
 All text from the journey and the data is escaped by Jinja2's autoescaping; the SVG of the canvas
 and of the diagram is trusted markup, because their renderers escape the text they draw. Numbers
 are written the Vietnamese way: ``12.500``, ``10,7%``, ``−12,6``. Printing (or "Save as PDF") gives
-A4 landscape pages without cut tables or pictures; the canvas and the flow diagram print as
-page-sized parts with text of at least 6 pt (:func:`journeymap.draw.canvas.canvas_page_svgs`,
-:func:`journeymap.draw.render.journey_page_svgs`: the flow drawn two touchpoint columns a row and
-cut between rows), in place of the wide pictures the screen shows.
+A4 landscape pages without cut tables or pictures; the canvas, the flow diagram and the diagram of
+design and log together ("Thiết kế và thực tế") print as page-sized parts with text of at least
+6 pt (:func:`journeymap.draw.canvas.canvas_page_svgs`, :func:`journeymap.draw.render.journey_page_svgs`:
+the flow drawn two touchpoint columns a row and cut between rows), in place of the wide pictures the
+screen shows.
 """
 
 from __future__ import annotations
@@ -293,8 +294,10 @@ def _context(
         lived_section = _lived_section(
             journey, events, described, None if conversion_data is None else conversion_data["result"],
             case_column=case_column, touchpoint_column=touchpoint_column, timestamp_column=timestamp_column,
+            print_mm=PRINT_MM,
         )
         lived_section["svg"] = Markup(lived_section["svg"])
+        lived_section["svg_print"] = [Markup(svg) for svg in lived_section["svg_print"]]
     pain_data = pain_section(annotated, summary)
     what_if = _what_if_section(journey, conversion_data, pain_data)
     if conversion_data is not None:

@@ -379,10 +379,13 @@ def _lived_section(
     case_column: str,
     touchpoint_column: str,
     timestamp_column: str,
+    print_mm: tuple[float, float],
 ) -> dict[str, Any]:
+    """The designed-versus-lived section; ``print_mm`` is the printed page's width and height (each
+    printed page of the diagram starts a page of its own)."""
     from ..compare import compare_journeys
     from ..discover import discover_with_variants
-    from ..draw.render import journey_to_svg
+    from ..draw.render import journey_page_svgs, journey_to_svg
     from ..markov import conversion
     from ..text import fold_diacritics
 
@@ -392,6 +395,7 @@ def _lived_section(
         timestamp_column=timestamp_column, reference=journey, stage_column="stage" if "stage" in described.columns else None,
     )
     comparison: JourneyComparison = compare_journeys(journey, lived)
+    both = comparison.to_journey()  # the design and the log on one diagram
     try:
         lived_conversion = conversion(lived)
     except DataError:
@@ -437,7 +441,11 @@ def _lived_section(
             "not_observed": len(comparison.designed_not_observed),
             "not_designed": len(comparison.observed_not_designed),
         },
-        "svg": _embed_svg(journey_to_svg(comparison.to_journey()), "lived-", readable=_GRAPHVIZ_READABLE),
+        "svg": _embed_svg(journey_to_svg(both), "lived-", readable=_GRAPHVIZ_READABLE),
+        # Printed instead of the wide diagram, as the flow diagram is: two touchpoint columns a row,
+        # cut into A4 landscape pages with text of at least 6 pt.
+        "svg_print": [_embed_svg(svg, f"lived-p{i}-", readable=0.0) for i, svg in enumerate(
+            journey_page_svgs(both, width_mm=print_mm[0], height_mm=print_mm[1]))],
         "not_designed": transitions(comparison.observed_not_designed, with_share=True),
         "not_observed": transitions(comparison.designed_not_observed, with_share=False),
         "only_designed": [[r["name"], r["stage"]] for r in comparison.only_designed.to_dict(orient="records")],
