@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from nlp.errors import DataError
 
-from ._sparklog import INSTALL_HINT, spark_errors
+from ._sparklog import INSTALL_HINT, _cut, spark_errors
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -110,11 +110,6 @@ def _reason(error: BaseException) -> str:
         if not line.startswith(("An error occurred while calling", "at ")):
             return _cut(line.removeprefix(": ").rstrip("."), 300)
     return type(error).__name__
-
-
-def _cut(text: str, limit: int) -> str:
-    """``text`` cut to ``limit`` characters, with its length when it was longer."""
-    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
 
 
 @contextmanager

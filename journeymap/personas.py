@@ -1,4 +1,5 @@
-"""One persona's view of a journey: which persona a name means, and the touchpoints as they meet them.
+"""One persona's view of a journey: the touchpoints as they meet them (the persona a name means is
+:meth:`journeymap.Journey.persona_named`).
 
 Shared by the canvas (:mod:`journeymap.draw.canvas`, ``persona=``) and the deck
 (:mod:`journeymap.deck`), so both show one persona the same way.
@@ -11,7 +12,7 @@ from typing import Any
 from ._schema import PersonaSpec
 from .journey import Journey
 
-__all__ = ["chosen_persona", "persona_view"]
+__all__ = ["persona_view"]
 
 
 def persona_view(
@@ -31,7 +32,7 @@ def persona_view(
     declared = tuple(journey.personas) if journey.graph.graph.get("personas") else ()
     if persona is None:
         return nodes, frozenset(), declared, None
-    chosen = chosen_persona(journey, persona)
+    chosen = journey.persona_named(persona)
     excluded = set()
     for node, attrs in nodes.items():
         meets = attrs.get("personas") or []
@@ -45,14 +46,3 @@ def persona_view(
         attrs.update({k: v for k, v in variant.items() if v is not None and v != []})
     return nodes, frozenset(excluded), (chosen,), f"Góc nhìn của persona: {chosen.name}"
 
-
-def chosen_persona(journey: Journey, persona: str) -> PersonaSpec:
-    """The persona of ``journey`` named ``persona`` (exact name after NFC, else the one name equal
-    ignoring case); a :class:`~journeymap.errors.DataError` naming the journey's personas otherwise.
-
-    >>> from journeymap import Journey
-    >>> j = Journey("Vay", stages=["Hỏi"], persona="Chị Lan")
-    >>> chosen_persona(j, "chị lan").name
-    'Chị Lan'
-    """
-    return journey.persona_named(persona)

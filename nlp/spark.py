@@ -52,6 +52,7 @@ def classify_column(
     names: str = "ids",
     codebook: Codebook | None = None,
     rename_clashing: bool = False,
+    headers: str = "ids",
     source: str = "the Spark DataFrame",
 ) -> DataFrame:
     """``df`` with the columns of :func:`nlp.classify_feedback` added, classified on the executors.
@@ -74,7 +75,12 @@ def classify_column(
         :func:`nlp.batch.classify_file` does; ``"ids"`` (default) adds none.
     rename_clashing
         A column of ``df`` named like one the classifier adds is kept and the classifier's is added
-        as ``<name>_cx`` (what ``cx classify`` does); by default such a clash is a DataError.
+        as ``<name>_cx`` (what ``cx classify`` does); by default such a clash is a DataError. A column
+        named by the Vietnamese header of an added column clashes too.
+    headers
+        ``"ids"`` (default): the added columns are named by their ids; ``"vi"``: by their Vietnamese
+        headers (:func:`nlp.headers.classified_header`), as :func:`nlp.batch.classify_file` and
+        ``cx classify`` write them.
     source
         What ``df`` is, for messages (e.g. the file it was read from).
 
@@ -107,16 +113,23 @@ def classify_column(
         raise DataError(f"{source} has no column {text_column!r}; its columns are: "
                         f"{', '.join(map(repr, df.columns)) or '(none)'}")
     from .batch import _label_names, add_label_names
+    from .headers import HEADER_STYLES, classified_header
 
+    if headers not in HEADER_STYLES:
+        raise ValueError(f"headers must be one of {', '.join(map(repr, HEADER_STYLES))}; got {headers!r}")
     files, loaded = _model_files(model)
     label_names = _label_names(loaded, names, codebook)
     sample = loaded.classify(["", "ok"], explain=explain)
     add_label_names(sample, label_names, names)
-    clash = [c for c in sample.columns if c in df.columns]
+    clash = [c for c in sample.columns if c in df.columns or classified_header(c) in df.columns]
     if clash and not rename_clashing:
         raise DataError(f"{source} already has the column(s) {', '.join(map(repr, clash))} that the "
                         "classifier adds; rename or drop them first")
     renamed = {c: f"{c}_cx" for c in clash}
+    if headers == "vi":  # the local path's rule (nlp.batch.classify_file): a header the input has stays an id
+        renamed = {c: renamed.get(c, c) for c in sample.columns}
+        renamed = {c: classified_header(new) if classified_header(new) not in df.columns else new
+                   for c, new in renamed.items()}
     sample = sample.rename(columns=renamed)
     fields = [T.StructField(str(name), T.DoubleType() if kind.kind == "f" else T.LongType() if kind.kind in "iu"
                             else T.BooleanType() if kind.kind == "b" else T.StringType())

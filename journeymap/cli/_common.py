@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -45,3 +45,9 @@ def not_an_input(output: Path, *inputs: Path | None) -> None:
     from nlp.output import check_output
 
     check_output(output, *inputs)
+
+
+MasterOption = Annotated[str | None, typer.Option(
+    help="With --engine spark: the Spark master (local[*], local[N], spark://HOST:PORT, yarn, k8s://…); default "
+         "local[*], or spark-submit's when run under spark-submit.", show_default=False)]
+"""``--master`` of the commands that run on Spark (``cx discover``, ``cx classify``)."""

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
-from ._common import TOUCHPOINT_COLUMN, fail, not_an_input, read_journey
+from ._common import TOUCHPOINT_COLUMN, MasterOption, fail, not_an_input, read_journey
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -96,8 +96,6 @@ class DiscoverEngine(str, Enum):
     spark = "spark"
 
 
-SPARK_MASTER_HELP = ("With --engine spark: the Spark master (local[*], local[N], spark://HOST:PORT, yarn, "
-                     "k8s://…); default local[*], or spark-submit's when run under spark-submit.")
 
 
 def discover(
@@ -120,7 +118,7 @@ def discover(
     engine: Annotated[DiscoverEngine, typer.Option(
         help="duckdb: this machine. spark: Spark SQL on the --master's cores; only the counts come back "
              "(same journey; pip install -e '.\\[spark]' and Java 17+).")] = DiscoverEngine.duckdb,
-    master: Annotated[str | None, typer.Option(help=SPARK_MASTER_HELP, show_default=False)] = None,
+    master: MasterOption = None,
 ) -> None:
     """Discover the lived journey from an event log: volumes, times between steps, drop-off.
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ._common import fail
+from ._common import MasterOption, fail
 from .analytics import HeaderStyle
 
 if TYPE_CHECKING:
@@ -127,9 +127,7 @@ def classify(
     engine: Annotated[ClassifyEngine, typer.Option(
         help="local: one process on this machine. spark: Spark's executors on the --master's cores, the model "
              "shipped once to each (pip install -e '.\\[spark]' and Java 17+).")] = ClassifyEngine.local,
-    master: Annotated[str | None, typer.Option(
-        help="With --engine spark: the Spark master (local[*], local[N], spark://HOST:PORT, yarn, k8s://…); "
-             "default local[*], or spark-submit's when run under spark-submit.", show_default=False)] = None,
+    master: MasterOption = None,
     parts: Annotated[bool, typer.Option(
         "--parts", help="With --engine spark: write OUTPUT as a folder of part files (one per Spark task, with "
                         "_SUCCESS), the way Spark jobs write, instead of collecting one file.")] = False,
@@ -231,14 +229,20 @@ def _classify_on_spark(file: str, text_column: str, output: str | None, *, model
     if frame.rdd.getNumPartitions() < parallelism:
         frame = frame.repartition(parallelism)
     classified = classify_column(frame, text_column, model, explain=explain, decimals=4, names=names.value,
-                                 codebook=_codebook(codebook), rename_clashing=True, source=file)
+                                 codebook=_codebook(codebook), rename_clashing=True, headers=headers.value,
+                                 source=file)
     if not folder:
         # One file: the classified rows meet in one task and are put back in the input's order there. The
         # classification stays spread over the cores (a shuffle, not coalesce(1), which would pull it into
         # that one task), and runs once (orderBy would run it a second time to sample its range).
         classified = classified.repartition(1).sortWithinPartitions(_ROW)
     classified = classified.drop(_ROW)
-    renamed = [c for c in classified.columns if c.endswith("_cx") and c[:-3] in frame.columns]
+    from nlp.headers import classified_header, classified_ids
+
+    # the model's columns the input had already, written as <id>_cx (by their header in Vietnamese)
+    as_ids = classified_ids(classified.columns) if headers is HeaderStyle.vi else {}
+    renamed = [as_ids.get(c, c) for c in classified.columns if as_ids.get(c, c).endswith("_cx")
+               and as_ids.get(c, c) not in frame.columns]
     if kind == "csv":
         # The model's probabilities as the local engine writes them (0.0003, not Java's 3.0E-4); with
         # --excel-safe a ' before text a spreadsheet would run as a formula (nlp.tables.excel_safe).
@@ -248,13 +252,8 @@ def _classify_on_spark(file: str, text_column: str, output: str | None, *, model
             F.when(F.col(f"`{name}`").rlike("^[=+\\-@\\t\\r]"), F.concat(F.lit("'"), F.col(f"`{name}`")))
             .otherwise(F.col(f"`{name}`")).alias(name) if excel_safe and dtype == "string" else F.col(f"`{name}`")
             for name, dtype in classified.dtypes))
-    from nlp.headers import classified_header
-
-    status = "text_status_cx" if "text_status_cx" in classified.columns else "text_status"
-    if headers is HeaderStyle.vi:  # the model's columns headed as the local engine heads them
-        added = set(classified.columns) - set(frame.columns)
-        classified = classified.select(*(F.col(f"`{name}`").alias(classified_header(name)) if name in added
-                                         else F.col(f"`{name}`") for name in classified.columns))
+    status = "text_status_cx" if "text_status_cx" in renamed else "text_status"
+    if headers is HeaderStyle.vi:
         status = classified_header(status)
     with progress(spark):
         write_output(classified, output, parts=parts, source=file)

@@ -140,9 +140,7 @@ def journey_deck(
     other = None if compare_to is None else _journey(compare_to, "compare_to")
     chosen = None
     if persona is not None:
-        from ..personas import chosen_persona
-
-        chosen = chosen_persona(designed, persona)  # an unknown persona stops here, before any work
+        chosen = designed.persona_named(persona)  # an unknown persona stops here, before any work
 
     try:
         import pptx  # noqa: F401
